@@ -18,7 +18,9 @@ export type GazecastErrorCode =
   | 'media-corrupt' // the file is damaged or empty
   | 'aborted' // the caller aborted (AbortSignal)
   | 'closed' // the predictor was closed
-  | 'import-invalid'; // an imported gaze file is malformed; message has line and column
+  | 'import-invalid' // an imported gaze file is malformed; message has line and column
+  | 'aoi-invalid' // an area of interest with no area or non-finite corners
+  | 'density-mismatch'; // two density maps that do not cover the same grid cannot be compared
 
 export class GazecastError extends Error {
   readonly code: GazecastErrorCode;
