@@ -1,0 +1,93 @@
+/**
+ * Where audience A looks more than audience B on the same frame, and how big that difference is.
+ *
+ * Both density maps are probability distributions over the same grid (same frame, same model),
+ * so their difference sums to 0. The size of the difference is stated as the total variation
+ * distance: the share of attention that would have to move to turn B's map into A's
+ * (0 = identical, 1 = disjoint). It reads directly as "X % of attention is placed differently".
+ */
+import { GazecastError } from './errors';
+import type { DensityMap } from './prediction-types';
+
+export interface DifferenceMap {
+  readonly width: number;
+  readonly height: number;
+  /** a - b per cell, row-major; positive where A looks more */
+  readonly data: Float32Array;
+  readonly x0: number;
+  readonly y0: number;
+  readonly cellWidth: number;
+  readonly cellHeight: number;
+  /** total variation distance 0.5 * sum |a - b|, in [0, 1] */
+  readonly totalVariation: number;
+  /** Pearson correlation of the two maps, in [-1, 1] (1 = same shape); NaN if a map is flat */
+  readonly correlation: number;
+  /** the largest |a - b| of one cell, to scale a diverging colour map symmetrically */
+  readonly maxAbs: number;
+  /** centre, in native pixels, of the cell where A exceeds B most, and where B exceeds A most */
+  readonly peakA: { x: number; y: number; excess: number };
+  readonly peakB: { x: number; y: number; excess: number };
+}
+
+export function densityDifference(a: DensityMap, b: DensityMap): DifferenceMap {
+  const same =
+    a.width === b.width &&
+    a.height === b.height &&
+    Math.abs(a.x0 - b.x0) < 1e-6 &&
+    Math.abs(a.y0 - b.y0) < 1e-6 &&
+    Math.abs(a.cellWidth - b.cellWidth) < 1e-6 &&
+    Math.abs(a.cellHeight - b.cellHeight) < 1e-6;
+  if (!same) {
+    throw new GazecastError(
+      'density-mismatch',
+      `Cannot compare density maps of different grids (${a.width}x${a.height} vs ${b.width}x${b.height}); ` +
+        'compare two audiences on the same frame with the same model.',
+    );
+  }
+  const n = a.width * a.height;
+  const data = new Float32Array(n);
+  let tv = 0, maxAbs = 0, iA = 0, iB = 0;
+  let sa = 0, sb = 0;
+  for (let k = 0; k < n; k++) {
+    const d = a.data[k]! - b.data[k]!;
+    data[k] = d;
+    tv += Math.abs(d);
+    if (Math.abs(d) > maxAbs) maxAbs = Math.abs(d);
+    if (d > data[iA]!) iA = k;
+    if (d < data[iB]!) iB = k;
+    sa += a.data[k]!;
+    sb += b.data[k]!;
+  }
+  const ma = sa / n, mb = sb / n;
+  let cov = 0, va = 0, vb = 0;
+  for (let k = 0; k < n; k++) {
+    const da = a.data[k]! - ma, db = b.data[k]! - mb;
+    cov += da * db; va += da * da; vb += db * db;
+  }
+  const centre = (k: number, excess: number) => ({
+    x: a.x0 + ((k % a.width) + 0.5) * a.cellWidth,
+    y: a.y0 + (Math.floor(k / a.width) + 0.5) * a.cellHeight,
+    excess,
+  });
+  return {
+    width: a.width,
+    height: a.height,
+    data,
+    x0: a.x0,
+    y0: a.y0,
+    cellWidth: a.cellWidth,
+    cellHeight: a.cellHeight,
+    totalVariation: Math.min(1, tv / 2),
+    correlation: va > 0 && vb > 0 ? cov / Math.sqrt(va * vb) : Number.NaN,
+    maxAbs,
+    peakA: centre(iA, Math.max(0, data[iA]!)),
+    peakB: centre(iB, Math.max(0, -data[iB]!)),
+  };
+}
+
+/** Plain words for the size of a difference, for the compare panel and the report. */
+export function describeDifference(d: Pick<DifferenceMap, 'totalVariation'>, nameA: string, nameB: string): string {
+  const pct = Math.round(d.totalVariation * 100);
+  const size = pct < 5 ? 'almost the same' : pct < 15 ? 'slightly different' : pct < 30 ? 'clearly different' : 'very different';
+  return `${nameA} and ${nameB} look at this frame ${size}: ${pct}% of attention is placed differently.`;
+}

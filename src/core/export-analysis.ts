@@ -1,0 +1,107 @@
+/**
+ * The analysis document: everything the app knows about one piece of media — which model, which
+ * audiences, which AOIs, and per frame and audience the predicted points and AOI statistics.
+ * JSON and CSV exports and the printable report are all serialisations of this one structure,
+ * so they cannot disagree with each other.
+ */
+import { aggregateAoiStats, type Aoi, type AoiStat } from './aoi';
+import { attentionStory } from './story';
+import type { FixationPoint } from './prediction-types';
+
+export const ANALYSIS_SCHEMA = 'gazecast-analysis/1';
+
+export interface AnalysisAudience {
+  readonly id: string;
+  readonly name: string;
+  /** slot key → value, as the model's manifest lists them; absent keys are 'unknown' */
+  readonly tokens: Readonly<Record<string, string>>;
+  /** personal / panel embedding, if the audience has one */
+  readonly embedding?: readonly number[];
+}
+
+export interface AnalysisMedia {
+  readonly name: string;
+  readonly kind: 'image' | 'video';
+  readonly width: number;
+  readonly height: number;
+  /** videos only */
+  readonly durationMs?: number;
+}
+
+export interface FrameResult {
+  readonly audienceId: string;
+  readonly points: readonly FixationPoint[];
+  readonly aoiStats: readonly AoiStat[];
+}
+
+export interface AnalysisFrame {
+  /** media time of the frame, ms (0 for images) */
+  readonly timestampMs: number;
+  readonly results: readonly FrameResult[];
+}
+
+export interface AnalysisInput {
+  readonly media: AnalysisMedia;
+  readonly model: { readonly id: string; readonly version: string };
+  readonly audiences: readonly AnalysisAudience[];
+  readonly aois: readonly Aoi[];
+  /** in time order */
+  readonly frames: readonly AnalysisFrame[];
+  readonly backend?: string;
+  /** videos: the sampling rate of a whole-video analysis */
+  readonly samplesPerSecond?: number;
+}
+
+export interface AudienceSummary {
+  readonly audienceId: string;
+  /** per AOI: mean share over the frames and order of first visit */
+  readonly aoiStats: readonly AoiStat[];
+  readonly story: string;
+}
+
+export interface AnalysisDocument extends AnalysisInput {
+  readonly schema: typeof ANALYSIS_SCHEMA;
+  readonly createdAt: string;
+  readonly summary: readonly AudienceSummary[];
+}
+
+/** Per-audience summary over all frames: mean AOI shares, first-visit order, and the story. */
+export function summarise(input: Pick<AnalysisInput, 'audiences' | 'aois' | 'frames'>): AudienceSummary[] {
+  return input.audiences.map((aud) => {
+    const perFrame = input.frames
+      .map((f) => f.results.find((r) => r.audienceId === aud.id)?.aoiStats)
+      .filter((s): s is readonly AoiStat[] => s !== undefined);
+    const aoiStats = aggregateAoiStats(perFrame, input.aois);
+    return { audienceId: aud.id, aoiStats, story: attentionStory(aud.name, aoiStats).text };
+  });
+}
+
+export function buildAnalysisDocument(input: AnalysisInput, now: Date = new Date()): AnalysisDocument {
+  return { schema: ANALYSIS_SCHEMA, createdAt: now.toISOString(), ...input, summary: summarise(input) };
+}
+
+/** Rounds coordinates to 0.01 px and probabilities to 6 digits: exact enough, and half the bytes. */
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+export function analysisToJson(doc: AnalysisDocument): string {
+  return JSON.stringify(
+    doc,
+    (key, value: unknown) => {
+      if (typeof value !== 'number') return value;
+      if (key === 'x' || key === 'y' || key === 'width' || key === 'height') return round(value, 2);
+      if (key === 'mass' || key === 'share') return round(value, 6);
+      return value;
+    },
+    2,
+  );
+}
+
+/** Reads an analysis JSON back (for re-opening an export); throws on another schema. */
+export function parseAnalysisJson(text: string): AnalysisDocument {
+  const doc = JSON.parse(text) as Partial<AnalysisDocument>;
+  if (doc.schema !== ANALYSIS_SCHEMA) throw new Error(`Not a gazecast analysis: schema is ${JSON.stringify(doc.schema)}, expected "${ANALYSIS_SCHEMA}".`);
+  return doc as AnalysisDocument;
+}
