@@ -1,0 +1,10 @@
+export type {
+  GazeStudy, ImportFormat, ImportProblem, ImportResult, ObserverAttributeKey,
+  StudyFixation, StudyObserver, StudyStimulus,
+} from './types';
+export { importCanonical, parseFixationsCsv, parseObserversCsv, parseStimuliCsv, type CanonicalFiles } from './canonical';
+export { importTobiiProLab, type TobiiImportOptions } from './tobii-pro-lab';
+export { importEyeLinkFixationReport, type DisplayGeometry, type EyeLinkImportOptions } from './eyelink-fixation-report';
+export { detectFormat, type DetectedFormat } from './detect';
+export { stimulusKey, type StimulusSize } from './assemble';
+export { formatProblems, importError } from './problems';
