@@ -1,0 +1,159 @@
+/**
+ * Drawing of predictions in a frame's NATIVE pixel space onto any 2D context. The caller sets
+ * the context transform (display scale for the stage, identity for native-resolution exports),
+ * so the PNG snapshot, the burnt-in video and the report show exactly what the stage shows.
+ */
+import type { DensityMap, FixationPoint } from '../core/prediction-types';
+import type { DifferenceMap } from '../core/difference';
+
+type Ctx = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+
+export interface LayerOptions {
+  heatmap: boolean;
+  points: boolean;
+  scanpath: boolean;
+  /** overall overlay opacity, 0..1 */
+  opacity: number;
+  /** colour of points and scanpath (an audience's colour) */
+  color: string;
+}
+
+export const DEFAULT_LAYERS: LayerOptions = { heatmap: true, points: true, scanpath: true, opacity: 0.75, color: '#ff8a3d' };
+
+/** A perceptual sequential ramp (dark violet → orange → pale yellow), alpha rising with value. */
+const HEAT_STOPS: [number, number, number, number][] = [
+  [0.0, 20, 10, 60],
+  [0.25, 110, 30, 140],
+  [0.5, 215, 60, 90],
+  [0.75, 250, 150, 40],
+  [1.0, 255, 245, 180],
+];
+
+function ramp(t: number): [number, number, number] {
+  for (let k = 1; k < HEAT_STOPS.length; k++) {
+    const [t1, r1, g1, b1] = HEAT_STOPS[k]!;
+    if (t <= t1) {
+      const [t0, r0, g0, b0] = HEAT_STOPS[k - 1]!;
+      const f = (t - t0) / (t1 - t0);
+      return [r0 + f * (r1 - r0), g0 + f * (g1 - g0), b0 + f * (b1 - b0)];
+    }
+  }
+  return [255, 245, 180];
+}
+
+function gridCanvas(w: number, h: number): OffscreenCanvas {
+  return new OffscreenCanvas(w, h);
+}
+
+/** Heatmap: the density grid coloured per cell, then scaled with bilinear smoothing over the frame. */
+export function drawHeatmap(ctx: Ctx, d: DensityMap, opacity: number): void {
+  let max = 0;
+  for (const v of d.data) if (v > max) max = v;
+  if (max <= 0) return;
+  const c = gridCanvas(d.width, d.height);
+  const g = c.getContext('2d')!;
+  const img = g.createImageData(d.width, d.height);
+  for (let k = 0; k < d.data.length; k++) {
+    const t = Math.sqrt(d.data[k]! / max); // sqrt: keeps the weaker modes visible
+    const [r, gg, b] = ramp(t);
+    img.data[4 * k] = r;
+    img.data[4 * k + 1] = gg;
+    img.data[4 * k + 2] = b;
+    img.data[4 * k + 3] = Math.round(255 * Math.min(1, t * 1.15) * 0.85);
+  }
+  g.putImageData(img, 0, 0);
+  ctx.save();
+  ctx.globalAlpha = opacity;
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(c, d.x0, d.y0, d.width * d.cellWidth, d.height * d.cellHeight);
+  ctx.restore();
+}
+
+/** Difference A − B: audience A's colour where A looks more, B's where B does; symmetric scale. */
+export function drawDifference(ctx: Ctx, d: DifferenceMap, colorA: string, colorB: string, opacity: number): void {
+  if (d.maxAbs <= 0) return;
+  const [ra, ga, ba] = hexRgb(colorA);
+  const [rb, gb, bb] = hexRgb(colorB);
+  const c = gridCanvas(d.width, d.height);
+  const g = c.getContext('2d')!;
+  const img = g.createImageData(d.width, d.height);
+  for (let k = 0; k < d.data.length; k++) {
+    const v = d.data[k]! / d.maxAbs;
+    const a = Math.sqrt(Math.abs(v));
+    const [r, gg, b] = v >= 0 ? [ra, ga, ba] : [rb, gb, bb];
+    img.data[4 * k] = r;
+    img.data[4 * k + 1] = gg;
+    img.data[4 * k + 2] = b;
+    img.data[4 * k + 3] = Math.round(235 * a);
+  }
+  g.putImageData(img, 0, 0);
+  ctx.save();
+  ctx.globalAlpha = opacity;
+  ctx.imageSmoothingEnabled = true;
+  ctx.imageSmoothingQuality = 'high';
+  ctx.drawImage(c, d.x0, d.y0, d.width * d.cellWidth, d.height * d.cellHeight);
+  ctx.restore();
+}
+
+/**
+ * Points sized by their mass (area ∝ mass), numbered by visit order, joined by the scanpath.
+ * `unit` is one display pixel in native pixels, so strokes and labels stay legible at any scale.
+ */
+export function drawPoints(ctx: Ctx, points: readonly FixationPoint[], frameW: number, frameH: number, o: LayerOptions, unit: number): void {
+  if (points.length === 0) return;
+  const sorted = [...points].sort((a, b) => a.order - b.order);
+  const diag = Math.hypot(frameW, frameH);
+  ctx.save();
+  ctx.globalAlpha = Math.min(1, o.opacity + 0.2);
+  if (o.scanpath && sorted.length > 1) {
+    ctx.strokeStyle = o.color;
+    ctx.lineWidth = 2.5 * unit;
+    ctx.setLineDash([8 * unit, 5 * unit]);
+    ctx.beginPath();
+    sorted.forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
+    ctx.stroke();
+    ctx.setLineDash([]);
+  }
+  if (o.points) {
+    const fontPx = 13 * unit;
+    ctx.font = `600 ${fontPx}px system-ui, sans-serif`;
+    ctx.textAlign = 'center';
+    ctx.textBaseline = 'middle';
+    for (const p of sorted) {
+      const r = Math.max(11 * unit, Math.sqrt(p.mass) * diag * 0.09);
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, r, 0, Math.PI * 2);
+      ctx.fillStyle = withAlpha(o.color, 0.28);
+      ctx.fill();
+      ctx.lineWidth = 2.5 * unit;
+      ctx.strokeStyle = o.color;
+      ctx.stroke();
+      ctx.beginPath();
+      ctx.arc(p.x, p.y, 10 * unit, 0, Math.PI * 2);
+      ctx.fillStyle = o.color;
+      ctx.fill();
+      ctx.fillStyle = '#111';
+      ctx.fillText(String(p.order + 1), p.x, p.y + 0.5 * unit);
+    }
+  }
+  ctx.restore();
+}
+
+export function hexRgb(hex: string): [number, number, number] {
+  const m = /^#?([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(hex);
+  if (!m) return [255, 138, 61];
+  return [parseInt(m[1]!, 16), parseInt(m[2]!, 16), parseInt(m[3]!, 16)];
+}
+
+function withAlpha(hex: string, a: number): string {
+  const [r, g, b] = hexRgb(hex);
+  return `rgba(${r}, ${g}, ${b}, ${a})`;
+}
+
+/** Where media of nativeW x nativeH lands inside a box with `object-fit: contain`. */
+export function containRect(nativeW: number, nativeH: number, boxW: number, boxH: number): { x: number; y: number; scale: number; width: number; height: number } {
+  const scale = Math.min(boxW / nativeW, boxH / nativeH);
+  const width = nativeW * scale, height = nativeH * scale;
+  return { x: (boxW - width) / 2, y: (boxH - height) / 2, scale, width, height };
+}
