@@ -273,36 +273,3 @@ export function decodeLogDensity(
   const density = densityFromLogDensity(logDensity, outWidth, outHeight, lb);
   return { density, points: pointsFromDensity(density, lb.frameWidth, lb.frameHeight, options) };
 }
-
-/** Probability per unit area (native px^-2) of the density at a native point; 0 outside the grid. */
-export function densityAt(d: DensityMap, x: number, y: number, frameWidth: number, frameHeight: number): number {
-  const j = Math.floor((x - d.x0) / d.cellWidth);
-  const i = Math.floor((y - d.y0) / d.cellHeight);
-  if (i < 0 || i >= d.height || j < 0 || j >= d.width || x < 0 || y < 0 || x >= frameWidth || y >= frameHeight) return 0;
-  const a = d.x0 + j * d.cellWidth, b = d.y0 + i * d.cellHeight;
-  const area = overlap(a, a + d.cellWidth, 0, frameWidth) * overlap(b, b + d.cellHeight, 0, frameHeight);
-  return area > 0 ? d.data[i * d.width + j]! / area : 0;
-}
-
-/**
- * Mean log-likelihood of fixations under a density, in bits per fixation relative to a uniform
- * distribution over the frame (0 = no better than uniform; the usual "information gain over
- * uniform"). Fixations outside the frame are skipped; `epsilon` guards log(0).
- */
-export function logLikelihood(
-  d: DensityMap,
-  fixations: readonly { readonly x: number; readonly y: number }[],
-  frameWidth: number,
-  frameHeight: number,
-  epsilon = 1e-12,
-): number {
-  const uniform = 1 / (frameWidth * frameHeight);
-  let sum = 0;
-  let count = 0;
-  for (const f of fixations) {
-    if (!(f.x >= 0 && f.y >= 0 && f.x < frameWidth && f.y < frameHeight)) continue;
-    sum += Math.log2(Math.max(densityAt(d, f.x, f.y, frameWidth, frameHeight), epsilon * uniform) / uniform);
-    count++;
-  }
-  return count > 0 ? sum / count : NaN;
-}
