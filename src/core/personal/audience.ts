@@ -68,8 +68,8 @@ export function exportAudiences(audiences: readonly Audience[], now = new Date()
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-/** Only the known fields, so nothing else is ever written out or kept. */
-function cleanAudience(a: Audience): Audience {
+/** Only the known fields, so nothing else (raw gaze included) is ever written out or kept. */
+export function cleanAudience(a: Audience): Audience {
   const base = { id: a.id, name: a.name, modelId: a.modelId, createdAt: a.createdAt };
   if (a.kind === 'panel') {
     return {

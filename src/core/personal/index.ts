@@ -7,6 +7,6 @@ export {
 } from './panel';
 export { compareHoldOut, scoreViewing, type HoldOutComparison, type MetricPair, type ViewingScore } from './holdout-metrics';
 export {
-  AUDIENCES_SCHEMA, audienceEmbedding, audienceProfile, exportAudiences, parseAudienceFile,
+  AUDIENCES_SCHEMA, audienceEmbedding, cleanAudience, audienceProfile, exportAudiences, parseAudienceFile,
   type Audience, type AudienceFile, type PanelAudience, type PersonalAudience,
 } from './audience';
