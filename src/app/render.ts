@@ -5,6 +5,7 @@
  */
 import type { DensityMap, FixationPoint } from '../core/prediction-types';
 import type { DifferenceMap } from '../core/difference';
+import { densityToRgba } from '../core/heatmap';
 
 type Ctx = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -20,47 +21,17 @@ export interface LayerOptions {
 
 export const DEFAULT_LAYERS: LayerOptions = { heatmap: true, points: true, scanpath: true, opacity: 0.75, color: '#ff8a3d' };
 
-/** A perceptual sequential ramp (dark violet → orange → pale yellow), alpha rising with value. */
-const HEAT_STOPS: [number, number, number, number][] = [
-  [0.0, 20, 10, 60],
-  [0.25, 110, 30, 140],
-  [0.5, 215, 60, 90],
-  [0.75, 250, 150, 40],
-  [1.0, 255, 245, 180],
-];
-
-function ramp(t: number): [number, number, number] {
-  for (let k = 1; k < HEAT_STOPS.length; k++) {
-    const [t1, r1, g1, b1] = HEAT_STOPS[k]!;
-    if (t <= t1) {
-      const [t0, r0, g0, b0] = HEAT_STOPS[k - 1]!;
-      const f = (t - t0) / (t1 - t0);
-      return [r0 + f * (r1 - r0), g0 + f * (g1 - g0), b0 + f * (b1 - b0)];
-    }
-  }
-  return [255, 245, 180];
-}
-
 function gridCanvas(w: number, h: number): OffscreenCanvas {
   return new OffscreenCanvas(w, h);
 }
 
-/** Heatmap: the density grid coloured per cell, then scaled with bilinear smoothing over the frame. */
+/** Heatmap: the density grid coloured per cell with the engine's colormap (so the app, the
+ *  widget and the exports look alike), then scaled with bilinear smoothing over the frame. */
 export function drawHeatmap(ctx: Ctx, d: DensityMap, opacity: number): void {
-  let max = 0;
-  for (const v of d.data) if (v > max) max = v;
-  if (max <= 0) return;
   const c = gridCanvas(d.width, d.height);
   const g = c.getContext('2d')!;
   const img = g.createImageData(d.width, d.height);
-  for (let k = 0; k < d.data.length; k++) {
-    const t = Math.sqrt(d.data[k]! / max); // sqrt: keeps the weaker modes visible
-    const [r, gg, b] = ramp(t);
-    img.data[4 * k] = r;
-    img.data[4 * k + 1] = gg;
-    img.data[4 * k + 2] = b;
-    img.data[4 * k + 3] = Math.round(255 * Math.min(1, t * 1.15) * 0.85);
-  }
+  img.data.set(densityToRgba(d, { colormap: 'inferno', opacity: 0.85, gamma: 0.6 }));
   g.putImageData(img, 0, 0);
   ctx.save();
   ctx.globalAlpha = opacity;
@@ -149,11 +120,4 @@ export function hexRgb(hex: string): [number, number, number] {
 function withAlpha(hex: string, a: number): string {
   const [r, g, b] = hexRgb(hex);
   return `rgba(${r}, ${g}, ${b}, ${a})`;
-}
-
-/** Where media of nativeW x nativeH lands inside a box with `object-fit: contain`. */
-export function containRect(nativeW: number, nativeH: number, boxW: number, boxH: number): { x: number; y: number; scale: number; width: number; height: number } {
-  const scale = Math.min(boxW / nativeW, boxH / nativeH);
-  const width = nativeW * scale, height = nativeH * scale;
-  return { x: (boxW - width) / 2, y: (boxH - height) / 2, scale, width, height };
 }
