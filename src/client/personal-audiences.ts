@@ -1,0 +1,249 @@
+/**
+ * Personal and panel audiences from real gaze recordings, in the browser: import a study
+ * (src/core/import), embed each viewer with the model's encoder from their own viewings, keep the
+ * audiences (src/client/audience-store.ts), and check honestly — on held-back images — whether a
+ * personal embedding predicts that person better than the population.
+ *
+ * The app and the API call this module; it adds no engine of its own: the predictor passed in
+ * runs the encoder (`embed`) and the model (`predict`).
+ */
+import { GazecastError } from '../core/errors';
+import { stimulusKey } from '../core/import/assemble';
+import type { GazeStudy, StudyStimulus } from '../core/import/types';
+import type { ModelManifest } from '../core/manifest';
+import { audienceProfile, type Audience, type PanelAudience, type PersonalAudience } from '../core/personal/audience';
+import { summariseEmbeddings, type EmbeddingSummary } from '../core/personal/embedding-stats';
+import { fixationDensity, rescalePoints, type OutputGrid } from '../core/personal/fixation-density';
+import { compareHoldOut, scoreViewing, type HoldOutComparison } from '../core/personal/holdout-metrics';
+import { aggregatePanel, parseAttributeFilter, type AttributeFilter, type PanelMember } from '../core/personal/panel';
+import { splitViewings, viewingsOf, type Viewing } from '../core/personal/viewings';
+import type { Prediction, Profile } from '../core/prediction-types';
+
+/** What this module needs from a predictor (createPredictor's result satisfies it). */
+export interface EmbeddingPredictor {
+  readonly manifest: ModelManifest;
+  /** the model's population/personal prediction for a frame; the frame is consumed (transferred) */
+  predict(frame: ImageBitmap, options: { profile?: Profile; timestampMs?: number }): Promise<Prediction>;
+  /** runs the manifest's encoder on a frame and a fixation density on the output grid (sums to 1) */
+  embed(frame: ImageBitmap, fixationDensity: Float32Array): Promise<Float32Array>;
+}
+
+/** Image files of a study, by file name (what `stimulusKey` gives: "stimuli/1001.jpg" → "1001.jpg"). */
+export type StudyImages = ReadonlyMap<string, Blob>;
+
+export type Progress =
+  | { readonly status: 'embedding'; readonly done: number; readonly total: number }
+  | { readonly status: 'evaluating'; readonly done: number; readonly total: number }
+  | { readonly status: 'done' };
+
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: Progress) => void;
+}
+
+export interface ViewerEmbedding extends EmbeddingSummary {
+  readonly observerId: string;
+  /** per-viewing embeddings, in the order of `stimuli` (kept in memory only, never stored) */
+  readonly perViewing: readonly (readonly number[])[];
+  readonly stimuli: readonly string[];
+}
+
+function gridOf(m: ModelManifest): OutputGrid {
+  return { inputWidth: m.input.width, inputHeight: m.input.height, outputWidth: m.output.width, outputHeight: m.output.height };
+}
+
+function checkAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new GazecastError('aborted', 'embedding was cancelled');
+}
+
+/** A safe audience id from a name: [A-Za-z0-9._-]. */
+function idFrom(text: string): string {
+  const id = text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100);
+  return id || `audience-${Date.now()}`;
+}
+
+export class PersonalAudiences {
+  private readonly decoded = new Map<string, Promise<ImageBitmap>>();
+
+  constructor(private readonly predictor: EmbeddingPredictor, private readonly images: StudyImages) {
+    if (!predictor.manifest.encoder) {
+      throw new GazecastError('manifest-invalid', `model "${predictor.manifest.id}" has no encoder, so it cannot embed personal audiences`);
+    }
+  }
+
+  /** A fresh bitmap of a stimulus per call: the predictor takes ownership of what it is given. */
+  private async frame(stim: StudyStimulus): Promise<ImageBitmap> {
+    const key = stimulusKey(stim.file);
+    let source = this.decoded.get(key);
+    if (!source) {
+      const blob = this.images.get(key) ?? this.images.get(stimulusKey(stim.id));
+      if (!blob) throw new GazecastError('frame-invalid', `the image "${key}" of stimulus ${stim.id} was not among the files given`);
+      source = createImageBitmap(blob).catch((e: unknown) => {
+        throw new GazecastError('media-corrupt', `the image "${key}" could not be decoded: ${String(e)}`, { cause: e });
+      });
+      this.decoded.set(key, source);
+    }
+    return createImageBitmap(await source);
+  }
+
+  /** Stimuli whose image file is at hand (used to tell the user what is missing before running). */
+  availableStimuli(study: GazeStudy): StudyStimulus[] {
+    return study.stimuli.filter((s) => s.kind === 'image' && (this.images.has(stimulusKey(s.file)) || this.images.has(stimulusKey(s.id))));
+  }
+
+  private usableViewings(study: GazeStudy, observerId: string): Viewing[] {
+    const have = new Set(this.availableStimuli(study).map((s) => s.id));
+    return viewingsOf(study, { observerId }).filter((v) => have.has(v.stimulusId) && v.fixations.length > 0);
+  }
+
+  private async embedViewing(study: GazeStudy, v: Viewing): Promise<number[]> {
+    const stim = study.stimuli.find((s) => s.id === v.stimulusId)!;
+    const bmp = await this.frame(stim);
+    const size = { width: bmp.width, height: bmp.height };
+    // Coordinates refer to the stimulus' recorded size; the decoded file may be larger or smaller.
+    const pts = stim.width && stim.height ? rescalePoints(v.fixations, { width: stim.width, height: stim.height }, size) : v.fixations;
+    const density = fixationDensity(gridOf(this.predictor.manifest), size.width, size.height, pts);
+    return [...(await this.predictor.embed(bmp, density))];
+  }
+
+  /** Embeds one viewer from their viewings (all usable ones, or the given ones). */
+  async embedViewer(study: GazeStudy, observerId: string, options: RunOptions & { viewings?: readonly Viewing[] } = {}): Promise<ViewerEmbedding> {
+    const viewings = options.viewings ?? this.usableViewings(study, observerId);
+    if (viewings.length === 0) {
+      throw new GazecastError('import-invalid', `${observerId} has no image viewing whose image file was given`);
+    }
+    const perViewing: number[][] = [];
+    for (const [i, v] of viewings.entries()) {
+      checkAborted(options.signal);
+      options.onProgress?.({ status: 'embedding', done: i, total: viewings.length });
+      perViewing.push(await this.embedViewing(study, v));
+    }
+    options.onProgress?.({ status: 'embedding', done: viewings.length, total: viewings.length });
+    return { ...summariseEmbeddings(perViewing), observerId, perViewing, stimuli: viewings.map((v) => v.stimulusId) };
+  }
+
+  /**
+   * Leave-some-out: embeds the viewer from `embedCount` images and scores their viewings of up to
+   * `heldOutCount` other images under that embedding and under the population (zero embedding).
+   */
+  async evaluateHoldOut(
+    study: GazeStudy, observerId: string,
+    options: RunOptions & { embedCount?: number; heldOutCount?: number } = {},
+  ): Promise<HoldOutComparison & { embedding: ViewerEmbedding }> {
+    const all = this.usableViewings(study, observerId);
+    const split = splitViewings(all, options.embedCount ?? 10, options.heldOutCount ?? 10);
+    if (split.heldOut.length === 0) {
+      throw new GazecastError('import-invalid', `${observerId} has ${all.length} usable viewings: too few to hold some back (need more than ${options.embedCount ?? 10} images)`);
+    }
+    const embedding = await this.embedViewer(study, observerId, { ...options, viewings: split.embed });
+    const pairs = [];
+    for (const [i, v] of split.heldOut.entries()) {
+      checkAborted(options.signal);
+      options.onProgress?.({ status: 'evaluating', done: i, total: split.heldOut.length });
+      const stim = study.stimuli.find((s) => s.id === v.stimulusId)!;
+      const own = await this.predictor.predict(await this.frame(stim), { profile: { embedding: embedding.embedding } });
+      const population = await this.predictor.predict(await this.frame(stim), { profile: {} });
+      const pts = stim.width && stim.height
+        ? rescalePoints(v.fixations, { width: stim.width, height: stim.height }, { width: own.frameWidth, height: own.frameHeight })
+        : v.fixations;
+      pairs.push({ personal: scoreViewing(own.density, pts), population: scoreViewing(population.density, pts) });
+    }
+    options.onProgress?.({ status: 'done' });
+    return { ...compareHoldOut(pairs), embedding };
+  }
+
+  /**
+   * A personal audience: embedded from all the viewer's usable viewings; with `evaluate`, also
+   * the leave-some-out check (on a separate embedding that has not seen the held-out images).
+   */
+  async personalAudience(
+    study: GazeStudy, observerId: string,
+    options: RunOptions & { name?: string; evaluate?: { embedCount?: number; heldOutCount?: number } } = {},
+  ): Promise<PersonalAudience> {
+    const emb = await this.embedViewer(study, observerId, options);
+    const evaluation = options.evaluate ? await this.evaluateHoldOut(study, observerId, { ...options, ...options.evaluate }) : undefined;
+    const attributes = study.observers.find((o) => o.id === observerId)?.attributes ?? {};
+    options.onProgress?.({ status: 'done' });
+    return {
+      kind: 'personal', id: idFrom(observerId), name: options.name ?? `Viewer ${observerId}`,
+      modelId: this.predictor.manifest.id, createdAt: new Date().toISOString(),
+      observerId, attributes: { ...attributes }, embedding: emb.embedding, viewings: emb.count,
+      spread: emb.spread, signalToNoise: emb.signalToNoise, consistency: emb.consistency,
+      ...(evaluation ? { evaluation: stripEmbedding(evaluation) } : {}),
+    };
+  }
+
+  /** A panel audience of every viewer in the study with usable viewings (optionally filtered). */
+  async panelAudience(study: GazeStudy, options: RunOptions & { name?: string; filter?: AttributeFilter | string } = {}): Promise<PanelAudience> {
+    const members: PanelMember[] = [];
+    const observers = study.observers.filter((o) => this.usableViewings(study, o.id).length > 0);
+    for (const [i, o] of observers.entries()) {
+      checkAborted(options.signal);
+      options.onProgress?.({ status: 'embedding', done: i, total: observers.length });
+      const emb = await this.embedViewer(study, o.id, { ...(options.signal ? { signal: options.signal } : {}) });
+      members.push({ observerId: o.id, embedding: [...emb.embedding], attributes: { ...o.attributes }, viewings: emb.count });
+    }
+    options.onProgress?.({ status: 'done' });
+    const filter = typeof options.filter === 'string' ? parseAttributeFilter(options.filter) : options.filter ?? {};
+    aggregatePanel(members, filter); // fails now, naming the panel's attributes, if nothing matches
+    const name = options.name ?? 'My panel';
+    return {
+      kind: 'panel', id: idFrom(name), name, modelId: this.predictor.manifest.id, createdAt: new Date().toISOString(),
+      members, filter,
+    };
+  }
+
+  /** Releases the decoded images. */
+  close(): void {
+    for (const p of this.decoded.values()) void p.then((b) => b.close(), () => undefined);
+    this.decoded.clear();
+  }
+}
+
+function stripEmbedding(e: HoldOutComparison & { embedding: ViewerEmbedding }): HoldOutComparison {
+  const { embedding: _e, ...rest } = e;
+  return rest;
+}
+
+/** A part of a saved panel as its own audience, e.g. "gender=female; age=25-34". */
+export function filteredPanel(panel: PanelAudience, filter: AttributeFilter | string, name?: string): PanelAudience {
+  const f = typeof filter === 'string' ? parseAttributeFilter(filter) : filter;
+  aggregatePanel(panel.members, f); // validates that someone matches
+  const label = name ?? `${panel.name} (${Object.entries(f).map(([k, v]) => `${k} ${v.join('/')}`).join(', ')})`;
+  return { ...panel, id: idFrom(`${panel.id}-${Object.values(f).flat().join('-')}`), name: label, filter: f, createdAt: new Date().toISOString() };
+}
+
+/**
+ * The model's own panel (manifest `panel`, e.g. panel.json: { "<observer_id>": { embedding,
+ * attributes } }) as a panel audience, loaded from the model folder (same origin).
+ */
+export async function modelPanel(manifest: ModelManifest, manifestUrl: string | URL, fetchImpl: typeof fetch = fetch): Promise<PanelAudience> {
+  if (!manifest.panel) throw new GazecastError('manifest-invalid', `model "${manifest.id}" lists no panel`);
+  const url = new URL(manifest.panel, new URL(manifestUrl, globalThis.location?.href));
+  const res = await fetchImpl(url);
+  if (!res.ok) throw new GazecastError('model-fetch-failed', `could not load the model's panel ${url.href}: HTTP ${res.status}`);
+  const json = (await res.json()) as Record<string, { embedding?: unknown; attributes?: Record<string, unknown> }>;
+  const dim = manifest.profile.embedding?.dim;
+  const members: PanelMember[] = Object.entries(json).map(([observerId, m]) => {
+    const e = m.embedding;
+    if (!Array.isArray(e) || e.length !== dim || !e.every((x) => typeof x === 'number' && Number.isFinite(x))) {
+      throw new GazecastError('manifest-invalid', `panel.json: "${observerId}".embedding must be ${dim} finite numbers`);
+    }
+    const attributes: Record<string, string> = {};
+    for (const [k, v] of Object.entries(m.attributes ?? {})) if (v !== null && v !== undefined && v !== '') attributes[k] = String(v);
+    return { observerId, embedding: e as number[], attributes, viewings: 0 };
+  });
+  return {
+    kind: 'panel', id: idFrom(`${manifest.id}-panel`), name: `Panel of ${manifest.id}`, modelId: manifest.id,
+    createdAt: new Date().toISOString(), members, filter: {},
+  };
+}
+
+/** The profile to predict for an audience, refusing embeddings made by another model. */
+export function profileForAudience(audience: Audience, manifest: ModelManifest): Profile {
+  if (audience.modelId !== manifest.id) {
+    throw new GazecastError('invalid-embedding',
+      `audience "${audience.name}" was embedded with model "${audience.modelId}"; embeddings do not carry over to "${manifest.id}": re-import its recordings with this model`);
+  }
+  return audienceProfile(audience);
+}
