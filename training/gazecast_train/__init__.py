@@ -1,0 +1,1 @@
+"""gazecast training: canonical gaze data -> trained, evaluated, quantized model folder."""

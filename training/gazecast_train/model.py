@@ -1,0 +1,139 @@
+"""The gazecast model: colour-vision simulation -> frozen MobileNet trunk -> profile-conditioned density head.
+
+Graph inputs and outputs follow MODEL_CONTRACT.md (gazecast-model/1):
+  image          float32 [1, 3, H, W]  ((pixel/255 - 0.5) / 0.5, letterboxed)
+  profile_tokens int64   [1, n_slots]  (index per slot, 0 = unknown)
+  user_embedding float32 [1, dim]      (zeros = population)
+  -> log_density float32 [1, 1, H/8, W/8]  (log-probabilities, logsumexp = 0)
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Sequence
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+# Machado, Oliveira & Fernandes (2009), "A physiologically-based model for simulation of color vision
+# deficiency", severity 1.0 matrices, applied to linear RGB.
+MACHADO_PROTAN = [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]]
+MACHADO_DEUTAN = [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]]
+VISION_VALUES = ["unknown", "typical", "protan", "deutan"]
+
+
+class ColourVisionSimulation(nn.Module):
+    """Re-renders the (normalised) input as a viewer with protanopia/deuteranopia would see it.
+
+    unknown and typical use the identity; no gaze data with colour-vision groups exists, so this slot is
+    supported by simulation alone, not by learning.
+    """
+
+    def __init__(self):
+        super().__init__()
+        eye = np.eye(3).tolist()
+        self.register_buffer("mats", torch.tensor([eye, eye, MACHADO_PROTAN, MACHADO_DEUTAN], dtype=torch.float32))
+
+    def forward(self, image: torch.Tensor, vision_token: torch.Tensor) -> torch.Tensor:
+        m = self.mats[vision_token]  # [B, 3, 3]
+        rgb = torch.clamp(image * 0.5 + 0.5, 0.0, 1.0)
+        lin = torch.pow(rgb, 2.2)  # sRGB ~ gamma 2.2
+        sim = torch.einsum("bij,bjhw->bihw", m, lin)
+        out = torch.pow(torch.clamp(sim, 1e-6, 1.0), 1.0 / 2.2)
+        return (out - 0.5) / 0.5
+
+
+class DensityHead(nn.Module):
+    """Multi-scale head with FiLM conditioning on profile tokens and a user embedding, plus a learned
+    centre bias whose weight the profile can change. Population (all tokens 0, zero embedding) gives an
+    exactly unmodulated network, because the conditioning path has no biases and token 0 embeds to zero."""
+
+    def __init__(self, token_slots: Sequence[int], emb_dim: int, out_h: int, out_w: int,
+                 prior: np.ndarray, ch: int = 64, cond_dim: int = 32, conditioned: bool = True):
+        super().__init__()
+        self.conditioned = conditioned
+        self.p8, self.p16, self.p32 = nn.Conv2d(256, 48, 1), nn.Conv2d(512, 48, 1), nn.Conv2d(1024, 48, 1)
+        self.c1 = nn.Conv2d(144, ch, 3, padding=1)
+        self.c2 = nn.Conv2d(ch, ch, 3, padding=2, dilation=2)
+        self.c3 = nn.Conv2d(ch, ch, 3, padding=4, dilation=4)
+        self.out = nn.Conv2d(ch, 1, 1)
+        self.token_emb = nn.ModuleList([nn.Embedding(n, cond_dim, padding_idx=0) for n in token_slots])
+        self.user_proj = nn.Linear(emb_dim, cond_dim, bias=False)
+        self.film1 = nn.Linear(cond_dim, cond_dim, bias=False)
+        self.film2 = nn.Linear(cond_dim, 6 * ch + 1, bias=False)
+        nn.init.zeros_(self.film2.weight)
+        self.prior = nn.Parameter(torch.tensor(prior, dtype=torch.float32).reshape(out_h, out_w))
+        self.ch = ch
+
+    def features(self, s8, s16, s32):
+        a = F.relu(self.p8(s8))
+        b = F.interpolate(F.relu(self.p16(s16)), size=a.shape[-2:], mode="bilinear", align_corners=False)
+        c = F.interpolate(F.relu(self.p32(s32)), size=a.shape[-2:], mode="bilinear", align_corners=False)
+        return torch.cat([a, b, c], dim=1)
+
+    def condition(self, tokens: torch.Tensor, user_embedding: torch.Tensor) -> torch.Tensor:
+        cond = self.user_proj(user_embedding)
+        for i, emb in enumerate(self.token_emb):
+            cond = cond + emb(tokens[:, i])
+        return self.film2(torch.tanh(self.film1(cond)))
+
+    def forward(self, s8, s16, s32, tokens, user_embedding):
+        x = self.features(s8, s16, s32)
+        ch = self.ch
+        if self.conditioned:
+            f = self.condition(tokens, user_embedding)
+        else:
+            f = torch.zeros(x.shape[0], 6 * ch + 1, dtype=x.dtype)
+        for k, conv in enumerate((self.c1, self.c2, self.c3)):
+            g = f[:, 2 * k * ch:(2 * k + 1) * ch, None, None]
+            b = f[:, (2 * k + 1) * ch:(2 * k + 2) * ch, None, None]
+            x = F.relu(conv(x) * (1 + g) + b)
+        prior_w = 1 + f[:, 6 * ch:, None, None]
+        logits = self.out(x) + self.prior[None, None] * prior_w[:, :, :, :]
+        n, _, h, w = logits.shape
+        return F.log_softmax(logits.reshape(n, h * w), dim=1).reshape(n, 1, h, w)
+
+
+class GazeModel(nn.Module):
+    """The exported graph: image + profile tokens + user embedding -> log_density."""
+
+    def __init__(self, trunk: nn.Module, head: DensityHead, vision_slot: int):
+        super().__init__()
+        self.cvd, self.trunk, self.head, self.vision_slot = ColourVisionSimulation(), trunk, head, vision_slot
+
+    def forward(self, image, profile_tokens, user_embedding):
+        x = self.cvd(image, profile_tokens[:, self.vision_slot])
+        s8, s16, s32 = self.trunk(x)
+        return self.head(s8, s16, s32, profile_tokens, user_embedding)
+
+
+class ViewerEncoder(nn.Module):
+    """Maps (image features, one viewing's fixation density) to the user-embedding space.
+
+    What a viewer looks at, relative to what the image offers on average, and where on the frame they look
+    (a coarse density), carry their idiosyncrasies; averaging over viewings gives the viewer's embedding."""
+
+    def __init__(self, head: DensityHead, emb_dim: int, hidden: int = 64):
+        super().__init__()
+        self.head = head  # shares (frozen) the head's multi-scale projections
+        self.proj = nn.Conv2d(144, hidden, 1)
+        self.mlp = nn.Sequential(nn.Linear(2 * hidden + 48, 96), nn.ReLU(), nn.Linear(96, emb_dim))
+
+    def forward(self, s8, s16, s32, density):
+        x = F.relu(self.proj(self.head.features(s8, s16, s32)))
+        fix = (x * density).sum(dim=(2, 3))
+        mean = x.mean(dim=(2, 3))
+        coarse = F.adaptive_avg_pool2d(density, (6, 8)).flatten(1) * 48.0
+        return self.mlp(torch.cat([fix - mean, fix, coarse], dim=1))
+
+
+class EncoderGraph(nn.Module):
+    """The exported encoder: image + fixation_density -> user_embedding."""
+
+    def __init__(self, trunk: nn.Module, encoder: ViewerEncoder):
+        super().__init__()
+        self.trunk, self.encoder = trunk, encoder
+
+    def forward(self, image, fixation_density):
+        s8, s16, s32 = self.trunk(image)
+        return self.encoder(s8, s16, s32, fixation_density)

@@ -1,0 +1,250 @@
+"""The end-to-end pipeline behind training/train.py."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import tempfile
+import time
+from typing import Dict, List
+
+import numpy as np
+import torch
+
+from . import evaluate as E
+from .data import load_frames
+from .export import export_onnx, file_entry, fp16_weights, int8_conv_weights
+from .features import cache_features, load_cache
+from .model import EncoderGraph, GazeModel
+from .mobilenet import pretrained_trunk, random_trunk
+from .profile import SLOTS, VISION_SLOT, observer_attributes, observer_tokens
+from .splits import held_out_viewers, split_frames
+from .train import FeatureBank, TrainConfig, train_encoder, train_head
+from .model_card import write_model_card
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+DEFAULT_WEIGHTS = os.path.join(os.path.dirname(REPO), "shared", "weights", "mobilenet_v1_1.0_224")
+MIN_CORRELATION = 0.99
+
+
+def log(msg: str):
+    print(f"{time.strftime('%H:%M:%S')} {msg}", flush=True)
+
+
+def smoke_subset(frames, n_per_dataset=12):
+    out, seen = [], {}
+    for f in frames:
+        if seen.get(f.dataset, 0) < n_per_dataset:
+            out.append(f); seen[f.dataset] = seen.get(f.dataset, 0) + 1
+    return out
+
+
+def main(args) -> int:
+    torch.set_num_threads(max(1, os.cpu_count() or 1))
+    torch.manual_seed(args.seed)
+    model_id = os.path.basename(os.path.abspath(args.out))
+    work = args.work or os.path.join(REPO, "training", "runs", f"{model_id}-{args.config}")
+    weights = args.weights or DEFAULT_WEIGHTS
+    smoke = args.config == "smoke"
+    cfg = TrainConfig(seed=args.seed)
+    if smoke:
+        cfg.epochs, cfg.eval_every, cfg.encoder_epochs, cfg.batch = 2, 1, 2, 8
+    if args.epochs:
+        cfg.epochs = args.epochs
+    os.makedirs(work, exist_ok=True)
+
+    log(f"reading {len(args.data)} dataset(s)")
+    frames, observers = load_frames(args.data)
+    if smoke:
+        frames = smoke_subset(frames)
+    datasets = sorted({f.dataset for f in frames})
+    log(f"{len(frames)} frames, {len(observers)} observers, datasets {datasets}")
+    split = split_frames(frames)
+    if smoke or not split["val"] or not split["tune"]:  # tiny data: make sure every split has frames
+        idx = list(range(len(frames)))
+        split = {"val": idx[0::4], "tune": idx[1::4], "train": idx[2::4] + idx[3::4]}
+    held = set(held_out_viewers(observers))
+    viewers = sorted(v for v in observers if v not in held)
+    log(f"split: {', '.join(f'{k} {len(v)}' for k, v in split.items())}; held-out viewers {sorted(held)}")
+
+    trunk = pretrained_trunk(weights)
+    cache_dir = cache_features(frames, trunk, os.path.join(work, "features-pretrained"), cfg.in_w, cfg.in_h,
+                               flips=True, batch=8)
+    bank = FeatureBank(load_cache(cache_dir), range(len(frames)))
+    ckpt = os.path.join(work, "checkpoints")
+    head, emb, history = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
+                                    ckpt, tag="main", log=log)
+    enc = train_encoder(head, emb, viewers, frames, bank, split["train"], cfg, log=log)
+
+    tokens_of = lambda v: observer_tokens(observers.get(v))  # noqa: E731
+    cb = E.CentreBias(frames, split["train"], held)
+    log("evaluating on the validation split")
+    metrics: Dict = {"split": {k: len(v) for k, v in split.items()}, "held_out_viewers": sorted(held),
+                     "config": vars(cfg), "history": history}
+    metrics["population"] = E.population_scores(head, bank, frames, split["val"], cb, cfg)
+    metrics["personalisation"] = E.personalisation(head, emb, viewers, observers, bank, frames, split["val"], cfg,
+                                                   tokens_of)
+    metrics["few_shot"] = E.few_shot(enc, head, bank, frames, split["train"], split["val"], sorted(held), cfg,
+                                     ks=(1, 2) if smoke else (5, 10, 20), draws=2 if smoke else 5)
+    metrics["attributes"] = E.attribute_gain(head, bank, frames, split["val"], observers, cfg, tokens_of)
+    log("population: " + json.dumps({ds: {k: round(v, 3) for k, v in d.items() if k.startswith(("model.ig",
+        "ceiling.ig", "ig_frac", "nss_frac"))} for ds, d in metrics["population"].items()}))
+    log(f"personal: {metrics['personalisation']['own_minus_population_bits']:.3f} bits; few-shot k10: "
+        f"{metrics['few_shot'].get('k10', metrics['few_shot'].get('k2'))}; attributes {metrics['attributes']}")
+
+    if not args.no_ablations:
+        log("ablation: same head on a randomly initialised (frozen) trunk")
+        rcache = cache_features(frames, random_trunk(args.seed), os.path.join(work, "features-random"),
+                                cfg.in_w, cfg.in_h, flips=False, batch=8)
+        rbank = FeatureBank(load_cache(rcache), range(len(frames)))
+        rhead, _, rhist = train_head(frames, observers, rbank, split["train"], split["tune"], viewers, held, cfg,
+                                     ckpt, tag="random-trunk", log=log)
+        del rbank
+        log("ablation: without profile conditioning (population-only training)")
+        uhead, _, uhist = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
+                                     ckpt, tag="unconditioned", conditioned=False, log=log)
+        metrics["ablations"] = {
+            "random_trunk": E.population_scores(rhead, _bank_view(rcache, frames), frames, split["val"], cb, cfg,
+                                                with_ceiling=False),
+            "unconditioned": {
+                "population": E.population_scores(uhead, bank, frames, split["val"], cb, cfg, with_ceiling=False),
+                "personal_viewers_ll": E.personalisation(uhead, emb, viewers, observers, bank, frames, split["val"],
+                                                         cfg, tokens_of)["own"],
+                "attributes": E.attribute_gain(uhead, bank, frames, split["val"], observers, cfg, tokens_of),
+            },
+        }
+
+    out = os.path.abspath(args.out)
+    write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers, frames, split, bank, cfg,
+                       metrics, datasets, smoke)
+    write_model_card(out, metrics, args, datasets, observers, frames, split)
+    log(f"wrote {out}")
+    return 0
+
+
+def _bank_view(cache_dir, frames):
+    return FeatureBank(load_cache(cache_dir), range(len(frames)))
+
+
+def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers, frames, split, bank, cfg, metrics,
+                       datasets, smoke):
+    os.makedirs(out, exist_ok=True)
+    model = GazeModel(trunk, head, VISION_SLOT).eval()
+    n_slots = len(SLOTS)
+    img = torch.zeros(1, 3, cfg.in_h, cfg.in_w)
+    export_onnx(model, (img, torch.zeros(1, n_slots, dtype=torch.long), torch.zeros(1, cfg.emb_dim)),
+                os.path.join(out, "model.fp32.onnx"), ["image", "profile_tokens", "user_embedding"], ["log_density"])
+    fp16_weights(os.path.join(out, "model.fp32.onnx"), os.path.join(out, "model.w16.onnx"))
+    int8_conv_weights(os.path.join(out, "model.fp32.onnx"), os.path.join(out, "model.w8.onnx"))
+    encg = EncoderGraph(trunk, enc).eval()
+    tmp_enc = os.path.join(out, "encoder.fp32.onnx")
+    export_onnx(encg, (img, torch.full((1, 1, cfg.out_h, cfg.out_w), 1.0 / (cfg.out_h * cfg.out_w))), tmp_enc,
+                ["image", "fixation_density"], ["user_embedding"])
+    fp16_weights(tmp_enc, os.path.join(out, "encoder.onnx"))
+    os.remove(tmp_enc)
+
+    checks = verify_variants(out, model, encg, frames, split["val"], cfg, emb)
+    metrics["onnx_checks"] = checks
+    for name, c in checks.items():
+        if c["min_correlation"] < MIN_CORRELATION:
+            raise SystemExit(f"{name}: correlation with the PyTorch reference {c['min_correlation']:.4f} "
+                             f"< {MIN_CORRELATION}; refusing to ship it")
+
+    panel = {v: {"embedding": [round(float(x), 6) for x in emb[i]], "attributes": observer_attributes(observers[v])}
+             for i, v in enumerate(viewers) if v in observers}
+    json.dump(panel, open(os.path.join(out, "panel.json"), "w"), indent=1)
+    enc_entry = file_entry(out, "encoder.onnx")
+    manifest = {
+        "schema": "gazecast-model/1",
+        "id": model_id,
+        "version": "1.0.0" if not smoke else "0.0.0-smoke",
+        "license": "Apache-2.0 (MobileNet v1 trunk from Keras Applications); head trained on MIT-licensed "
+                   "OSIE/EyeCrowd/Scene and research-only causality gaze data — see MODEL_CARD.md",
+        "files": [file_entry(out, "model.w16.onnx", "fp16-weights"), file_entry(out, "model.w8.onnx", "int8-weights"),
+                  file_entry(out, "model.fp32.onnx", "fp32")],
+        "input": {"name": "image", "height": cfg.in_h, "width": cfg.in_w, "mean": [0.5, 0.5, 0.5],
+                  "std": [0.5, 0.5, 0.5]},
+        "profile": {"tokens": {"name": "profile_tokens", "slots": SLOTS},
+                    "embedding": {"name": "user_embedding", "dim": cfg.emb_dim}},
+        "output": {"name": "log_density", "height": cfg.out_h, "width": cfg.out_w},
+        "encoder": {"path": "encoder.onnx", "sha256": enc_entry["sha256"], "bytes": enc_entry["bytes"],
+                    "inputs": {"image": "image", "fixations": "fixation_density"}, "output": "user_embedding"},
+        "panel": "panel.json",
+        "trainedOn": datasets,
+        "metrics": summary_metrics(metrics),
+    }
+    json.dump(manifest, open(os.path.join(out, "manifest.json"), "w"), indent=2)
+    json.dump(metrics, open(os.path.join(out, "metrics.json"), "w"), indent=1, default=float)
+
+
+def summary_metrics(m: Dict) -> Dict:
+    keep = ("model.ll", "model.ig", "model.nss", "model.auc_judd", "model.sauc", "model.cc", "model.kld", "model.sim",
+            "centre_bias.ll", "centre_bias.nss", "ceiling.ll", "ceiling.ig", "ceiling.nss", "ig_fraction_of_ceiling",
+            "nss_fraction_of_ceiling", "model.nss_per_viewer", "frames", "fixations")
+    out = {"population": {ds: {k: round(float(v), 4) for k, v in d.items() if k in keep}
+                          for ds, d in m["population"].items()},
+           "personalisation": {k: v for k, v in m["personalisation"].items()},
+           "fewShot": m["few_shot"], "attributes": m["attributes"], "heldOutViewers": m["held_out_viewers"],
+           "onnxChecks": m.get("onnx_checks")}
+    if "ablations" in m:
+        out["ablations"] = {
+            "randomTrunk": {ds: {k: round(float(v), 4) for k, v in d.items() if k in keep}
+                            for ds, d in m["ablations"]["random_trunk"].items()},
+            "unconditioned": {ds: {k: round(float(v), 4) for k, v in d.items() if k in keep}
+                              for ds, d in m["ablations"]["unconditioned"]["population"].items()}}
+    return json.loads(json.dumps(out, default=float))
+
+
+def verify_variants(out, model, encg, frames, val_rows, cfg, emb) -> Dict:
+    """Runs every exported file with onnxruntime-node on validation frames and compares it with PyTorch."""
+    from .data import frame_pixels, normalise
+    rows = val_rows[:: max(1, len(val_rows) // 4)][:4]
+    profiles = [([0, 0, 0], np.zeros(cfg.emb_dim, np.float32)), ([2, 1, 3], np.asarray(emb[0], np.float32))]
+    tmp = tempfile.mkdtemp(prefix="gazecast-verify-")
+    runs, refs = [], []
+    for k, r in enumerate(rows):
+        x = normalise(frame_pixels(frames[r], cfg.in_w, cfg.in_h))[None]
+        x.astype(np.float32).tofile(os.path.join(tmp, f"img{k}.bin"))
+        for p, (tk, u) in enumerate(profiles):
+            np.asarray([tk], np.int64).tofile(os.path.join(tmp, f"tok{p}.bin"))
+            np.asarray([u], np.float32).tofile(os.path.join(tmp, f"emb{p}.bin"))
+            with torch.no_grad():
+                ref = model(torch.from_numpy(x), torch.tensor([tk]), torch.from_numpy(u[None])).numpy().ravel()
+            for variant in ("model.fp32.onnx", "model.w16.onnx", "model.w8.onnx"):
+                o = os.path.join(tmp, f"out-{variant}-{k}-{p}.bin")
+                runs.append({"model": os.path.join(out, variant), "output": "log_density", "out": o, "inputs": {
+                    "image": {"file": os.path.join(tmp, f"img{k}.bin"), "dims": list(x.shape), "type": "float32"},
+                    "profile_tokens": {"file": os.path.join(tmp, f"tok{p}.bin"), "dims": [1, 3], "type": "int64"},
+                    "user_embedding": {"file": os.path.join(tmp, f"emb{p}.bin"), "dims": [1, cfg.emb_dim],
+                                       "type": "float32"}}})
+                refs.append((variant, ref))
+        d = np.zeros((1, 1, cfg.out_h, cfg.out_w), np.float32)
+        d[0, 0, cfg.out_h // 3, cfg.out_w // 3] = 0.5
+        d[0, 0, cfg.out_h // 2, cfg.out_w // 2] = 0.5
+        d.tofile(os.path.join(tmp, f"dens{k}.bin"))
+        with torch.no_grad():
+            ref = encg(torch.from_numpy(x), torch.from_numpy(d)).numpy().ravel()
+        o = os.path.join(tmp, f"out-enc-{k}.bin")
+        runs.append({"model": os.path.join(out, "encoder.onnx"), "output": "user_embedding", "out": o, "inputs": {
+            "image": {"file": os.path.join(tmp, f"img{k}.bin"), "dims": list(x.shape), "type": "float32"},
+            "fixation_density": {"file": os.path.join(tmp, f"dens{k}.bin"), "dims": list(d.shape),
+                                 "type": "float32"}}})
+        refs.append(("encoder.onnx", ref))
+    job = os.path.join(tmp, "job.json")
+    json.dump({"runs": runs}, open(job, "w"))
+    subprocess.run(["node", os.path.join(REPO, "training", "verify_onnx.mjs"), job], check=True, cwd=REPO)
+    res: Dict[str, Dict] = {}
+    for run, (variant, ref) in zip(runs, refs):
+        got = np.fromfile(run["out"], np.float32)
+        if variant.startswith("model"):  # compare probabilities, the quantity everything downstream uses
+            a, b = np.exp(got), np.exp(ref)
+            lse = float(np.log(np.exp(got.astype(np.float64)).sum()))
+        else:
+            a, b, lse = got, ref, 0.0
+        c = float(np.corrcoef(a, b)[0, 1])
+        e = res.setdefault(variant, {"min_correlation": 1.0, "max_abs_logsumexp": 0.0, "runs": 0})
+        e["min_correlation"] = min(e["min_correlation"], c)
+        e["max_abs_logsumexp"] = max(e["max_abs_logsumexp"], abs(lse))
+        e["runs"] += 1
+    log("onnxruntime-node vs PyTorch: " + json.dumps(res))
+    return res

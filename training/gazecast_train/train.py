@@ -1,0 +1,231 @@
+"""Trains the density head, its profile conditioning and the per-viewer embeddings on cached trunk features."""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .data import Frame, Observer, fixation_cells
+from .model import DensityHead, ViewerEncoder
+from .profile import LEARNED_SLOTS, SLOTS, observer_tokens
+
+
+@dataclass
+class TrainConfig:
+    in_w: int = 256
+    in_h: int = 192
+    out_w: int = 32
+    out_h: int = 24
+    emb_dim: int = 16
+    epochs: int = 40
+    batch: int = 32
+    lr: float = 2e-3
+    weight_decay: float = 1e-4
+    emb_l2: float = 1e-3
+    p_population: float = 0.3  # share of samples trained with the population (zero) profile
+    p_tokens_only: float = 0.3  # of attributed viewers' samples: tokens without an embedding
+    eval_every: int = 5
+    encoder_epochs: int = 30
+    seed: int = 0
+
+
+class FeatureBank:
+    """Cached trunk features as float32 tensors, looked up by frame row (plain or mirrored)."""
+
+    def __init__(self, cache: dict, rows: Sequence[int]):
+        self.rows = list(rows)
+        self.has_flip = "s8f" in cache
+        sel = np.asarray(self.rows)
+        self.t = {k: torch.from_numpy(np.asarray(cache[k][sel], dtype=np.float32))
+                  for k in ("s8", "s16", "s32", "s8f", "s16f", "s32f") if k in cache}
+        self.pos = {r: i for i, r in enumerate(self.rows)}
+
+    def get(self, rows: Sequence[int], flips: Sequence[bool]):
+        idx = torch.tensor([self.pos[r] for r in rows])
+        out = []
+        for k in ("s8", "s16", "s32"):
+            x = self.t[k][idx]
+            if self.has_flip and any(flips):
+                fl = torch.tensor(flips)
+                x = torch.where(fl[:, None, None, None], self.t[k + "f"][idx], x)
+            out.append(x)
+        return out
+
+
+def centre_prior(frames: Sequence[Frame], rows: Sequence[int], cfg: TrainConfig, exclude: set) -> np.ndarray:
+    """Log of the empirical fixation distribution over the output grid (initialises the learned centre bias)."""
+    h = np.full(cfg.out_h * cfg.out_w, 1.0)
+    for r in rows:
+        f = frames[r]
+        pts = f.all_fixations([o for o in f.fixations if o not in exclude])
+        if len(pts):
+            np.add.at(h, fixation_cells(f, pts, cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h), 1.0)
+    from scipy.ndimage import gaussian_filter
+    h = gaussian_filter(h.reshape(cfg.out_h, cfg.out_w), 1.0)
+    return np.log(h / h.sum())
+
+
+def nll(logp: torch.Tensor, cells: List[np.ndarray]) -> torch.Tensor:
+    flat = logp.flatten(1)
+    losses = [-flat[i, torch.from_numpy(c)].mean() for i, c in enumerate(cells)]
+    return torch.stack(losses).mean()
+
+
+def train_head(frames: List[Frame], observers: Dict[str, Observer], bank: FeatureBank, train_rows: List[int],
+               tune_rows: List[int], viewers: List[str], exclude: set, cfg: TrainConfig, ckpt_dir: str,
+               conditioned: bool = True, tag: str = "main", log=print):
+    """Returns (head, viewer embedding matrix [len(viewers), dim], history)."""
+    torch.manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    prior = centre_prior(frames, train_rows, cfg, exclude)
+    head = DensityHead([len(s["values"]) for s in SLOTS[:LEARNED_SLOTS]], cfg.emb_dim, cfg.out_h, cfg.out_w,
+                       prior, conditioned=conditioned)
+    emb = torch.nn.Parameter(torch.randn(len(viewers), cfg.emb_dim) * 0.01)
+    vindex = {v: i for i, v in enumerate(viewers)}
+    opt = torch.optim.AdamW([{"params": head.parameters()}, {"params": [emb], "weight_decay": 0.0}],
+                            lr=cfg.lr, weight_decay=cfg.weight_decay)
+    steps_per_epoch = max(1, len(train_rows) // cfg.batch)
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps_per_epoch,
+                                                pct_start=0.1)
+    os.makedirs(ckpt_dir, exist_ok=True)
+    ckpt = os.path.join(ckpt_dir, f"{tag}.pt")
+    start_epoch, best, history = 0, (-1e9, None, None), []
+    if os.path.exists(ckpt):  # resume
+        st = torch.load(ckpt)
+        head.load_state_dict(st["head"]); emb.data = st["emb"]; opt.load_state_dict(st["opt"])
+        sched.load_state_dict(st["sched"]); start_epoch = st["epoch"]; history = st["history"]
+        best = (st["best_score"], st["best_head"], st["best_emb"])
+        rng = np.random.default_rng(cfg.seed + start_epoch)
+        log(f"[{tag}] resumed at epoch {start_epoch}")
+    tok_cache = {v: observer_tokens(observers.get(v)) for v in viewers}
+    t0 = time.time()
+    for epoch in range(start_epoch, cfg.epochs):
+        head.train()
+        order = rng.permutation(train_rows)
+        total, n = 0.0, 0
+        for s in range(steps_per_epoch):
+            rows = order[s * cfg.batch:(s + 1) * cfg.batch]
+            flips = list(rng.random(len(rows)) < 0.5) if bank.has_flip else [False] * len(rows)
+            tokens, uemb, cells = [], [], []
+            for r, fl in zip(rows, flips):
+                f = frames[r]
+                present = [v for v in f.fixations if v in vindex]
+                if not conditioned or rng.random() < cfg.p_population or not present:
+                    pts = f.all_fixations([o for o in f.fixations if o not in exclude])
+                    tokens.append([0, 0]); uemb.append(None)
+                else:
+                    v = present[rng.integers(len(present))]
+                    pts = f.fixations[v]
+                    tk = tok_cache[v][:LEARNED_SLOTS]
+                    tokens.append(tk)
+                    uemb.append(None if (any(tk) and rng.random() < cfg.p_tokens_only) else vindex[v])
+                cells.append(fixation_cells(f, pts, cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h, flip=fl))
+            s8, s16, s32 = bank.get(rows, flips)
+            zero = torch.zeros(cfg.emb_dim)
+            u = torch.stack([emb[i] if i is not None else zero for i in uemb])
+            logp = head(s8, s16, s32, torch.tensor(tokens), u)
+            loss = nll(logp, cells) + cfg.emb_l2 * (emb ** 2).sum(1).mean()
+            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+            total += float(loss); n += 1
+        entry = {"epoch": epoch + 1, "train_nll": total / n, "seconds": time.time() - t0}
+        if (epoch + 1) % cfg.eval_every == 0 or epoch + 1 == cfg.epochs:
+            score = tune_ll(head, frames, bank, tune_rows, cfg, exclude)
+            entry["tune_ll_bits"] = score
+            if score > best[0]:
+                best = (score, {k: v.clone() for k, v in head.state_dict().items()}, emb.data.clone())
+        history.append(entry)
+        log(f"[{tag}] epoch {epoch + 1}/{cfg.epochs} " + " ".join(f"{k}={v:.4f}" for k, v in entry.items()
+                                                                   if isinstance(v, float)))
+        torch.save({"head": head.state_dict(), "emb": emb.data, "opt": opt.state_dict(), "sched": sched.state_dict(),
+                    "epoch": epoch + 1, "history": history, "best_score": best[0], "best_head": best[1],
+                    "best_emb": best[2]}, ckpt)
+    if best[1] is not None:
+        head.load_state_dict(best[1]); emb.data = best[2]
+    head.eval()
+    return head, emb.data.clone(), history
+
+
+@torch.no_grad()
+def predict_rows(head: DensityHead, bank: FeatureBank, rows: Sequence[int], tokens=None, uemb=None,
+                 emb_dim: int = 16) -> torch.Tensor:
+    out = []
+    for s in range(0, len(rows), 64):
+        rr = list(rows[s:s + 64])
+        s8, s16, s32 = bank.get(rr, [False] * len(rr))
+        tk = torch.zeros(len(rr), LEARNED_SLOTS, dtype=torch.long) if tokens is None else \
+            torch.as_tensor(tokens, dtype=torch.long).reshape(1, -1).expand(len(rr), -1)[:, :LEARNED_SLOTS]
+        u = torch.zeros(len(rr), emb_dim) if uemb is None else torch.as_tensor(uemb).reshape(1, -1).expand(len(rr), -1)
+        out.append(head(s8, s16, s32, tk, u))
+    return torch.cat(out)
+
+
+def tune_ll(head, frames, bank, rows, cfg, exclude) -> float:
+    """Mean log-likelihood (bits/fixation over uniform) of all fixations on the tune split (population)."""
+    head.eval()
+    logp = predict_rows(head, bank, rows, emb_dim=cfg.emb_dim).flatten(1).numpy()
+    tot, n = 0.0, 0
+    for k, r in enumerate(rows):
+        f = frames[r]
+        pts = f.all_fixations([o for o in f.fixations if o not in exclude])
+        c = fixation_cells(f, pts, cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h)
+        tot += float((logp[k, c] + np.log(logp.shape[1])).sum() / np.log(2)); n += len(c)
+    return tot / max(n, 1)
+
+
+def viewing_density(f: Frame, pts: np.ndarray, cfg: TrainConfig, flip: bool = False) -> np.ndarray:
+    """A viewing's fixations as a density on the output grid (sums to 1): the encoder's `fixation_density`."""
+    d = np.zeros(cfg.out_h * cfg.out_w, np.float32)
+    np.add.at(d, fixation_cells(f, pts, cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h, flip=flip), 1.0)
+    return (d / max(d.sum(), 1e-9)).reshape(1, cfg.out_h, cfg.out_w)
+
+
+def train_encoder(head: DensityHead, emb: torch.Tensor, viewers: List[str], frames: List[Frame],
+                  bank: FeatureBank, train_rows: List[int], cfg: TrainConfig, log=print) -> ViewerEncoder:
+    """Siamese encoder with a triplet loss: a viewing of viewer A is pulled to A's learned embedding and pushed
+    from another viewer's, plus a regression term that keeps it on the embeddings' scale."""
+    torch.manual_seed(cfg.seed + 1)
+    rng = np.random.default_rng(cfg.seed + 1)
+    for p in head.parameters():
+        p.requires_grad_(False)
+    enc = ViewerEncoder(head, cfg.emb_dim)
+    params = [p for n_, p in enc.named_parameters() if not n_.startswith("head.")]
+    opt = torch.optim.AdamW(params, lr=2e-3, weight_decay=1e-4)
+    vindex = {v: i for i, v in enumerate(viewers)}
+    pairs = [(r, v) for r in train_rows for v in frames[r].fixations if v in vindex and len(frames[r].fixations[v]) >= 2]
+    by_ds: Dict[str, List[int]] = {}
+    for v, i in vindex.items():
+        by_ds.setdefault(v.split("-")[0], []).append(i)
+    margin = 0.5 * float(emb.norm(dim=1).mean())
+    for epoch in range(cfg.encoder_epochs):
+        order = rng.permutation(len(pairs))
+        tot, n = 0.0, 0
+        for s in range(0, len(order), 64):
+            batch = [pairs[i] for i in order[s:s + 64]]
+            rows = [r for r, _ in batch]
+            flips = [bool(x) for x in rng.random(len(batch)) < 0.5] if bank.has_flip else [False] * len(batch)
+            dens = torch.from_numpy(np.stack([viewing_density(frames[r], frames[r].fixations[v], cfg, fl)
+                                              for (r, v), fl in zip(batch, flips)]))
+            s8, s16, s32 = bank.get(rows, flips)
+            z = enc(s8, s16, s32, dens)
+            pos = emb[[vindex[v] for _, v in batch]]
+            neg_i = []
+            for _, v in batch:  # a negative from the same dataset: the hard, informative case
+                pool = by_ds[v.split("-")[0]]
+                j = pool[rng.integers(len(pool))]
+                while j == vindex[v] and len(pool) > 1:
+                    j = pool[rng.integers(len(pool))]
+                neg_i.append(j)
+            neg = emb[neg_i]
+            loss = F.triplet_margin_loss(z, pos, neg, margin=margin) + F.mse_loss(z, pos) * 4
+            opt.zero_grad(); loss.backward(); opt.step()
+            tot += float(loss); n += 1
+        if (epoch + 1) % 5 == 0 or epoch == 0:
+            log(f"[encoder] epoch {epoch + 1}/{cfg.encoder_epochs} loss={tot / max(n, 1):.4f}")
+    enc.eval()
+    return enc
