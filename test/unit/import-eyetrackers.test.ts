@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
-  detectFormat, formatProblems, importCanonical, importEyeLinkFixationReport, importTobiiProLab, type GazeStudy,
+  detectFormat, formatProblems, importCanonical, importEyeLinkFixationReport, importPupilLabsSurface, importTobiiProLab, type GazeStudy,
 } from '../../src/core/import';
-import { readFixture, toEyeLinkReport, toTobiiProLab } from './helpers/gaze-exports';
+import { readFixture, toEyeLinkReport, toPupilSurface, toTobiiProLab } from './helpers/gaze-exports';
 
 const canonical = (() => {
   const r = importCanonical({ stimuli: readFixture('stimuli.csv'), observers: readFixture('observers.csv'), fixations: readFixture('fixations.csv') });
@@ -119,5 +119,34 @@ describe('EyeLink Data Viewer fixation report', () => {
 
     const off = importEyeLinkFixationReport(txt, { stimulusSizes: sizes, display: { offsetX: 500, offsetY: 0 } });
     expect(off.ok && off.warnings[0]!.message).toMatch(/fixations outside the image were left out/);
+  });
+});
+
+describe('Pupil Labs surface fixations', () => {
+  const viewing = canonical.fixations.filter((f) => f.observerId === 'osie-s03' && f.stimulusId === 'osie-1002');
+
+  it('gives back one viewing, flipping y from the surface origin at the bottom', () => {
+    const csv = toPupilSurface(viewing, image);
+    expect(detectFormat(csv)).toBe('pupil-labs-surface');
+    const r = importPupilLabsSurface(csv, { observerId: 'osie-s03', stimulus: 'stimuli/1002.jpg', stimulusSize: image });
+    if (!r.ok) throw new Error(formatProblems(r.problems));
+    expect(r.value.fixations.map(({ startMs: _s, ...f }) => f)).toEqual(viewing.map((f) => ({
+      stimulusId: '1002.jpg', observerId: 'osie-s03', trial: 0, index: f.index,
+      x: expect.closeTo(f.x, 6), y: expect.closeTo(f.y, 6), ...(f.durationMs === undefined ? {} : { durationMs: f.durationMs }),
+    })));
+    expect(r.value.fixations[0]!.startMs).toBe(0);
+    expect(r.value.fixations[1]!.startMs).toBeCloseTo((viewing[0]!.durationMs ?? 100) + 30, 3);
+  });
+
+  it('leaves out fixations off the surface, renumbering the rest, and locates bad cells', () => {
+    const r = importPupilLabsSurface(toPupilSurface(viewing, image, [1]), { observerId: 'o', stimulus: '1002.jpg', stimulusSize: image });
+    expect(r.ok && r.value.fixations.length).toBe(viewing.length - 1);
+    expect(r.ok && r.warnings[0]!.message).toMatch(/1 fixations off the surface/);
+    const lines = toPupilSurface(viewing, image).split('\n');
+    lines[4] = lines[4]!.split(',').map((c, i) => (i === 6 ? 'left' : c)).join(',');
+    const bad = importPupilLabsSurface(lines.join('\n'), { observerId: 'o', stimulus: '1002.jpg', stimulusSize: image });
+    expect(!bad.ok && bad.problems).toEqual([{
+      file: 'fixations_on_surface.csv', line: 5, column: 7, columnName: 'norm_pos_x', message: 'norm_pos_x must be a number, found "left"',
+    }]);
   });
 });

@@ -6,11 +6,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  importCanonical, importEyeLinkFixationReport, importTobiiProLab, parseFixationsCsv, parseObserversCsv,
+  importCanonical, importEyeLinkFixationReport, importPupilLabsSurface, importTobiiProLab, parseFixationsCsv, parseObserversCsv,
   parseStimuliCsv, type ImportProblem, type ImportResult,
 } from '../../src/core/import';
 import { parseAudienceFile } from '../../src/core/personal';
-import { readFixture, toEyeLinkReport, toTobiiProLab } from './helpers/gaze-exports';
+import { readFixture, toEyeLinkReport, toPupilSurface, toTobiiProLab } from './helpers/gaze-exports';
 
 const FIX_HEADER = 'stimulus_id,observer_id,trial,index,x,y,start_ms,duration_ms';
 
@@ -52,9 +52,11 @@ describe('importers on malformed input (fast-check)', () => {
   it('eye-tracker importers never throw and locate every problem', () => {
     const tobiiHeader = toTobiiProLab([], { width: 8, height: 6 }).trim();
     const eyelinkHeader = toEyeLinkReport([], { x: 0, y: 0 }).trim();
-    fc.assert(fc.property(delimitedText('\t', tobiiHeader), delimitedText('\t', eyelinkHeader), (tobii, eyelink) => {
+    const pupilHeader = toPupilSurface([], { width: 8, height: 6 }).trim();
+    fc.assert(fc.property(delimitedText('\t', tobiiHeader), delimitedText('\t', eyelinkHeader), delimitedText(',', pupilHeader), (tobii, eyelink, pupil) => {
       expectWellFormed(importTobiiProLab(tobii), tobii);
       expectWellFormed(importEyeLinkFixationReport(eyelink), eyelink);
+      expectWellFormed(importPupilLabsSurface(pupil, { observerId: 'o', stimulus: 's.jpg', stimulusSize: { width: 8, height: 6 } }), pupil);
     }), { numRuns: 300 });
   });
 

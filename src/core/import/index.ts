@@ -5,6 +5,7 @@ export type {
 export { importCanonical, parseFixationsCsv, parseObserversCsv, parseStimuliCsv, type CanonicalFiles } from './canonical';
 export { importTobiiProLab, type TobiiImportOptions } from './tobii-pro-lab';
 export { importEyeLinkFixationReport, type DisplayGeometry, type EyeLinkImportOptions } from './eyelink-fixation-report';
+export { importPupilLabsSurface, type PupilSurfaceImportOptions } from './pupil-labs-surface';
 export { detectFormat, type DetectedFormat } from './detect';
 export { stimulusKey, type StimulusSize } from './assemble';
 export { formatProblems, importError } from './problems';

@@ -89,3 +89,23 @@ export function toEyeLinkReport(fixations: readonly StudyFixation[], screenOffse
   }
   return `${rows.join('\n')}\n`;
 }
+
+/** One viewing as Pupil Player's fixations_on_surface_<name>.csv: a row per world frame, y from the bottom. */
+export function toPupilSurface(viewing: readonly StudyFixation[], image: { width: number; height: number }, offSurface: readonly number[] = []): string {
+  const header = 'world_timestamp,world_index,fixation_id,start_timestamp,duration,dispersion,norm_pos_x,norm_pos_y,x_scaled,y_scaled,on_surf';
+  const rows = [header];
+  let t = 1234.5;
+  let world = 100;
+  viewing.forEach((f, i) => {
+    const id = 40 + i;
+    const dur = f.durationMs ?? 100;
+    const nx = f.x / image.width;
+    const ny = 1 - f.y / image.height;
+    for (let k = 0; k < 3; k++) {
+      rows.push([(t + k / 30).toFixed(6), world++, id, t.toFixed(6), dur, 1.2, nx, ny, nx * image.width, ny * image.height,
+        offSurface.includes(i) ? 'False' : 'True'].join(','));
+    }
+    t += dur / 1000 + 0.03;
+  });
+  return `${rows.join('\n')}\n`;
+}
