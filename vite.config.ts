@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation lets onnxruntime-web use more than one WASM thread
 // (SharedArrayBuffer is only available to isolated pages).
@@ -7,9 +8,59 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+// Same policy as the <meta> in index.html, also sent as a header by `vite preview` so that the
+// directives a <meta> cannot carry (frame-ancestors) apply too. No third-party origin anywhere.
+const csp = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "worker-src 'self' blob:",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' blob: data:",
+  "media-src 'self' blob:",
+  "font-src 'self'",
+  "connect-src 'self' blob: data:",
+  "manifest-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'none'",
+  "frame-ancestors 'self'",
+].join('; ');
+
 export default defineConfig({
   server: { headers: isolationHeaders },
-  preview: { headers: isolationHeaders },
+  preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': csp } },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
+  plugins: [
+    // Offline after one visit: Workbox precaches the app shell, the bundled model (all its
+    // variants, the encoder and panel), onnxruntime-web's WASM and the samples.
+    VitePWA({
+      disable: !!process.env.VITEST,
+      registerType: 'autoUpdate',
+      injectRegister: false,
+      includeAssets: ['icon.svg', 'icon-192.png', 'icon-512.png'],
+      manifest: {
+        name: 'gazecast — where will they look?',
+        short_name: 'gazecast',
+        description: 'Predict where each audience will look in your image or video, on your own machine.',
+        theme_color: '#17181c',
+        background_color: '#111215',
+        display: 'standalone',
+        start_url: '.',
+        icons: [
+          { src: 'icon-192.png', sizes: '192x192', type: 'image/png' },
+          { src: 'icon-512.png', sizes: '512x512', type: 'image/png' },
+          { src: 'icon.svg', sizes: 'any', type: 'image/svg+xml' },
+        ],
+      },
+      workbox: {
+        globPatterns: ['**/*.{js,mjs,css,html,svg,png,jpg,mp4,wasm,onnx,json,md}'],
+        globIgnores: ['**/node_modules/**', 'samples/*.sh'],
+        // the ORT WASM (~25 MB) and the model files are far above Workbox's 2 MB default
+        maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
+        navigateFallback: 'index.html',
+        cleanupOutdatedCaches: true,
+      },
+    }),
+  ],
 });

@@ -1,0 +1,47 @@
+/**
+ * Entry point of the designer app (index.html): registers the service worker (offline after
+ * one visit), opens the saved audiences, shows the bundled sample at once, and loads the model
+ * in the background; predictions appear as soon as it is ready.
+ */
+import './styles.css';
+import { registerSW } from 'virtual:pwa-register';
+import { App } from './app';
+import { AudienceStore } from './audience-db';
+import { loadEngine } from './engine-binding';
+import { DEFAULT_MODEL_URL } from './engine';
+
+async function main(): Promise<void> {
+  const app = new App();
+  // exposed for the e2e tests and for debugging in the console; nothing reads it in the app
+  (window as unknown as { gazecastApp: App }).gazecastApp = app;
+
+  if ('serviceWorker' in navigator && import.meta.env.PROD) {
+    registerSW({
+      immediate: true,
+      onOfflineReady: () => app.showModelStatus(`${document.getElementById('model-status')!.textContent} · works offline`),
+    });
+  }
+
+  try {
+    app.setStore(await AudienceStore.open());
+  } catch (e) {
+    app.showMessage(`Saved audiences are unavailable in this browser session (${(e as Error).message}); new ones last until the tab closes.`, 'info');
+  }
+
+  const params = new URLSearchParams(location.search);
+  const sample = params.get('sample') ?? 'ad-market.mp4';
+  const opening = app.openSample(sample);
+
+  const modelUrl = params.get('model') ? new URL(params.get('model')!, document.baseURI).href : DEFAULT_MODEL_URL;
+  try {
+    const { engine, panel } = await loadEngine(modelUrl, params.get('backend'), (text) => app.showModelStatus(text));
+    await opening;
+    await app.setEngine(engine, panel);
+    app.showModelStatus(`${engine.manifest.id} ${engine.manifest.version} · ${engine.backend.toUpperCase()}`);
+  } catch (e) {
+    app.showModelStatus('Model not loaded', true);
+    app.showMessage(e instanceof Error ? e.message : String(e));
+  }
+}
+
+void main();
