@@ -19,13 +19,17 @@ import { aggregatePanel, parseAttributeFilter, type AttributeFilter, type PanelM
 import { splitViewings, viewingsOf, type Viewing } from '../core/personal/viewings';
 import type { Prediction, Profile } from '../core/prediction-types';
 
-/** What this module needs from a predictor (createPredictor's result satisfies it). */
+/**
+ * What this module needs from a predictor: `createPredictor`'s result (src/client/predictor-types.ts)
+ * satisfies it structurally; the encoder's fixation density is computed by the engine from the
+ * fixations with src/core/personal/fixation-density.ts.
+ */
 export interface EmbeddingPredictor {
-  readonly manifest: ModelManifest;
-  /** the model's population/personal prediction for a frame; the frame is consumed (transferred) */
-  predict(frame: ImageBitmap, options: { profile?: Profile; timestampMs?: number }): Promise<Prediction>;
-  /** runs the manifest's encoder on a frame and a fixation density on the output grid (sums to 1) */
-  embed(frame: ImageBitmap, fixationDensity: Float32Array): Promise<Float32Array>;
+  readonly model: { readonly manifest: ModelManifest };
+  /** the model's prediction for a frame; an ImageBitmap is transferred (consumed) */
+  predict(frame: ImageBitmap, options?: { profile?: Profile }): Promise<Prediction>;
+  /** runs the manifest's encoder on a frame and a viewer's fixations on it (native pixels) */
+  embed(frame: ImageBitmap, fixations: readonly { readonly x: number; readonly y: number }[]): Promise<Float32Array>;
 }
 
 /** Image files of a study, by file name (what `stimulusKey` gives: "stimuli/1001.jpg" → "1001.jpg"). */
@@ -66,8 +70,8 @@ export class PersonalAudiences {
   private readonly decoded = new Map<string, Promise<ImageBitmap>>();
 
   constructor(private readonly predictor: EmbeddingPredictor, private readonly images: StudyImages) {
-    if (!predictor.manifest.encoder) {
-      throw new GazecastError('manifest-invalid', `model "${predictor.manifest.id}" has no encoder, so it cannot embed personal audiences`);
+    if (!predictor.model.manifest.encoder) {
+      throw new GazecastError('manifest-invalid', `model "${predictor.model.manifest.id}" has no encoder, so it cannot embed personal audiences`);
     }
   }
 
@@ -102,8 +106,9 @@ export class PersonalAudiences {
     const size = { width: bmp.width, height: bmp.height };
     // Coordinates refer to the stimulus' recorded size; the decoded file may be larger or smaller.
     const pts = stim.width && stim.height ? rescalePoints(v.fixations, { width: stim.width, height: stim.height }, size) : v.fixations;
-    const density = fixationDensity(gridOf(this.predictor.manifest), size.width, size.height, pts);
-    return [...(await this.predictor.embed(bmp, density))];
+    // Fail here, naming the viewing, rather than deep in the engine: a viewing needs a fixation on the image.
+    fixationDensity(gridOf(this.predictor.model.manifest), size.width, size.height, pts);
+    return [...(await this.predictor.embed(bmp, pts))];
   }
 
   /** Embeds one viewer from their viewings (all usable ones, or the given ones). */
@@ -166,7 +171,7 @@ export class PersonalAudiences {
     options.onProgress?.({ status: 'done' });
     return {
       kind: 'personal', id: idFrom(observerId), name: options.name ?? `Viewer ${observerId}`,
-      modelId: this.predictor.manifest.id, createdAt: new Date().toISOString(),
+      modelId: this.predictor.model.manifest.id, createdAt: new Date().toISOString(),
       observerId, attributes: { ...attributes }, embedding: emb.embedding, viewings: emb.count,
       spread: emb.spread, signalToNoise: emb.signalToNoise, consistency: emb.consistency,
       ...(evaluation ? { evaluation: stripEmbedding(evaluation) } : {}),
@@ -188,7 +193,7 @@ export class PersonalAudiences {
     aggregatePanel(members, filter); // fails now, naming the panel's attributes, if nothing matches
     const name = options.name ?? 'My panel';
     return {
-      kind: 'panel', id: idFrom(name), name, modelId: this.predictor.manifest.id, createdAt: new Date().toISOString(),
+      kind: 'panel', id: idFrom(name), name, modelId: this.predictor.model.manifest.id, createdAt: new Date().toISOString(),
       members, filter,
     };
   }
