@@ -1,0 +1,329 @@
+#!/usr/bin/env node
+/**
+ * End-to-end test of the designer app: `vite build`, `vite preview`, and Debian's Chromium driven
+ * by playwright-core through the main flows a designer uses — open a sample, choose two
+ * audiences, draw AOIs, compare, analyse the whole video, export every format, bad inputs,
+ * no off-origin request, reload offline. Screenshots go to test-results/app/ (git-ignored).
+ *
+ *   node test/e2e/app-run.mjs            # build, then test
+ *   node test/e2e/app-run.mjs --no-build # reuse dist/
+ *
+ * Exit code 0 when every step passed. Each step prints its time.
+ */
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
+const shots = join(root, 'test-results/app');
+const fixtures = join(root, 'test/e2e/app-fixtures');
+const exe = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const port = 4100 + Math.floor(Math.random() * 800);
+const origin = `http://127.0.0.1:${port}`;
+mkdirSync(shots, { recursive: true });
+const tmp = mkdtempSync(join(tmpdir(), 'gazecast-e2e-'));
+
+const results = [];
+async function step(name, fn) {
+  const t0 = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true, ms: Date.now() - t0 });
+    console.log(`  ✓ ${name} (${((Date.now() - t0) / 1000).toFixed(1)} s)`);
+  } catch (e) {
+    results.push({ name, ok: false, ms: Date.now() - t0, error: String(e?.stack ?? e) });
+    console.log(`  ✗ ${name}\n${String(e?.stack ?? e).split('\n').slice(0, 8).join('\n')}`);
+    if (page) await page.screenshot({ path: join(shots, `FAILED-${name.replace(/\W+/g, '_')}.png`) }).catch(() => {});
+  }
+}
+
+function run(cmd, args) {
+  execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+if (!process.argv.includes('--no-build')) {
+  console.log('== vite build');
+  run('npx', ['vite', 'build', '--logLevel', 'warn']);
+}
+assert.ok(existsSync(join(root, 'dist/index.html')), 'dist/ is missing: run without --no-build');
+
+// media for the bad-input checks that are too big to keep in git, made on the fly with ffmpeg
+const ff = (...a) => execFileSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...a]);
+const bigPng = join(tmp, 'poster-50mp.png');
+const longMp4 = join(tmp, 'two-hours.mp4');
+ff('-f', 'lavfi', '-i', 'color=c=white:s=8660x5774', '-frames:v', '1', bigPng);
+ff('-f', 'lavfi', '-i', 'color=c=black:s=64x64:r=1', '-t', '7200', '-c:v', 'libx264', '-preset', 'ultrafast', '-g', '3600', longMp4);
+const emptyFile = join(tmp, 'empty.mp4');
+writeFileSync(emptyFile, new Uint8Array(0));
+
+console.log(`== vite preview on ${origin}`);
+const preview = spawn('npx', ['vite', 'preview', '--port', String(port), '--strictPort', '--host', '127.0.0.1'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+await new Promise((resolve, reject) => {
+  const t = setTimeout(() => reject(new Error('vite preview did not start in 30 s')), 30_000);
+  preview.stdout.on('data', (d) => { if (String(d).includes(String(port))) { clearTimeout(t); resolve(); } });
+  preview.on('exit', (c) => reject(new Error(`vite preview exited with ${c}`)));
+});
+
+const userDataDir = mkdtempSync(join(tmpdir(), 'gazecast-chromium-'));
+const context = await chromium.launchPersistentContext(userDataDir, {
+  executablePath: exe,
+  headless: true,
+  viewport: { width: 1280, height: 720 },
+  acceptDownloads: true,
+  args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-unsafe-webgpu'],
+});
+let page = context.pages()[0] ?? (await context.newPage());
+const offOrigin = [];
+const consoleErrors = [];
+context.on('request', (r) => {
+  const u = r.url();
+  if (!u.startsWith(origin) && !u.startsWith('blob:') && !u.startsWith('data:')) offOrigin.push(u);
+});
+page.on('console', (m) => { if (m.type() === 'error') consoleErrors.push(m.text()); });
+page.on('pageerror', (e) => consoleErrors.push(String(e)));
+
+const $text = (sel) => page.locator(sel).innerText();
+const waitModel = () => page.waitForFunction(() => /WASM|WEBGPU/.test(document.getElementById('model-status')?.textContent ?? ''), null, { timeout: 120_000 });
+const waitPoints = (stage = 'stage-a') => page.waitForFunction((s) => /\d+ points/.test(document.querySelector(`#${s} .cap-info`)?.textContent ?? ''), stage, { timeout: 60_000 });
+async function download(kind) {
+  const [d] = await Promise.all([page.waitForEvent('download', { timeout: 180_000 }), (async () => {
+    await page.click('#export-btn');
+    await page.click(`#export-menu button[data-export="${kind}"]`);
+  })()]);
+  const path = join(tmp, d.suggestedFilename());
+  await d.saveAs(path);
+  return { name: d.suggestedFilename(), bytes: readFileSync(path) };
+}
+async function stageBox() {
+  return page.locator('#stage-a .stage-box').boundingBox();
+}
+/** native media pixels → page coordinates on stage A (object-fit: contain) */
+async function toPage(nx, ny) {
+  return page.evaluate(([x, y]) => {
+    const box = document.querySelector('#stage-a .stage-box').getBoundingClientRect();
+    const m = window.gazecastApp.media;
+    const s = Math.min(box.width / m.width, box.height / m.height);
+    return { x: box.left + (box.width - m.width * s) / 2 + x * s, y: box.top + (box.height - m.height * s) / 2 + y * s };
+  }, [nx, ny]);
+}
+
+try {
+  console.log('== flows');
+  await step('opens with the sample video and the model, overlay on the first frame', async () => {
+    await page.goto(origin + '/');
+    await waitModel();
+    await waitPoints();
+    assert.match(await page.title(), /ad-market\.mp4/);
+    const chips = await page.locator('#audience-chips .chip').count();
+    assert.ok(chips >= 2, `expected preset audiences, got ${chips}`);
+    await page.screenshot({ path: join(shots, '01-open-video.png') });
+  });
+
+  await step('audience editor offers exactly the manifest slots; a saved audience becomes a chip', async () => {
+    const { slots } = await page.evaluate(() => ({ slots: window.gazecastApp.manifest.profile.tokens.slots }));
+    const selects = await page.locator('#slot-fields select').count();
+    assert.equal(selects, slots.length);
+    for (const s of slots) {
+      const opts = await page.locator(`#slot-${s.key} option`).evaluateAll((o) => o.map((x) => x.value));
+      assert.deepEqual(opts, s.values);
+    }
+    const last = (k) => slots.find((s) => s.key === k)?.values.at(-1);
+    if (last('gender')) await page.selectOption('#slot-gender', last('gender'));
+    if (last('age')) await page.selectOption('#slot-age', last('age'));
+    await page.fill('#audience-name', 'Older viewers');
+    await page.click('#audience-form button[type=submit]');
+    await page.waitForFunction(() => [...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === 'Older viewers'));
+  });
+
+  await step('draws a rectangle AOI and a polygon AOI, names them, table and story update', async () => {
+    await page.evaluate(() => window.gazecastApp.seek(8));
+    await page.waitForTimeout(500);
+    await waitPoints();
+    await page.click('#tool-rect');
+    const a = await toPage(880, 590), b = await toPage(1260, 700);
+    await page.mouse.move(a.x, a.y);
+    await page.mouse.down();
+    await page.mouse.move((a.x + b.x) / 2, (a.y + b.y) / 2, { steps: 4 });
+    await page.mouse.move(b.x, b.y, { steps: 4 });
+    await page.mouse.up();
+    await page.keyboard.type('Call to action');
+    await page.keyboard.press('Enter');
+    await page.click('#tool-poly');
+    for (const [x, y] of [[20, 10], [700, 10], [700, 90], [20, 90]]) {
+      const p = await toPage(x, y);
+      await page.mouse.click(p.x, p.y);
+    }
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#aoi-list li').length === 2);
+    const names = await page.locator('#aoi-list input').evaluateAll((i) => i.map((x) => x.value));
+    assert.deepEqual(names, ['Call to action', 'Headline']);
+    const rows = await page.locator('#aoi-table tbody tr').count();
+    assert.equal(rows, 2);
+    const story = await $text('#story');
+    assert.match(story, /“(Call to action|Headline)”/);
+    await page.screenshot({ path: join(shots, '02-aois.png') });
+  });
+
+  await step('compare A | B side by side, then the difference view states its size', async () => {
+    await page.locator('#audience-chips .chip', { hasText: 'Older viewers' }).locator('button.set-b').click();
+    await page.click('#view-mode button[data-mode=compare]');
+    await waitPoints('stage-a');
+    await waitPoints('stage-b');
+    assert.equal(await page.locator('#stage-b').isVisible(), true);
+    const header = await page.locator('#aoi-table thead').innerText();
+    assert.match(header, /A share[\s\S]*B share/);
+    await page.screenshot({ path: join(shots, '03-compare.png') });
+    await page.click('#view-mode button[data-mode=difference]');
+    await page.waitForFunction(() => /\d+% of attention is placed differently/.test(document.getElementById('difference-summary').textContent));
+    await page.screenshot({ path: join(shots, '04-difference.png') });
+  });
+
+  await step('analyses the whole video with progress, then the timeline jumps to a frame', async () => {
+    await page.selectOption('#sps-select', '2');
+    await page.click('#analyse-btn');
+    await page.waitForFunction(() => !document.getElementById('analysis-progress').hidden, null, { timeout: 10_000 });
+    await page.waitForFunction(() => /\d+%/.test(document.getElementById('analysis-status').textContent), null, { timeout: 60_000 });
+    await page.screenshot({ path: join(shots, '05-analysing.png') });
+    await page.waitForFunction(() => /^Analysed \d+ frames/.test(document.getElementById('analysis-status').textContent), null, { timeout: 300_000 });
+    assert.equal(await page.locator('#chart-section').isVisible(), true);
+    const tl = await page.locator('#timeline').boundingBox();
+    await page.mouse.click(tl.x + tl.width * 0.3, tl.y + tl.height / 2);
+    await page.waitForFunction(() => Math.abs(window.gazecastApp.video.currentTime - 2.5) < 0.6);
+    await page.click('#view-mode button[data-mode=compare]');
+    await waitPoints('stage-b');
+    await page.screenshot({ path: join(shots, '06-analysed.png') });
+  });
+
+  await step('cancel stops an analysis', async () => {
+    await page.selectOption('#sps-select', '10');
+    await page.click('#analyse-btn');
+    await page.waitForFunction(() => !document.getElementById('cancel-btn').hidden);
+    await page.click('#cancel-btn');
+    await page.waitForFunction(() => /cancelled/.test(document.getElementById('analysis-status').textContent), null, { timeout: 30_000 });
+    await page.selectOption('#sps-select', '2');
+  });
+
+  await step('exports PNG at native resolution, CSV, JSON', async () => {
+    await page.click('#view-mode button[data-mode=single]');
+    await waitPoints();
+    const png = await download('png');
+    assert.equal(png.bytes.subarray(1, 4).toString(), 'PNG');
+    assert.equal(png.bytes.readUInt32BE(16), 1280);
+    assert.equal(png.bytes.readUInt32BE(20), 720);
+    writeFileSync(join(shots, '07-export.png'), png.bytes);
+    const pts = (await download('csv-points')).bytes.toString();
+    assert.match(pts.split('\n')[0], /^audience,time_ms,visit_order,x_px,y_px,mass/);
+    assert.ok(pts.trim().split('\n').length > 10, 'points CSV has rows for the analysed frames');
+    const aoi = (await download('csv-aoi')).bytes.toString();
+    assert.match(aoi, /Call to action/);
+    const json = JSON.parse((await download('json')).bytes.toString());
+    assert.equal(json.schema, 'gazecast-analysis/1');
+    assert.equal(json.media.width, 1280);
+    assert.ok(json.frames.length >= 15, `frames ${json.frames.length}`);
+    assert.equal(json.aois.length, 2);
+    assert.match(json.summary[0].story, /will most likely see|will probably not look/);
+  });
+
+  await step('printable report renders frames, tables and chart for print', async () => {
+    await page.evaluate(() => window.gazecastApp.fillReport());
+    await page.emulateMedia({ media: 'print' });
+    assert.ok(await page.locator('#report img').count() >= 2, 'report has the frame and the chart');
+    assert.ok(await page.locator('#report table').count() >= 1);
+    await page.screenshot({ path: join(shots, '08-report-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  await step('exports the video with the overlay burnt in', async () => {
+    const v = await download('video');
+    assert.ok(/\.(mp4|webm)$/.test(v.name), v.name);
+    assert.ok(v.bytes.length > 50_000, `video export is ${v.bytes.length} bytes`);
+    const p = join(tmp, v.name);
+    const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height,nb_read_frames', '-count_frames', '-of', 'json', p]).toString();
+    const s = JSON.parse(probe).streams[0];
+    assert.equal(s.width, 1280);
+    assert.equal(s.height, 720);
+    assert.ok(Number(s.nb_read_frames) >= 200, `frames ${s.nb_read_frames}`);
+    ff('-ss', '8.5', '-i', p, '-frames:v', '1', join(shots, '09-burnt-frame.png'));
+    console.log(`    video export: ${v.name}, ${s.codec_name}, ${(v.bytes.length / 1e6).toFixed(2)} MB`);
+  });
+
+  await step('an image sample shows points and keeps AOIs per media', async () => {
+    await page.selectOption('#sample-select', 'ad-juice.jpg');
+    await page.waitForFunction(() => document.title.startsWith('ad-juice.jpg'));
+    await waitPoints();
+    assert.equal(await page.locator('#transport').isVisible(), false);
+    await page.screenshot({ path: join(shots, '10-image.png') });
+  });
+
+  await step('bad inputs get a clear message and the work on screen stays', async () => {
+    const cases = [
+      [emptyFile, /empty \(0 bytes\)/],
+      [join(fixtures, 'hevc.mp4'), /HEVC \(H\.265\)/],
+      [join(fixtures, 'truncated.mp4'), /damaged|could not be decoded|cannot play|no video picture/],
+      [bigPng, /50\.0 megapixels/],
+      [longMp4, /2 h 0 min long/],
+    ];
+    for (const [file, re] of cases) {
+      await page.setInputFiles('#file-input', file);
+      await page.waitForFunction(() => !document.getElementById('message').hidden, null, { timeout: 30_000 });
+      const msg = await $text('#message-text');
+      assert.match(msg, re, `${file}: ${msg}`);
+      assert.match(await page.title(), /^ad-juice\.jpg/, 'the previous work stays on screen');
+      if (file === longMp4) await page.screenshot({ path: join(shots, '11-bad-input.png') });
+      await page.click('#message-close');
+    }
+    await waitPoints();
+  });
+
+  await step('keyboard: tab order reaches the controls with a visible focus ring', async () => {
+    await page.keyboard.press('Tab');
+    await page.focus('#open-btn');
+    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
+    assert.notEqual(outline, 'none');
+    // AOI moved by keyboard
+    const before = await page.evaluate(() => JSON.stringify(window.gazecastApp.media.name));
+    assert.ok(before);
+    await page.focus('#tool-rect');
+    await page.keyboard.press('Shift+Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#aoi-list li').length >= 1);
+    await page.focus('.aoi-shape');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.screenshot({ path: join(shots, '12-keyboard.png') });
+  });
+
+  await step('no request left the origin during the whole session', async () => {
+    assert.deepEqual(offOrigin, []);
+  });
+
+  await step('reloads and works offline after one visit', async () => {
+    await page.evaluate(async () => { await navigator.serviceWorker.ready; });
+    await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 60_000 }).catch(async () => {
+      await page.reload();
+      await page.waitForFunction(() => !!navigator.serviceWorker.controller, null, { timeout: 60_000 });
+    });
+    // wait until Workbox finished precaching everything (install done, worker active)
+    await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
+    await context.setOffline(true);
+    await page.reload();
+    await waitModel();
+    await waitPoints();
+    assert.match(await page.title(), /ad-market\.mp4/);
+    await page.screenshot({ path: join(shots, '13-offline.png') });
+    await context.setOffline(false);
+  });
+} finally {
+  await context.close().catch(() => {});
+  try { process.kill(-preview.pid, 'SIGTERM'); } catch {}
+  rmSync(userDataDir, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
+}
+
+const failed = results.filter((r) => !r.ok);
+if (consoleErrors.length) console.log(`console errors (${consoleErrors.length}):\n  ${consoleErrors.slice(0, 10).join('\n  ')}`);
+writeFileSync(join(shots, 'results.json'), JSON.stringify({ results, offOrigin, consoleErrors }, null, 2));
+console.log(`\n${results.length - failed.length}/${results.length} passed; screenshots in test-results/app/`);
+process.exit(failed.length ? 1 : 0);
