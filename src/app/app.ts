@@ -16,7 +16,7 @@ import type { AudienceStore } from './audience-db';
 import { nameFromTokens, newId, panelAudiences, presetAudiences, profileFor, slotLabel, valueLabel, type Audience } from './audiences';
 import { AttentionChart, type ChartSeries } from './chart';
 import type { AppEngine } from './engine';
-import { baseName, burnOverlayIntoVideo, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
+import { baseName, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
 import { cloneVideo, openMedia, type OpenedMedia } from './media';
 import { drawDifference, drawHeatmap, drawPoints, type LayerOptions } from './render';
 import { renderReport } from './report';
@@ -550,7 +550,7 @@ export class App {
       const next = new Map<string, Prediction>();
       for (const aud of this.neededAudiences()) {
         const cached = this.current.get(aud.id);
-        const analysed = this.video?.paused === false ? this.fromAnalysis(aud.id, tMs) : this.fromAnalysis(aud.id, tMs);
+        const analysed = this.fromAnalysis(aud.id, tMs);
         if (analysed && Math.abs(analysed.timestampMs - tMs) <= 1000 / (2 * this.analysis!.sps) + 1) { next.set(aud.id, analysed); continue; }
         if (cached && Math.abs(cached.timestampMs - tMs) < 1) { next.set(aud.id, cached); continue; }
         if (!this.engine || !this.manifest) continue;
@@ -948,6 +948,7 @@ export class App {
         const pb = this.bId ? this.fromAnalysis(this.bId, tS * 1000) : undefined;
         return this.painterA(pa, this.mode === 'difference' ? pb : undefined);
       };
+      const { burnOverlayIntoVideo } = await import('./export-video');
       const out = await burnOverlayIntoVideo(m.file, paintFor, ({ doneS, totalS }) => {
         progress.value = Math.min(1, doneS / totalS);
         const el = (performance.now() - started) / 1000;
