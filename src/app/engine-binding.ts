@@ -1,14 +1,46 @@
 /**
- * Binds the app to the predictor engine's public API (src/client, issue 3).
- * Until the client lands this reports that the engine is missing.
+ * Binds the app to the predictor engine's public API (createPredictor, issue 3): inference runs
+ * in its worker, on WebGPU where a real GPU adapter exists, else on multi-threaded WASM.
  */
-import { GazecastError } from '../core/errors';
+import { createPredictor } from '../client/predictor';
+import type { LoadProgress } from '../core/runtime-types';
 import type { AppEngine } from './engine';
 
+function describeProgress(p: LoadProgress): string {
+  switch (p.status) {
+    case 'manifest': return 'Reading the model manifest…';
+    case 'initiate':
+    case 'download': return `Loading model… ${Math.round(p.progress)}%`;
+    case 'done': return `Checked ${p.file}${p.fromCache ? ' (cached)' : ''} · ${Math.round(p.progress)}%`;
+    case 'session': return `Starting ${p.backend.toUpperCase()} session…`;
+    case 'ready': return `Model ready on ${p.backend.toUpperCase()}`;
+  }
+}
+
 export async function loadEngine(
-  _modelUrl: string,
-  _backend: string | null,
-  _status: (text: string) => void,
+  modelUrl: string,
+  backend: string | null,
+  status: (text: string) => void,
 ): Promise<{ engine: AppEngine; panel: unknown }> {
-  throw new GazecastError('backend-failed', 'The predictor engine is not built yet.');
+  const predictor = await createPredictor({
+    modelUrl,
+    backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
+    onProgress: (p) => status(describeProgress(p)),
+    onBackendChange: (c) => status(`Moved from ${c.from.toUpperCase()} to ${c.to.toUpperCase()}: ${c.reason}`),
+  });
+  const manifest = predictor.model.manifest;
+  let panel: unknown = null;
+  if (manifest.panel) {
+    // the panel is optional: a model without one (or an unreadable one) just offers no panel viewers
+    panel = await fetch(new URL(manifest.panel, predictor.model.manifestUrl)).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+  }
+  const engine: AppEngine = {
+    manifest,
+    get backend() { return predictor.backend; },
+    predict: (frame, profile, timestampMs) => predictor.predict(frame, { profile, timestampMs }),
+    analyseVideo: async (video, profile, samplesPerSecond, signal, onProgress) =>
+      [...(await predictor.predictVideo(video, { profile, samplesPerSecond, signal, onProgress: (p) => onProgress({ done: p.done, total: p.total }) })).frames],
+    close: () => void predictor.close(),
+  };
+  return { engine, panel };
 }
