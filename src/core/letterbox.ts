@@ -1,8 +1,10 @@
 /**
  * Letterbox geometry (MODEL_CONTRACT.md "Letterbox"): the frame is scaled by one factor to fit
  * inside the model input, centred, and the padding normalises to 0. The content is drawn at whole
- * pixels (size rounded, offset floored), so the inverse uses the exact per-axis scale of the drawn
- * rectangle: a point at native (x, y) maps forward and back to itself.
+ * pixels: size round(frame x scale), offset round((input - frame x scale) / 2), both rounding half
+ * to even exactly like Python's round() in training/ (so the browser sees the pixels the model was
+ * trained and evaluated on). The inverse uses the exact per-axis scale of the drawn rectangle:
+ * a point at native (x, y) maps forward and back to itself.
  */
 
 export interface Letterbox {
@@ -19,20 +21,26 @@ export interface Letterbox {
   readonly height: number;
 }
 
+/** Python's round(): halves go to the even neighbour. */
+export function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return Math.abs(v % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
 export function computeLetterbox(frameWidth: number, frameHeight: number, inputWidth: number, inputHeight: number): Letterbox {
   if (!(frameWidth > 0 && frameHeight > 0 && Number.isFinite(frameWidth) && Number.isFinite(frameHeight))) {
     throw new RangeError(`frame size must be positive, got ${frameWidth}x${frameHeight}`);
   }
   const scale = Math.min(inputWidth / frameWidth, inputHeight / frameHeight);
-  const width = Math.min(inputWidth, Math.max(1, Math.round(frameWidth * scale)));
-  const height = Math.min(inputHeight, Math.max(1, Math.round(frameHeight * scale)));
+  const width = Math.min(inputWidth, Math.max(1, roundHalfEven(frameWidth * scale)));
+  const height = Math.min(inputHeight, Math.max(1, roundHalfEven(frameHeight * scale)));
   return {
     frameWidth,
     frameHeight,
     inputWidth,
     inputHeight,
-    x: Math.floor((inputWidth - width) / 2),
-    y: Math.floor((inputHeight - height) / 2),
+    x: Math.max(0, Math.min(inputWidth - width, roundHalfEven((inputWidth - frameWidth * scale) / 2))),
+    y: Math.max(0, Math.min(inputHeight - height, roundHalfEven((inputHeight - frameHeight * scale) / 2))),
     width,
     height,
   };

@@ -88,17 +88,17 @@ describe('decode: renormalisation', () => {
   });
 
   it('keeps only the share of a partial edge cell that lies over the frame', () => {
-    // 1000x700 → content 384x269 at y=9: rows 1..34, first covered 7/8, last 6/8
+    // 1000x700 → content 384x269 at y=round(9.6)=10: rows 1..34, first covered 6/8, last 7/8
     const lb = computeLetterbox(1000, 700, IN_W, IN_H);
     const flat = new Float32Array(OUT_W * OUT_H).fill(-Math.log(OUT_W * OUT_H));
     const d = densityFromLogDensity(flat, OUT_W, OUT_H, lb);
     expect(d.height).toBe(34);
     const row = (i: number): number => d.data[i * d.width]!;
-    expect(row(0) / row(5)).toBeCloseTo(7 / 8, 5);
-    expect(row(33) / row(5)).toBeCloseTo(6 / 8, 5);
+    expect(row(0) / row(5)).toBeCloseTo(6 / 8, 5);
+    expect(row(33) / row(5)).toBeCloseTo(7 / 8, 5);
     const cov = cellCoverage(d, 1000, 700);
-    expect(cov[0]).toBeCloseTo(7 / 8, 5);
-    expect(cov[33 * d.width]).toBeCloseTo(6 / 8, 5);
+    expect(cov[0]).toBeCloseTo(6 / 8, 5);
+    expect(cov[33 * d.width]).toBeCloseTo(7 / 8, 5);
   });
 
   it('rejects a log density of the wrong size or with no mass', () => {
