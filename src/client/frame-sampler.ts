@@ -1,0 +1,157 @@
+/**
+ * Frames from media: single images, analysis (seek through a whole video at a chosen rate) and
+ * live (requestVideoFrameCallback during playback). A frame is captured already scaled down to
+ * the letterbox's content size, so a 12000 x 8000 image never becomes a full-size buffer here or
+ * in the worker; ImageBitmap and VideoFrame sources pass through untouched (they are transferred).
+ */
+import { GazecastError } from '../core/errors';
+import { computeLetterbox } from '../core/letterbox';
+import type { EngineFrame } from '../core/runtime-types';
+import type { FrameSource } from './predictor-types';
+
+export interface CapturedFrame {
+  readonly frame: EngineFrame;
+  /** native size of the source */
+  readonly width: number;
+  readonly height: number;
+}
+
+function isVideoFrame(s: unknown): s is VideoFrame {
+  return typeof VideoFrame !== 'undefined' && s instanceof VideoFrame;
+}
+
+/** Native pixel size of a frame source; throws 'frame-invalid' for one with no pixels yet. */
+export function nativeSize(source: FrameSource): { width: number; height: number } {
+  let width: number, height: number;
+  if (isVideoFrame(source)) [width, height] = [source.displayWidth, source.displayHeight];
+  else if (typeof HTMLImageElement !== 'undefined' && source instanceof HTMLImageElement) {
+    if (!source.complete) throw new GazecastError('frame-invalid', 'The image has not finished loading (await img.decode() first).');
+    [width, height] = [source.naturalWidth, source.naturalHeight];
+  } else if (typeof HTMLVideoElement !== 'undefined' && source instanceof HTMLVideoElement) {
+    if (source.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) {
+      throw new GazecastError('frame-invalid', 'The video has no current frame yet (wait for "loadeddata" or "seeked").');
+    }
+    [width, height] = [source.videoWidth, source.videoHeight];
+  } else [width, height] = [source.width, source.height];
+  if (!(width > 0 && height > 0)) {
+    throw new GazecastError('frame-invalid', `The frame has no pixels (${width}x${height}): an image without a size, or a frame already transferred or closed.`);
+  }
+  return { width, height };
+}
+
+/** A frame for the engine from any source, scaled to the letterbox content of an input of `inputWidth` x `inputHeight`. */
+export async function captureFrame(source: FrameSource, inputWidth: number, inputHeight: number): Promise<CapturedFrame> {
+  const { width, height } = nativeSize(source);
+  if (isVideoFrame(source) || source instanceof ImageBitmap) return { frame: source, width, height };
+  const lb = computeLetterbox(width, height, inputWidth, inputHeight);
+  let frame: ImageBitmap;
+  try {
+    frame = await createImageBitmap(source, { resizeWidth: lb.width, resizeHeight: lb.height, resizeQuality: 'high' });
+  } catch (e) {
+    throw new GazecastError('frame-invalid', `Could not read pixels from the ${width}x${height} frame: ${(e as Error).message}`, { cause: e });
+  }
+  return { frame, width, height };
+}
+
+/** The objects to transfer to the worker for a frame. */
+export function transferablesOf(frame: EngineFrame): Transferable[] {
+  if (frame instanceof ImageData) return [frame.data.buffer as ArrayBuffer];
+  return [frame as ImageBitmap | VideoFrame];
+}
+
+function aborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new GazecastError('aborted', 'The video analysis was aborted.', { cause: signal.reason });
+}
+
+/** Resolves once the video has metadata (duration and size). */
+export async function whenMetadata(video: HTMLVideoElement, signal?: AbortSignal): Promise<void> {
+  if (video.readyState >= HTMLMediaElement.HAVE_METADATA) return;
+  await mediaEvent(video, 'loadedmetadata', signal);
+}
+
+function mediaEvent(video: HTMLVideoElement, name: 'seeked' | 'loadedmetadata', signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const cleanup = (): void => {
+      video.removeEventListener(name, ok);
+      video.removeEventListener('error', fail);
+      signal?.removeEventListener('abort', abort);
+    };
+    const ok = (): void => {
+      cleanup();
+      resolve();
+    };
+    const fail = (): void => {
+      cleanup();
+      const err = video.error;
+      const code = err?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED ? 'media-unsupported' : 'media-corrupt';
+      reject(new GazecastError(code, `The video could not be read: ${err?.message || 'decode error'}`));
+    };
+    const abort = (): void => {
+      cleanup();
+      reject(new GazecastError('aborted', 'The video analysis was aborted.', { cause: signal?.reason }));
+    };
+    video.addEventListener(name, ok);
+    video.addEventListener('error', fail);
+    signal?.addEventListener('abort', abort);
+  });
+}
+
+/** Seeks and resolves when the frame at `seconds` is ready to be read. */
+export async function seekTo(video: HTMLVideoElement, seconds: number, signal?: AbortSignal): Promise<void> {
+  aborted(signal);
+  const done = mediaEvent(video, 'seeked', signal);
+  video.currentTime = seconds;
+  await done;
+}
+
+/** Sample times (seconds) of an analysis: every 1/rate from the start, before the end. */
+export function sampleTimes(durationSeconds: number, samplesPerSecond: number, startMs = 0, endMs = durationSeconds * 1000): number[] {
+  if (!(samplesPerSecond > 0)) throw new RangeError(`samplesPerSecond must be > 0, got ${samplesPerSecond}`);
+  const end = Math.min(endMs, durationSeconds * 1000) / 1000;
+  const times: number[] = [];
+  for (let k = 0; ; k++) {
+    const t = startMs / 1000 + k / samplesPerSecond;
+    if (t >= end - 1e-9) break;
+    times.push(t);
+  }
+  return times;
+}
+
+/**
+ * Analysis mode: seeks through the video at the given times, capturing each frame. Seeking and
+ * capturing the next frame overlaps with the inference of the current one (the capture is a
+ * snapshot, so the video can move on); `process` is awaited in order, one at a time.
+ */
+export async function sampleVideo<T>(
+  video: HTMLVideoElement,
+  times: readonly number[],
+  inputSize: { width: number; height: number },
+  process: (frame: CapturedFrame, seconds: number) => Promise<T>,
+  signal?: AbortSignal,
+): Promise<T[]> {
+  const results: T[] = [];
+  let inFlight: Promise<T> | undefined;
+  try {
+    for (const t of times) {
+      await seekTo(video, t, signal);
+      const frame = await captureFrame(video, inputSize.width, inputSize.height);
+      if (inFlight) results.push(await inFlight);
+      aborted(signal);
+      inFlight = process(frame, t);
+    }
+    if (inFlight) results.push(await inFlight);
+  } finally {
+    // an abort or error leaves at most one inference running; let it finish quietly
+    inFlight?.catch(() => undefined);
+  }
+  return results;
+}
+
+/** A snapshot of the frame a video presents now, for live mode (synchronous when VideoFrame exists). */
+export function liveFrame(video: HTMLVideoElement, mediaTimeSeconds: number): CapturedFrame | Promise<CapturedFrame> {
+  if (typeof VideoFrame !== 'undefined') {
+    const frame = new VideoFrame(video, { timestamp: Math.round(mediaTimeSeconds * 1e6) });
+    return { frame, width: frame.displayWidth, height: frame.displayHeight };
+  }
+  return createImageBitmap(video).then((frame) => ({ frame, width: frame.width, height: frame.height }));
+}

@@ -1,0 +1,132 @@
+/**
+ * An overlay canvas over an <img>, <video> or <canvas>: placed over the media's rendered content
+ * (object-fit and object-position aware, so letterboxed or cropped media line up), backed at
+ * devicePixelRatio, and redrawn when the element, the window or the pixel ratio changes.
+ */
+import { placeMedia, type MediaPlacement } from '../core/content-box';
+import type { Prediction } from '../core/prediction-types';
+import { DEFAULT_DRAW_OPTIONS, drawPrediction, type DrawOptions } from './drawing';
+
+export type OverlayMedia = HTMLImageElement | HTMLVideoElement | HTMLCanvasElement;
+
+export interface OverlayOptions extends Partial<DrawOptions> {
+  /** class name for the canvas (default 'gazecast-overlay') */
+  readonly className?: string;
+}
+
+export interface Overlay {
+  readonly canvas: HTMLCanvasElement;
+  /** draws a prediction (kept and redrawn on resize); null clears */
+  draw(prediction: Prediction | null): void;
+  setOptions(options: Partial<DrawOptions>): void;
+  /** re-measures and redraws (called automatically on resize) */
+  refresh(): void;
+  destroy(): void;
+}
+
+function intrinsicSize(media: OverlayMedia): { width: number; height: number } {
+  if (media instanceof HTMLVideoElement) return { width: media.videoWidth, height: media.videoHeight };
+  if (media instanceof HTMLImageElement) return { width: media.naturalWidth, height: media.naturalHeight };
+  return { width: media.width, height: media.height };
+}
+
+/** Where the media paints inside its element, in CSS px relative to the element's border box. */
+export function mediaPlacement(media: OverlayMedia): { placement: MediaPlacement; contentLeft: number; contentTop: number } {
+  const cs = getComputedStyle(media);
+  const px = (v: string): number => Number.parseFloat(v) || 0;
+  const contentLeft = px(cs.borderLeftWidth) + px(cs.paddingLeft);
+  const contentTop = px(cs.borderTopWidth) + px(cs.paddingTop);
+  const boxW = media.clientWidth - px(cs.paddingLeft) - px(cs.paddingRight);
+  const boxH = media.clientHeight - px(cs.paddingTop) - px(cs.paddingBottom);
+  const { width, height } = intrinsicSize(media);
+  // a <canvas> has no object-fit of its own content beyond CSS; the same rules apply
+  return { placement: placeMedia(boxW, boxH, width, height, cs.objectFit || 'fill', cs.objectPosition || '50% 50%'), contentLeft, contentTop };
+}
+
+export function createOverlay(media: OverlayMedia, options: OverlayOptions = {}): Overlay {
+  const { className = 'gazecast-overlay', ...draw } = options;
+  let drawOptions: DrawOptions = { ...DEFAULT_DRAW_OPTIONS, ...draw };
+  let current: Prediction | null = null;
+  const canvas = document.createElement('canvas');
+  canvas.className = className;
+  Object.assign(canvas.style, { position: 'absolute', pointerEvents: 'none', left: '0px', top: '0px' });
+  media.insertAdjacentElement('afterend', canvas);
+
+  const refresh = (): void => {
+    const { placement, contentLeft, contentTop } = mediaPlacement(media);
+    const { visible } = placement;
+    // measure where (0, 0) puts the canvas, then move it onto the media's visible content
+    canvas.style.left = '0px';
+    canvas.style.top = '0px';
+    const origin = canvas.getBoundingClientRect();
+    const box = media.getBoundingClientRect();
+    canvas.style.left = `${box.left - origin.left + contentLeft + visible.x}px`;
+    canvas.style.top = `${box.top - origin.top + contentTop + visible.y}px`;
+    canvas.style.width = `${visible.width}px`;
+    canvas.style.height = `${visible.height}px`;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(visible.width * dpr));
+    const h = Math.max(1, Math.round(visible.height * dpr));
+    if (canvas.width !== w) canvas.width = w;
+    if (canvas.height !== h) canvas.height = h;
+    const ctx = canvas.getContext('2d')!;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    if (!current || visible.width <= 0 || visible.height <= 0) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const { media: m } = placement;
+    drawPrediction(
+      ctx,
+      current,
+      {
+        offsetX: m.x - visible.x,
+        offsetY: m.y - visible.y,
+        scaleX: m.width / current.frameWidth,
+        scaleY: m.height / current.frameHeight,
+      },
+      drawOptions,
+    );
+  };
+
+  const resize = new ResizeObserver(refresh);
+  resize.observe(media);
+  const onWindow = (): void => refresh();
+  window.addEventListener('resize', onWindow);
+  media.addEventListener('loadedmetadata', onWindow);
+  media.addEventListener('load', onWindow);
+  media.addEventListener('resize', onWindow); // <video> intrinsic size change
+  // devicePixelRatio changes (zoom, moving to another screen) do not always resize anything
+  let dprQuery: MediaQueryList | undefined;
+  const watchDpr = (): void => {
+    dprQuery?.removeEventListener('change', onDpr);
+    dprQuery = window.matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
+    dprQuery.addEventListener('change', onDpr);
+  };
+  const onDpr = (): void => {
+    watchDpr();
+    refresh();
+  };
+  watchDpr();
+
+  return {
+    canvas,
+    draw(prediction) {
+      current = prediction;
+      refresh();
+    },
+    setOptions(o) {
+      drawOptions = { ...drawOptions, ...o };
+      refresh();
+    },
+    refresh,
+    destroy() {
+      resize.disconnect();
+      window.removeEventListener('resize', onWindow);
+      media.removeEventListener('loadedmetadata', onWindow);
+      media.removeEventListener('load', onWindow);
+      media.removeEventListener('resize', onWindow);
+      dprQuery?.removeEventListener('change', onDpr);
+      canvas.remove();
+    },
+  };
+}

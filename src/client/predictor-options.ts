@@ -1,0 +1,65 @@
+/**
+ * Options of the predictor and its calls (type-only).
+ */
+import type { DecodeOptions } from '../core/decode';
+import type { Prediction, Profile } from '../core/prediction-types';
+import type { BackendChange, BackendChoice, LoadProgress } from '../core/runtime-types';
+import type { SmoothingOptions } from '../core/smoothing';
+
+export interface PredictorOptions {
+  /** URL of the model folder (with its manifest.json) or of the manifest itself; relative URLs
+   *  resolve against the document */
+  readonly modelUrl: string | URL;
+  /** 'auto' (default): WebGPU on a real GPU adapter, else WASM; an explicit choice is honoured */
+  readonly backend?: BackendChoice;
+  /** model file precision to prefer, e.g. 'int8-weights' (smaller download); default fp16 weights */
+  readonly precision?: string;
+  /** run inference in a Web Worker (default true) or on the calling thread (same interface) */
+  readonly worker?: boolean;
+  /** WASM threads; default all cores up to 4 when cross-origin isolated, else 1 */
+  readonly wasmThreads?: number;
+  /** keep model files in Cache Storage so later loads work offline (default true) */
+  readonly cache?: boolean;
+  readonly onProgress?: (progress: LoadProgress) => void;
+  /** inference moved to another backend (WebGPU failed or its device was lost) */
+  readonly onBackendChange?: (change: BackendChange) => void;
+}
+
+export interface PredictOptions {
+  readonly profile?: Profile;
+  /** media time of the frame in ms (default 0) */
+  readonly timestampMs?: number;
+  readonly decode?: DecodeOptions;
+}
+
+export interface VideoAnalysisProgress {
+  readonly done: number;
+  readonly total: number;
+  readonly timestampMs: number;
+}
+
+export interface VideoAnalysisOptions {
+  readonly profile?: Profile;
+  /** frames analysed per second of video (default 5) */
+  readonly samplesPerSecond?: number;
+  /** analyse only this part of the video, ms (default the whole video) */
+  readonly startMs?: number;
+  readonly endMs?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: VideoAnalysisProgress) => void;
+  /** called with each frame's prediction as soon as it is ready */
+  readonly onPrediction?: (prediction: Prediction) => void;
+  /** temporal smoothing of the density (points are decoded from the smoothed density); off by default */
+  readonly smoothing?: SmoothingOptions | false;
+  readonly decode?: DecodeOptions;
+}
+
+export interface LiveOptions {
+  readonly profile?: Profile;
+  readonly onPrediction: (prediction: Prediction) => void;
+  /** errors of single frames; the session keeps running (default: console.error) */
+  readonly onError?: (error: unknown) => void;
+  /** temporal smoothing of the density; default { timeConstantMs: 250 } */
+  readonly smoothing?: SmoothingOptions | false;
+  readonly decode?: DecodeOptions;
+}

@@ -1,0 +1,247 @@
+/**
+ * The predictor facade: `createPredictor(options)` loads a model (in a worker by default) and
+ * returns a `Predictor` for single frames, whole videos and live playback, and viewer embeddings.
+ */
+import { pointsFromDensity } from '../core/decode';
+import { GazecastError } from '../core/errors';
+import type { Prediction } from '../core/prediction-types';
+import type { Backend, BackendChange, EngineLoadOptions, EngineStats, ModelInfo } from '../core/runtime-types';
+import { DensitySmoother, type SmoothingOptions } from '../core/smoothing';
+import { startInThreadEngine, startWorkerEngine, type EngineHandle } from './engine-home';
+import { captureFrame, liveFrame, sampleTimes, sampleVideo, seekTo, whenMetadata } from './frame-sampler';
+import type { LiveOptions, PredictOptions, PredictorOptions, VideoAnalysisOptions } from './predictor-options';
+import type { FrameSource, LiveSession, Predictor, VideoAnalysis, Viewing } from './predictor-types';
+
+const DEFAULT_LIVE_SMOOTHING: SmoothingOptions = { timeConstantMs: 250 };
+
+/** Loads the model and returns a ready predictor. Errors are GazecastErrors with a stable `code`. */
+export async function createPredictor(options: PredictorOptions): Promise<Predictor> {
+  const base = typeof document !== 'undefined' ? document.baseURI : globalThis.location?.href;
+  const load: EngineLoadOptions = {
+    modelUrl: new URL(options.modelUrl, base).href,
+    ...(options.backend ? { backend: options.backend } : {}),
+    ...(options.precision ? { precision: options.precision } : {}),
+    ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
+    ...(options.cache !== undefined ? { cache: options.cache } : {}),
+  };
+  let predictor: GazePredictor | undefined;
+  const callbacks = {
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    onBackendChange: (change: BackendChange) => {
+      predictor?.noteBackend(change.to);
+      options.onBackendChange?.(change);
+    },
+  };
+  const handle = options.worker === false ? await startInThreadEngine(load, callbacks) : await startWorkerEngine(load, callbacks);
+  predictor = new GazePredictor(handle);
+  return predictor;
+}
+
+/** Applies optional temporal smoothing to a stream of predictions of one video. */
+function smoothedStream(smoothing: SmoothingOptions | false | undefined, decode: PredictOptions['decode']): (p: Prediction) => Prediction {
+  if (!smoothing) return (p) => p;
+  const smoother = new DensitySmoother(smoothing);
+  return (p) => {
+    const density = smoother.push(p.density, p.timestampMs);
+    return { ...p, density, points: pointsFromDensity(density, p.frameWidth, p.frameHeight, decode) };
+  };
+}
+
+class GazePredictor implements Predictor {
+  readonly #handle: EngineHandle;
+  #model: ModelInfo;
+  #closed = false;
+  readonly #live = new Set<LiveLoop>();
+
+  constructor(handle: EngineHandle) {
+    this.#handle = handle;
+    this.#model = handle.info;
+  }
+
+  noteBackend(backend: Backend): void {
+    this.#model = { ...this.#model, backend };
+  }
+
+  get model(): ModelInfo {
+    return this.#model;
+  }
+
+  get backend(): Backend {
+    return this.#model.backend;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new GazecastError('closed', 'The predictor was closed.');
+  }
+
+  get #input(): { width: number; height: number } {
+    return this.#model.manifest.input;
+  }
+
+  async predict(frame: FrameSource, options: PredictOptions = {}): Promise<Prediction> {
+    this.#assertOpen();
+    const captured = await captureFrame(frame, this.#input.width, this.#input.height);
+    return this.#handle.predict(captured.frame, {
+      frameWidth: captured.width,
+      frameHeight: captured.height,
+      ...(options.profile ? { profile: options.profile } : {}),
+      ...(options.timestampMs !== undefined ? { timestampMs: options.timestampMs } : {}),
+      ...(options.decode ? { decode: options.decode } : {}),
+    });
+  }
+
+  async predictVideo(video: HTMLVideoElement, options: VideoAnalysisOptions = {}): Promise<VideoAnalysis> {
+    this.#assertOpen();
+    const t0 = performance.now();
+    const { signal } = options;
+    await whenMetadata(video, signal);
+    const duration = video.duration;
+    if (!Number.isFinite(duration) || duration <= 0) {
+      throw new GazecastError('media-unsupported', `The video has no finite duration (${duration}); live streams cannot be analysed, use startLive.`);
+    }
+    const rate = options.samplesPerSecond ?? 5;
+    const times = sampleTimes(duration, rate, options.startMs, options.endMs);
+    const smooth = smoothedStream(options.smoothing, options.decode);
+    const wasPaused = video.paused;
+    const resumeAt = video.currentTime;
+    video.pause();
+    let done = 0;
+    try {
+      const frames = await sampleVideo(
+        video,
+        times,
+        this.#input,
+        async (captured, seconds) => {
+          const raw = await this.#handle.predict(captured.frame, {
+            frameWidth: captured.width,
+            frameHeight: captured.height,
+            timestampMs: seconds * 1000,
+            ...(options.profile ? { profile: options.profile } : {}),
+            ...(options.decode ? { decode: options.decode } : {}),
+          });
+          const p = smooth(raw);
+          done++;
+          options.onPrediction?.(p);
+          options.onProgress?.({ done, total: times.length, timestampMs: p.timestampMs });
+          return p;
+        },
+        signal,
+      );
+      return { frames, samplesPerSecond: rate, durationMs: duration * 1000, elapsedMs: performance.now() - t0 };
+    } finally {
+      // leave the video where the user had it
+      if (!signal?.aborted) await seekTo(video, resumeAt).catch(() => undefined);
+      else video.currentTime = resumeAt;
+      if (!wasPaused) void video.play().catch(() => undefined);
+    }
+  }
+
+  startLive(video: HTMLVideoElement, options: LiveOptions): LiveSession {
+    this.#assertOpen();
+    if (typeof video.requestVideoFrameCallback !== 'function') {
+      throw new GazecastError('media-unsupported', 'This browser has no requestVideoFrameCallback, which live mode needs.');
+    }
+    const loop = new LiveLoop(this.#handle, video, options, () => this.#live.delete(loop));
+    this.#live.add(loop);
+    return loop;
+  }
+
+  async embed(frame: FrameSource, fixations: Viewing['fixations']): Promise<Float32Array> {
+    this.#assertOpen();
+    const captured = await captureFrame(frame, this.#input.width, this.#input.height);
+    return this.#handle.embed(captured.frame, { frameWidth: captured.width, frameHeight: captured.height, fixations });
+  }
+
+  async embedViewer(viewings: readonly Viewing[]): Promise<Float32Array> {
+    if (viewings.length === 0) throw new RangeError('embedViewer needs at least one viewing');
+    let sum: Float32Array | undefined;
+    for (const v of viewings) {
+      const e = await this.embed(v.frame, v.fixations);
+      sum ??= new Float32Array(e.length);
+      for (let k = 0; k < e.length; k++) sum[k] = sum[k]! + e[k]!;
+    }
+    return sum!.map((x) => x / viewings.length);
+  }
+
+  stats(): Promise<EngineStats> {
+    this.#assertOpen();
+    return this.#handle.stats();
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const loop of [...this.#live]) loop.stop();
+    await this.#handle.close();
+  }
+}
+
+/** Live mode: one capture per presented video frame; the engine keeps only the newest waiting one. */
+class LiveLoop implements LiveSession {
+  #running = true;
+  #callback: number | undefined;
+  #processed = 0;
+  #dropped = 0;
+  readonly #smooth: (p: Prediction) => Prediction;
+
+  constructor(
+    private readonly handle: EngineHandle,
+    private readonly video: HTMLVideoElement,
+    private readonly options: LiveOptions,
+    private readonly onStop: () => void,
+  ) {
+    this.#smooth = smoothedStream(options.smoothing ?? DEFAULT_LIVE_SMOOTHING, options.decode);
+    this.#callback = video.requestVideoFrameCallback(this.#onFrame);
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+  get processed(): number {
+    return this.#processed;
+  }
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  readonly #onFrame = (_now: number, meta: VideoFrameCallbackMetadata): void => {
+    if (!this.#running) return;
+    this.#callback = this.video.requestVideoFrameCallback(this.#onFrame);
+    const report = (e: unknown): void => (this.options.onError ?? console.error)(e);
+    let captured;
+    try {
+      captured = liveFrame(this.video, meta.mediaTime);
+    } catch (e) {
+      report(e);
+      return;
+    }
+    void Promise.resolve(captured)
+      .then((c) =>
+        this.handle.predictLatest(c.frame, {
+          frameWidth: c.width,
+          frameHeight: c.height,
+          timestampMs: meta.mediaTime * 1000,
+          ...(this.options.profile ? { profile: this.options.profile } : {}),
+          ...(this.options.decode ? { decode: this.options.decode } : {}),
+        }),
+      )
+      .then((r) => {
+        if (r.status === 'dropped') {
+          this.#dropped++;
+          return;
+        }
+        this.#processed++;
+        if (this.#running) this.options.onPrediction(this.#smooth(r.prediction));
+      })
+      .catch((e: unknown) => {
+        if (this.#running) report(e);
+      });
+  };
+
+  stop(): void {
+    if (!this.#running) return;
+    this.#running = false;
+    if (this.#callback !== undefined) this.video.cancelVideoFrameCallback(this.#callback);
+    this.onStop();
+  }
+}

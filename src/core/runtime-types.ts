@@ -1,0 +1,101 @@
+/**
+ * Types shared by the model worker and the main thread (type-only: no code, no DOM).
+ */
+import type { DecodeOptions } from './decode';
+import type { ModelManifest } from './manifest';
+import type { Prediction, Profile } from './prediction-types';
+
+export type Backend = 'webgpu' | 'wasm';
+export type BackendChoice = 'auto' | Backend;
+
+/**
+ * Model loading progress, a tagged union on `status`. `progress` is the overall percentage of the
+ * whole load; it never goes backwards and the last event is always `ready` at 100.
+ */
+export type LoadProgress =
+  | { readonly status: 'manifest'; readonly url: string; readonly progress: number }
+  /** a file is about to be read (from Cache Storage or the network) */
+  | { readonly status: 'initiate'; readonly file: string; readonly total: number; readonly progress: number }
+  | { readonly status: 'download'; readonly file: string; readonly loaded: number; readonly total: number; readonly progress: number }
+  /** size and sha256 checked */
+  | { readonly status: 'done'; readonly file: string; readonly fromCache: boolean; readonly progress: number }
+  /** creating the onnxruntime session */
+  | { readonly status: 'session'; readonly backend: Backend; readonly progress: number }
+  | { readonly status: 'ready'; readonly backend: Backend; readonly progress: 100 };
+
+/** Inference moved from one backend to another (WebGPU failed or its device was lost). */
+export interface BackendChange {
+  readonly from: Backend;
+  readonly to: Backend;
+  readonly reason: string;
+}
+
+export interface EngineLoadOptions {
+  /** absolute URL of the model folder or its manifest.json */
+  readonly modelUrl: string;
+  readonly backend?: BackendChoice;
+  /** file precision to prefer, e.g. 'int8-weights' (default: fp16 weights where the model has them) */
+  readonly precision?: string;
+  /** WASM threads; default: all cores up to 4 when the page is cross-origin isolated, else 1 */
+  readonly wasmThreads?: number;
+  /** store model files in Cache Storage and read them from there (default true) */
+  readonly cache?: boolean;
+}
+
+/** What was loaded, and how it runs. */
+export interface ModelInfo {
+  readonly manifest: ModelManifest;
+  readonly manifestUrl: string;
+  readonly backend: Backend;
+  /** the file the session runs, and its precision */
+  readonly file: string;
+  readonly precision: string;
+  /** WASM threads onnxruntime was told to use */
+  readonly wasmThreads: number;
+  /** adapter description when on WebGPU, e.g. "SwiftShader (fallback adapter)" */
+  readonly adapter?: string;
+  readonly loadMs: number;
+}
+
+/** A frame as it crosses to the engine: transferred, and closed by the engine after use. */
+export type EngineFrame = ImageBitmap | VideoFrame | ImageData;
+
+export interface PredictRequest {
+  /** native size of the frame (the engine's frame may already be downscaled to the letterbox) */
+  readonly frameWidth: number;
+  readonly frameHeight: number;
+  readonly profile?: Profile;
+  readonly timestampMs?: number;
+  readonly decode?: DecodeOptions;
+}
+
+export interface EmbedRequest {
+  readonly frameWidth: number;
+  readonly frameHeight: number;
+  /** the viewer's fixations on this frame, native pixels */
+  readonly fixations: readonly { readonly x: number; readonly y: number }[];
+}
+
+/** Live mode result: the newest frame wins, older waiting frames are dropped. */
+export type LiveResult = { readonly status: 'done'; readonly prediction: Prediction } | { readonly status: 'dropped' };
+
+export interface EngineStats {
+  readonly backend: Backend;
+  /** inferences run */
+  readonly inferences: number;
+  /** live frames dropped because a newer one arrived while they waited */
+  readonly droppedFrames: number;
+  readonly lastInferenceMs: number;
+}
+
+/**
+ * The engine's interface. The worker proxy and the in-thread engine both implement it
+ * ("one interface, two homes"), so the client code and the tests do not care where it runs.
+ */
+export interface EngineApi {
+  predict(frame: EngineFrame, request: PredictRequest): Promise<Prediction>;
+  predictLatest(frame: EngineFrame, request: PredictRequest): Promise<LiveResult>;
+  embed(frame: EngineFrame, request: EmbedRequest): Promise<Float32Array>;
+  stats(): Promise<EngineStats>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,391 @@
+/**
+ * The predictor engine: one model, one onnxruntime session, one inference at a time. It runs in
+ * the model worker (model.worker.ts) and, unchanged, on the main thread when a worker is not
+ * wanted ("one interface, two homes"); the client cannot tell the difference.
+ *
+ * Backend: WebGPU or WASM as decided in backend.ts. If WebGPU fails (session creation, a run,
+ * non-finite output) or its device is lost, the engine moves to WASM, reports the change through
+ * `onBackendChange`, and the inference that hit the failure is run again on WASM.
+ */
+import * as ort from 'onnxruntime-web/webgpu';
+import { decodeLogDensity } from '../core/decode';
+import { GazecastError, isGazecastError } from '../core/errors';
+import { computeLetterbox, type Letterbox } from '../core/letterbox';
+import { chooseModelFile, type ModelFile, type ModelManifest } from '../core/manifest';
+import { fixationDensity } from '../core/personal/fixation-density';
+import type { Prediction } from '../core/prediction-types';
+import { encodeProfile } from '../core/profile';
+import type {
+  Backend,
+  BackendChange,
+  EmbedRequest,
+  EngineApi,
+  EngineFrame,
+  EngineLoadOptions,
+  EngineStats,
+  LiveResult,
+  LoadProgress,
+  ModelInfo,
+  PredictRequest,
+} from '../core/runtime-types';
+import { decideBackend, defaultWasmThreads, describeAdapter } from './backend';
+import { loadFiles, loadManifest, ProgressTracker, type FileSpec } from './loader';
+import { closeFrame, Preprocessor } from './preprocess';
+
+export interface EngineCallbacks {
+  readonly onProgress?: (p: LoadProgress) => void;
+  readonly onBackendChange?: (change: BackendChange) => void;
+}
+
+interface Waiting {
+  frame: EngineFrame;
+  request: PredictRequest;
+  resolve: (r: LiveResult) => void;
+  reject: (e: unknown) => void;
+}
+
+/** Share of the progress bar that downloading takes; session creation takes the rest. */
+const DOWNLOAD_SHARE = 90;
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * onnxruntime's global settings are per JavaScript realm and only read before its first session:
+ * a worker has its own realm, the in-thread engine shares the page's.
+ */
+function configureOrt(wasmThreads: number): number {
+  ort.env.logLevel = 'error';
+  if (ort.env.wasm.numThreads === undefined || ort.env.wasm.numThreads === 0) ort.env.wasm.numThreads = wasmThreads;
+  // we are already off the main thread (or were asked to stay on it): no extra proxy worker
+  ort.env.wasm.proxy = false;
+  return ort.env.wasm.numThreads ?? wasmThreads;
+}
+
+export class PredictorEngine implements EngineApi {
+  readonly #manifest: ModelManifest;
+  readonly #manifestUrl: string;
+  readonly #options: EngineLoadOptions;
+  readonly #callbacks: EngineCallbacks;
+  readonly #pre: Preprocessor;
+  readonly #wasmThreads: number;
+  #backend: Backend;
+  #adapterNote: string | undefined;
+  #session: ort.InferenceSession | undefined;
+  #encoder: ort.InferenceSession | undefined;
+  #file: ModelFile;
+  /** model bytes kept only while a move to WASM may still need them (on WebGPU) */
+  #bytes = new Map<string, Uint8Array>();
+  #gpuLost: string | undefined;
+  #lock: Promise<unknown> = Promise.resolve();
+  #waiting: Waiting | undefined;
+  #closed = false;
+  #inferences = 0;
+  #dropped = 0;
+  #lastMs = 0;
+  #loadMs = 0;
+
+  private constructor(manifest: ModelManifest, manifestUrl: string, options: EngineLoadOptions, callbacks: EngineCallbacks, backend: Backend, wasmThreads: number) {
+    this.#manifest = manifest;
+    this.#manifestUrl = manifestUrl;
+    this.#options = options;
+    this.#callbacks = callbacks;
+    this.#backend = backend;
+    this.#wasmThreads = wasmThreads;
+    this.#file = chooseModelFile(manifest, backend, options.precision);
+    const { width, height, mean, std } = manifest.input;
+    this.#pre = new Preprocessor(width, height, mean, std);
+  }
+
+  /** Loads the manifest and model, picks the backend, creates the session. */
+  static async create(options: EngineLoadOptions, callbacks: EngineCallbacks = {}): Promise<PredictorEngine> {
+    const t0 = performance.now();
+    const progress = new ProgressTracker(callbacks.onProgress);
+    const useCache = options.cache ?? true;
+    const { manifest, manifestUrl } = await loadManifest(options.modelUrl, useCache, progress);
+    const decision = await decideBackend(options.backend ?? 'auto');
+    const threads = configureOrt(options.wasmThreads ?? defaultWasmThreads());
+    const engine = new PredictorEngine(manifest, manifestUrl, options, callbacks, decision.backend, threads);
+    engine.#adapterNote = decision.adapter ? describeAdapter(decision.adapter) : undefined;
+    if (decision.adapter) ort.env.webgpu.adapter = decision.adapter;
+    const [bytes] = await loadFiles([engine.#spec(engine.#file)], useCache, progress, DOWNLOAD_SHARE);
+    if (decision.backend === 'webgpu') engine.#bytes.set(engine.#file.path, bytes!);
+    progress.emit({ status: 'session', backend: decision.backend, progress: DOWNLOAD_SHARE });
+    try {
+      engine.#session = await engine.#createSession(bytes!, decision.backend);
+    } catch (e) {
+      if (decision.backend !== 'webgpu' || isGazecastError(e, 'manifest-invalid')) throw e;
+      await engine.#moveToWasm(`WebGPU session could not be created: ${message(e)}`);
+    }
+    engine.#loadMs = performance.now() - t0;
+    progress.emit({ status: 'ready', backend: engine.#backend, progress: 100 });
+    return engine;
+  }
+
+  get info(): ModelInfo {
+    return {
+      manifest: this.#manifest,
+      manifestUrl: this.#manifestUrl,
+      backend: this.#backend,
+      file: this.#file.path,
+      precision: this.#file.precision,
+      wasmThreads: this.#wasmThreads,
+      ...(this.#backend === 'webgpu' && this.#adapterNote ? { adapter: this.#adapterNote } : {}),
+      loadMs: this.#loadMs,
+    };
+  }
+
+  #spec(f: { path: string; bytes: number; sha256: string }): FileSpec {
+    return { path: f.path, url: new URL(f.path, this.#manifestUrl).href, bytes: f.bytes, sha256: f.sha256 };
+  }
+
+  async #createSession(bytes: Uint8Array, backend: Backend): Promise<ort.InferenceSession> {
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, {
+        executionProviders: [backend],
+        graphOptimizationLevel: 'all',
+      });
+    } catch (e) {
+      throw new GazecastError('backend-failed', `onnxruntime could not create a ${backend} session for ${this.#file.path}: ${message(e)}`, { cause: e });
+    }
+    this.#checkSessionNames(session);
+    if (backend === 'webgpu') {
+      // A lost device (driver reset, GPU process crash, the tab backgrounded on some systems)
+      // makes every later run fail; note it and move to WASM before the next inference.
+      // the native WebGPU build stores the GPUDevice itself here, the JSEP build a Promise of it
+      const device = ort.env.webgpu.device as unknown as GPUDevice | Promise<GPUDevice> | undefined;
+      void Promise.resolve(device).then((device) => {
+        if (!device) return;
+        device.lost.then((info) => {
+          if (!this.#closed && this.#backend === 'webgpu') this.#gpuLost = `GPU device lost (${info.reason}${info.message ? `: ${info.message}` : ''})`;
+        }, () => {});
+      }, () => {});
+    }
+    return session;
+  }
+
+  #checkSessionNames(session: ort.InferenceSession): void {
+    const m = this.#manifest;
+    const ins = session.inputNames;
+    const need: [string, string][] = [
+      ['input.name', m.input.name],
+      ['profile.tokens.name', m.profile.tokens.name],
+      ...(m.profile.embedding ? ([['profile.embedding.name', m.profile.embedding.name]] as [string, string][]) : []),
+    ];
+    for (const [field, name] of need) {
+      if (!ins.includes(name)) {
+        void session.release();
+        throw new GazecastError('manifest-invalid', `manifest.json: \`${field}\` is "${name}" but the model's inputs are ${JSON.stringify(ins)}.`);
+      }
+    }
+    if (!session.outputNames.includes(m.output.name)) {
+      void session.release();
+      throw new GazecastError('manifest-invalid', `manifest.json: \`output.name\` is "${m.output.name}" but the model's outputs are ${JSON.stringify(session.outputNames)}.`);
+    }
+  }
+
+  /** Moves inference to WASM (after a WebGPU failure) and reports it. */
+  async #moveToWasm(reason: string): Promise<void> {
+    const from = this.#backend;
+    const old = this.#session;
+    this.#session = undefined;
+    await Promise.allSettled([old?.release(), this.#encoder?.release()]);
+    this.#encoder = undefined;
+    this.#backend = 'wasm';
+    this.#gpuLost = undefined;
+    this.#file = chooseModelFile(this.#manifest, 'wasm', this.#options.precision);
+    const bytes = this.#bytes.get(this.#file.path) ?? (await loadFiles([this.#spec(this.#file)], this.#options.cache ?? true, new ProgressTracker(undefined), 100))[0]!;
+    this.#bytes.clear();
+    this.#session = await this.#createSession(bytes, 'wasm');
+    this.#callbacks.onBackendChange?.({ from, to: 'wasm', reason });
+  }
+
+  /** Serialises work: one inference (or session change) at a time. */
+  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.#lock.then(fn, fn);
+    this.#lock = run.catch(() => undefined);
+    return run;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new GazecastError('closed', 'The predictor was closed.');
+  }
+
+  /** Runs the main session, falling back to WASM once if WebGPU fails. */
+  async #run(feeds: Record<string, ort.Tensor>): Promise<{ log: Float32Array; ms: number }> {
+    if (this.#gpuLost && this.#backend === 'webgpu') await this.#moveToWasm(this.#gpuLost);
+    const { output } = this.#manifest;
+    for (;;) {
+      const backend = this.#backend;
+      try {
+        const t0 = performance.now();
+        const results = await this.#session!.run(feeds);
+        const ms = performance.now() - t0;
+        const out = results[output.name]!;
+        const log = out.data as Float32Array;
+        for (const t of Object.values(results)) t.dispose();
+        if (out.dims.length !== 4 || out.dims[2] !== output.height || out.dims[3] !== output.width) {
+          throw new GazecastError('manifest-invalid', `manifest.json: \`output\` says ${output.width}x${output.height} but the model's ${output.name} has shape [${out.dims.join(', ')}].`);
+        }
+        for (let k = 0; k < log.length; k++) {
+          if (!Number.isFinite(log[k]!)) throw new GazecastError('backend-failed', `${backend} produced a non-finite log_density (value ${log[k]} at ${k}).`);
+        }
+        return { log, ms };
+      } catch (e) {
+        if (backend !== 'webgpu' || isGazecastError(e, 'manifest-invalid')) {
+          throw isGazecastError(e) ? e : new GazecastError('backend-failed', `Inference failed on ${backend}: ${message(e)}`, { cause: e });
+        }
+        await this.#moveToWasm(this.#gpuLost ?? `WebGPU inference failed: ${message(e)}`);
+      }
+    }
+  }
+
+  /** Letterboxes the frame into a tensor and always closes it, whatever happens. */
+  async #imageTensor(frame: EngineFrame, lb: Letterbox): Promise<ort.Tensor> {
+    try {
+      const { width, height, mean } = this.#manifest.input;
+      const data = await this.#pre.toTensor(frame, lb, mean);
+      return new ort.Tensor('float32', data, [1, 3, height, width]);
+    } finally {
+      closeFrame(frame);
+    }
+  }
+
+  #letterbox(frameWidth: number, frameHeight: number): Letterbox {
+    if (!(frameWidth > 0 && frameHeight > 0)) throw new GazecastError('frame-invalid', `The frame size ${frameWidth}x${frameHeight} is empty.`);
+    return computeLetterbox(frameWidth, frameHeight, this.#manifest.input.width, this.#manifest.input.height);
+  }
+
+  async #predictNow(frame: EngineFrame, request: PredictRequest): Promise<Prediction> {
+    let image: ort.Tensor;
+    let lb: Letterbox;
+    let profile: ReturnType<typeof encodeProfile>;
+    try {
+      this.#assertOpen();
+      lb = this.#letterbox(request.frameWidth, request.frameHeight);
+      profile = encodeProfile(this.#manifest.profile, request.profile);
+    } catch (e) {
+      closeFrame(frame);
+      throw e;
+    }
+    image = await this.#imageTensor(frame, lb);
+    const m = this.#manifest;
+    const feeds: Record<string, ort.Tensor> = {
+      [m.input.name]: image,
+      [m.profile.tokens.name]: new ort.Tensor('int64', profile.tokens, [1, profile.tokens.length]),
+    };
+    if (m.profile.embedding && profile.embedding) feeds[m.profile.embedding.name] = new ort.Tensor('float32', profile.embedding, [1, profile.embedding.length]);
+    const { log, ms } = await this.#run(feeds);
+    this.#inferences++;
+    this.#lastMs = ms;
+    const { density, points } = decodeLogDensity(log, m.output.width, m.output.height, lb, request.decode);
+    return {
+      frameWidth: request.frameWidth,
+      frameHeight: request.frameHeight,
+      points,
+      density,
+      timestampMs: request.timestampMs ?? 0,
+      backend: this.#backend,
+      inferenceMs: ms,
+    };
+  }
+
+  predict(frame: EngineFrame, request: PredictRequest): Promise<Prediction> {
+    return this.#exclusive(() => this.#predictNow(frame, request));
+  }
+
+  /**
+   * Live mode: at most one frame waits behind the running inference. A newer frame replaces the
+   * waiting one, which is closed and answered `dropped` (and counted), so the overlay always
+   * shows the most recent frame the model could keep up with.
+   */
+  predictLatest(frame: EngineFrame, request: PredictRequest): Promise<LiveResult> {
+    return new Promise<LiveResult>((resolve, reject) => {
+      const previous = this.#waiting;
+      this.#waiting = { frame, request, resolve, reject };
+      if (previous) {
+        closeFrame(previous.frame);
+        this.#dropped++;
+        previous.resolve({ status: 'dropped' });
+        return; // the task already queued for `previous` will take this frame instead
+      }
+      void this.#exclusive(async () => {
+        const w = this.#waiting;
+        this.#waiting = undefined;
+        if (!w) return; // closed meanwhile
+        try {
+          w.resolve({ status: 'done', prediction: await this.#predictNow(w.frame, w.request) });
+        } catch (e) {
+          w.reject(e);
+        }
+      });
+    });
+  }
+
+  /** The encoder's embedding of one viewer from their fixations on one frame. */
+  embed(frame: EngineFrame, request: EmbedRequest): Promise<Float32Array> {
+    return this.#exclusive(async () => {
+      let lb: Letterbox;
+      let fixations: Float32Array;
+      const m = this.#manifest;
+      try {
+        this.#assertOpen();
+        if (!m.encoder) throw new GazecastError('manifest-invalid', `manifest.json: \`encoder\` is absent, so model ${m.id} cannot embed a viewer.`);
+        lb = this.#letterbox(request.frameWidth, request.frameHeight);
+        fixations = fixationDensity(
+          { inputWidth: m.input.width, inputHeight: m.input.height, outputWidth: m.output.width, outputHeight: m.output.height },
+          request.frameWidth,
+          request.frameHeight,
+          request.fixations,
+        );
+      } catch (e) {
+        closeFrame(frame);
+        throw e;
+      }
+      const enc = m.encoder;
+      const image = await this.#imageTensor(frame, lb);
+      if (this.#gpuLost && this.#backend === 'webgpu') await this.#moveToWasm(this.#gpuLost);
+      if (!this.#encoder) {
+        const [bytes] = await loadFiles([this.#spec(enc)], this.#options.cache ?? true, new ProgressTracker(undefined), 100);
+        try {
+          this.#encoder = await ort.InferenceSession.create(bytes!, { executionProviders: [this.#backend], graphOptimizationLevel: 'all' });
+        } catch (e) {
+          throw new GazecastError('backend-failed', `onnxruntime could not create a ${this.#backend} session for ${enc.path}: ${message(e)}`, { cause: e });
+        }
+      }
+      const results = await this.#encoder.run({
+        [enc.inputs.image]: image,
+        [enc.inputs.fixations]: new ort.Tensor('float32', fixations, [1, 1, m.output.height, m.output.width]),
+      });
+      const out = results[enc.output];
+      if (!out) throw new GazecastError('manifest-invalid', `manifest.json: \`encoder.output\` is "${enc.output}" but the encoder's outputs are ${JSON.stringify(Object.keys(results))}.`);
+      const embedding = Float32Array.from(out.data as Float32Array);
+      for (const t of Object.values(results)) t.dispose();
+      return embedding;
+    });
+  }
+
+  async stats(): Promise<EngineStats> {
+    return { backend: this.#backend, inferences: this.#inferences, droppedFrames: this.#dropped, lastInferenceMs: this.#lastMs };
+  }
+
+  /** Releases the sessions; a waiting live frame is dropped. Later calls fail with code 'closed'. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const w = this.#waiting;
+    this.#waiting = undefined;
+    if (w) {
+      closeFrame(w.frame);
+      w.resolve({ status: 'dropped' });
+    }
+    await this.#exclusive(async () => {
+      await Promise.allSettled([this.#session?.release(), this.#encoder?.release()]);
+      this.#session = undefined;
+      this.#encoder = undefined;
+      this.#bytes.clear();
+    });
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * The model worker. Its API is the engine's, exposed with comlink; the main thread imports only
+ * the type (`WorkerApi`), so the two sides cannot drift apart. Frames arrive transferred and are
+ * closed by the engine; the density of each prediction is transferred back.
+ */
+import { expose, transfer } from 'comlink';
+import { GazecastError } from '../core/errors';
+import type { BackendChange, EmbedRequest, EngineFrame, EngineLoadOptions, LiveResult, LoadProgress, PredictRequest } from '../core/runtime-types';
+import { PredictorEngine } from './engine';
+
+function createWorkerApi() {
+  // one engine per worker: the worker is created for one predictor and ends with it
+  let engine: PredictorEngine | undefined;
+  const loaded = (): PredictorEngine => {
+    if (!engine) throw new GazecastError('closed', 'The model is not loaded (call load first) or the predictor was closed.');
+    return engine;
+  };
+  return {
+    async load(options: EngineLoadOptions, onProgress?: (p: LoadProgress) => void, onBackendChange?: (c: BackendChange) => void) {
+      if (engine) throw new GazecastError('backend-failed', 'This worker already has a model loaded.');
+      engine = await PredictorEngine.create(options, {
+        ...(onProgress ? { onProgress } : {}),
+        ...(onBackendChange ? { onBackendChange } : {}),
+      });
+      return engine.info;
+    },
+    async info() {
+      return loaded().info;
+    },
+    async predict(frame: EngineFrame, request: PredictRequest) {
+      const p = await loaded().predict(frame, request);
+      return transfer(p, [p.density.data.buffer]);
+    },
+    async predictLatest(frame: EngineFrame, request: PredictRequest): Promise<LiveResult> {
+      const r = await loaded().predictLatest(frame, request);
+      return r.status === 'done' ? transfer(r, [r.prediction.density.data.buffer]) : r;
+    },
+    async embed(frame: EngineFrame, request: EmbedRequest) {
+      const e = await loaded().embed(frame, request);
+      return transfer(e, [e.buffer]);
+    },
+    async stats() {
+      return loaded().stats();
+    },
+    async close() {
+      await engine?.close();
+      engine = undefined;
+    },
+  };
+}
+
+const api = createWorkerApi();
+expose(api);
+export type WorkerApi = typeof api;
