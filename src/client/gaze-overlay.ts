@@ -1,0 +1,378 @@
+/**
+ * `<gaze-overlay>`: predicted gaze drawn over a `<video>` or `<img>` of the page, in a few lines of
+ * HTML. It is a thin shell over the same predictor the app uses (createPredictor): no second
+ * engine. Attach it by wrapping the media or with `for="<id>"`:
+ *
+ *   <gaze-overlay model="/models/gazecast-mnv1-s8/" profile="age=25-34; gender=female" mode="heatmap">
+ *     <video src="ad.mp4" controls></video>
+ *   </gaze-overlay>
+ *
+ * Attributes (and matching properties): `for`, `model`, `profile`, `mode` (points | heatmap |
+ * scanpath), `backend` (auto | webgpu | wasm). Events: `ready` ({ backend, modelId }),
+ * `prediction` ({ prediction, points }), `error` ({ code, message }). Styling: CSS custom
+ * properties (--gaze-point-color, --gaze-point-outline, --gaze-point-radius, --gaze-line-color,
+ * --gaze-line-width, --gaze-label-color, --gaze-font, --gaze-heatmap-opacity,
+ * --gaze-heatmap-colormap) and `::part(canvas)`.
+ * Removing the element stops sampling and releases the worker, the session and the GPU.
+ */
+import { GazecastError, isGazecastError } from '../core/errors';
+import type { ColormapName } from '../core/heatmap';
+import type { Prediction, Profile } from '../core/prediction-types';
+import { parseProfileString } from '../core/profile';
+import type { BackendChoice } from '../core/runtime-types';
+import { DEFAULT_DRAW_OPTIONS, drawPrediction, type DrawOptions } from './drawing';
+import { mediaPlacement } from './overlay';
+import { createPredictor } from './predictor';
+import type { LiveSession, Predictor } from './predictor-types';
+
+export type OverlayMode = 'points' | 'heatmap' | 'scanpath';
+
+const MODES: readonly OverlayMode[] = ['points', 'heatmap', 'scanpath'];
+const BACKENDS: readonly BackendChoice[] = ['auto', 'webgpu', 'wasm'];
+
+/** The model shipped inside the package, next to the built module (see README "Widget"). */
+const BUNDLED_MODEL = './models/gazecast-mnv1-s8/';
+
+export interface GazeReadyDetail {
+  readonly backend: 'webgpu' | 'wasm';
+  readonly modelId: string;
+}
+export interface GazePredictionDetail {
+  readonly prediction: Prediction;
+  readonly points: Prediction['points'];
+}
+export interface GazeErrorDetail {
+  readonly code: string;
+  readonly message: string;
+  readonly error: unknown;
+}
+
+export interface GazeOverlayEventMap extends Omit<HTMLElementEventMap, 'error'> {
+  ready: CustomEvent<GazeReadyDetail>;
+  prediction: CustomEvent<GazePredictionDetail>;
+  error: CustomEvent<GazeErrorDetail>;
+}
+
+// Wrapping: the host is the media's box. With `for`, the host has no box of its own and the
+// canvas is placed over the target wherever it is (measured, like the app's overlay).
+const STYLE = `
+:host { position: relative; display: inline-block; line-height: 0; }
+:host([for]) { display: contents; }
+::slotted(video), ::slotted(img) { display: block; max-width: 100%; }
+canvas { position: absolute; left: 0; top: 0; pointer-events: none; }
+`;
+
+/** What each mode draws (the app's drawing code, src/client/drawing.ts). */
+const MODE_DRAWING: Readonly<Record<OverlayMode, Partial<DrawOptions>>> = {
+  points: { heatmap: false, points: true, scanpath: false, labels: false },
+  heatmap: { heatmap: true, points: false, scanpath: false, labels: false },
+  scanpath: { heatmap: false, points: true, scanpath: true, labels: true },
+};
+
+type Media = HTMLVideoElement | HTMLImageElement;
+
+export class GazeOverlayElement extends HTMLElement {
+  static readonly observedAttributes = ['for', 'model', 'profile', 'mode', 'backend'];
+
+  readonly #canvas: HTMLCanvasElement;
+  #predictor: Predictor | undefined;
+  #live: LiveSession | undefined;
+  #media: Media | undefined;
+  #prediction: Prediction | undefined;
+  /** bumps on every (re)start, so results of an older start are dropped */
+  #generation = 0;
+  #listeners = new AbortController();
+  #resize: ResizeObserver | undefined;
+  #starting: Promise<void> | undefined;
+
+  constructor() {
+    super();
+    const root = this.attachShadow({ mode: 'open' });
+    const style = document.createElement('style');
+    style.textContent = STYLE;
+    this.#canvas = document.createElement('canvas');
+    this.#canvas.setAttribute('part', 'canvas');
+    root.append(style, document.createElement('slot'), this.#canvas);
+  }
+
+  // ---- attributes as properties ----
+  get for(): string { return this.getAttribute('for') ?? ''; }
+  set for(v: string) { this.setAttribute('for', v); }
+  get htmlFor(): string { return this.for; }
+  set htmlFor(v: string) { this.for = v; }
+
+  /** model folder or manifest URL; empty = the model shipped in the package */
+  get model(): string { return this.getAttribute('model') ?? ''; }
+  set model(v: string) { this.setAttribute('model', v); }
+
+  /** "age=25-34; gender=female" (the model's slots); empty = everyone */
+  get profile(): string { return this.getAttribute('profile') ?? ''; }
+  set profile(v: string) { this.setAttribute('profile', v); }
+
+  get mode(): OverlayMode {
+    const m = this.getAttribute('mode') as OverlayMode | null;
+    return m && MODES.includes(m) ? m : 'points';
+  }
+  set mode(v: OverlayMode) { this.setAttribute('mode', v); }
+
+  get backend(): BackendChoice {
+    const b = this.getAttribute('backend') as BackendChoice | null;
+    return b && BACKENDS.includes(b) ? b : 'auto';
+  }
+  set backend(v: BackendChoice) { this.setAttribute('backend', v); }
+
+  /**
+   * A personal or panel embedding to predict with (from src/client/personal-audiences.ts), on top
+   * of `profile`. Not an attribute: embeddings are numbers, not markup.
+   */
+  get embedding(): readonly number[] | undefined { return this.#embedding; }
+  set embedding(v: readonly number[] | undefined) {
+    this.#embedding = v ? [...v] : undefined;
+    if (this.#predictor) this.#follow();
+  }
+  #embedding: number[] | undefined;
+
+  /** the predictor, once ready (the same API the app uses) */
+  get predictor(): Predictor | undefined { return this.#predictor; }
+  /** the latest prediction drawn */
+  get prediction(): Prediction | undefined { return this.#prediction; }
+
+  /** resolves when the model is loaded and sampling has started (rejects with a GazecastError) */
+  get ready(): Promise<void> { return this.#starting ?? Promise.resolve(); }
+
+  override addEventListener<K extends keyof GazeOverlayEventMap>(type: K, listener: (this: GazeOverlayElement, ev: GazeOverlayEventMap[K]) => unknown, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void;
+  override addEventListener(type: string, listener: EventListenerOrEventListenerObject, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener, options);
+  }
+
+  // ---- lifecycle ----
+  connectedCallback(): void {
+    this.#restart();
+  }
+
+  disconnectedCallback(): void {
+    // A move within the document disconnects and reconnects at once: keep the engine then.
+    queueMicrotask(() => {
+      if (!this.isConnected) void this.#teardown();
+    });
+  }
+
+  attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    if (old === value || !this.isConnected) return;
+    if (name === 'mode') this.#draw();
+    else if (name === 'profile') this.#follow();
+    else this.#restart(); // for, model, backend: a new engine or a new target
+  }
+
+  // ---- internals ----
+  #restart(): void {
+    const generation = ++this.#generation;
+    this.#starting = this.#teardown().then(() => this.#start(generation));
+    this.#starting.catch(() => undefined); // reported through the `error` event
+  }
+
+  async #start(generation: number): Promise<void> {
+    try {
+      const media = this.#findMedia();
+      this.#media = media;
+      this.#watchLayout(media);
+      const modelUrl = this.model || new URL(BUNDLED_MODEL, import.meta.url).href;
+      const predictor = await createPredictor({ modelUrl, backend: this.backend });
+      if (generation !== this.#generation) {
+        await predictor.close();
+        return;
+      }
+      this.#predictor = predictor;
+      this.#emit('ready', { backend: predictor.backend, modelId: predictor.model.manifest.id });
+      this.#follow();
+    } catch (e) {
+      if (generation === this.#generation) this.#fail(e);
+      throw e;
+    }
+  }
+
+  /** Predicts for the current media and profile: live for a video, once for an image. */
+  #follow(): void {
+    const predictor = this.#predictor;
+    const media = this.#media;
+    if (!predictor || !media) return;
+    this.#live?.stop();
+    this.#live = undefined;
+    let profile: Profile;
+    try {
+      profile = this.#profileNow(predictor);
+    } catch (e) {
+      this.#fail(e);
+      return;
+    }
+    const generation = this.#generation;
+    if (media instanceof HTMLVideoElement) {
+      this.#live = predictor.startLive(media, {
+        profile,
+        onPrediction: (p) => {
+          if (generation === this.#generation) this.#show(p);
+        },
+        onError: (e) => this.#fail(e),
+      });
+    } else {
+      const run = async (): Promise<void> => {
+        if (!media.complete || media.naturalWidth === 0) {
+          await new Promise<void>((resolve, reject) => {
+            media.addEventListener('load', () => resolve(), { once: true });
+            media.addEventListener('error', () => reject(new GazecastError('media-corrupt', `the image ${media.currentSrc || media.src} could not be loaded`)), { once: true });
+          });
+        }
+        const p = await predictor.predict(media, { profile });
+        if (generation === this.#generation) this.#show(p);
+      };
+      run().catch((e: unknown) => this.#fail(e));
+    }
+  }
+
+  #profileNow(predictor: Predictor): Profile {
+    const tokens = parseProfileString(this.profile, predictor.model.manifest.profile);
+    return this.#embedding ? { tokens, embedding: this.#embedding } : { tokens };
+  }
+
+  #findMedia(): Media {
+    const id = this.for;
+    if (id) {
+      const root = this.getRootNode() as Document | ShadowRoot;
+      const el = root.getElementById?.(id) ?? document.getElementById(id);
+      if (!(el instanceof HTMLVideoElement || el instanceof HTMLImageElement)) {
+        throw new GazecastError('frame-invalid', `<gaze-overlay for="${id}">: no <video> or <img> with id "${id}"`);
+      }
+      return el;
+    }
+    const el = this.querySelector('video, img');
+    if (!(el instanceof HTMLVideoElement || el instanceof HTMLImageElement)) {
+      throw new GazecastError('frame-invalid', '<gaze-overlay> needs a <video> or <img> inside it, or a for="<id>" attribute naming one');
+    }
+    return el;
+  }
+
+  /** Keeps the canvas over the media's box (and the host over it when attached with `for`). */
+  #watchLayout(media: Media): void {
+    this.#listeners = new AbortController();
+    const signal = this.#listeners.signal;
+    const update = (): void => this.#layout();
+    this.#resize = new ResizeObserver(update);
+    this.#resize.observe(media);
+    window.addEventListener('resize', update, { signal, passive: true });
+    window.addEventListener('scroll', update, { signal, passive: true, capture: true });
+    media.addEventListener('loadedmetadata', update, { signal });
+    media.addEventListener('resize', update, { signal });
+    media.addEventListener('load', update, { signal });
+    update();
+  }
+
+  #layout(): void {
+    this.#draw();
+  }
+
+  #show(p: Prediction): void {
+    this.#prediction = p;
+    this.#draw();
+    this.#emit('prediction', { prediction: p, points: p.points });
+  }
+
+  /** Drawing options: the mode's marks, styled by the host's CSS custom properties. */
+  #drawOptions(): Partial<DrawOptions> {
+    const style = getComputedStyle(this);
+    const prop = (name: string): string | undefined => style.getPropertyValue(name).trim() || undefined;
+    const num = (name: string): number | undefined => {
+      const v = Number.parseFloat(prop(name) ?? '');
+      return Number.isFinite(v) ? v : undefined;
+    };
+    const colormap = prop('--gaze-heatmap-colormap') as ColormapName | undefined;
+    const radius = num('--gaze-point-radius');
+    const o: Partial<DrawOptions> = {
+      ...MODE_DRAWING[this.mode],
+      ...(prop('--gaze-point-color') ? { pointColor: prop('--gaze-point-color')! } : {}),
+      ...(prop('--gaze-point-outline') ? { pointOutline: prop('--gaze-point-outline')! } : {}),
+      // a fixed size scaled by the point's mass, like the default (area ∝ mass)
+      ...(radius !== undefined ? { pointRadius: (pt) => radius * (0.4 + 1.2 * Math.sqrt(pt.mass)) } : {}),
+      ...(prop('--gaze-line-color') ? { scanpathColor: prop('--gaze-line-color')! } : {}),
+      ...(num('--gaze-line-width') !== undefined ? { lineWidth: num('--gaze-line-width')! } : {}),
+      ...(prop('--gaze-label-color') ? { labelColor: prop('--gaze-label-color')! } : {}),
+      ...(prop('--gaze-font') ? { font: prop('--gaze-font')! } : {}),
+      ...(num('--gaze-heatmap-opacity') !== undefined ? { heatmapOpacity: num('--gaze-heatmap-opacity')! } : {}),
+      ...(colormap && ['turbo', 'viridis', 'inferno', 'magma'].includes(colormap) ? { colormap } : {}),
+    };
+    return o;
+  }
+
+  /** Places the canvas over the media's visible pixels (object-fit aware) and draws the prediction. */
+  #draw(): void {
+    const media = this.#media;
+    const canvas = this.#canvas;
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return;
+    const p = this.#prediction;
+    if (!media || !p) {
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      return;
+    }
+    const { placement, contentLeft, contentTop } = mediaPlacement(media);
+    const { visible, media: m } = placement;
+    canvas.style.left = '0px';
+    canvas.style.top = '0px';
+    const origin = canvas.getBoundingClientRect();
+    const box = media.getBoundingClientRect();
+    canvas.style.left = `${box.left - origin.left + contentLeft + visible.x}px`;
+    canvas.style.top = `${box.top - origin.top + contentTop + visible.y}px`;
+    canvas.style.width = `${visible.width}px`;
+    canvas.style.height = `${visible.height}px`;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(1, Math.round(visible.width * dpr));
+    const h = Math.max(1, Math.round(visible.height * dpr));
+    if (canvas.width !== w) canvas.width = w;
+    if (canvas.height !== h) canvas.height = h;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, w, h);
+    if (visible.width <= 0 || visible.height <= 0) return;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    drawPrediction(ctx, p, {
+      offsetX: m.x - visible.x, offsetY: m.y - visible.y,
+      scaleX: m.width / p.frameWidth, scaleY: m.height / p.frameHeight,
+    }, { ...DEFAULT_DRAW_OPTIONS, ...this.#drawOptions() });
+  }
+
+  #emit<K extends 'ready' | 'prediction' | 'error'>(type: K, detail: GazeOverlayEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  #fail(e: unknown): void {
+    const code = isGazecastError(e) ? e.code : 'backend-failed';
+    const message = e instanceof Error ? e.message : String(e);
+    this.#emit('error', { code, message, error: e });
+  }
+
+  async #teardown(): Promise<void> {
+    this.#live?.stop();
+    this.#live = undefined;
+    this.#listeners.abort();
+    this.#resize?.disconnect();
+    this.#resize = undefined;
+    const predictor = this.#predictor;
+    this.#predictor = undefined;
+    this.#prediction = undefined;
+    this.#draw();
+    if (predictor) await predictor.close(); // the worker, the ONNX sessions and the GPU device
+  }
+}
+
+/** Registers the element (once) under `tag`; importing 'gazecast/overlay' does it for 'gaze-overlay'. */
+export function defineGazeOverlay(tag = 'gaze-overlay'): void {
+  if (!customElements.get(tag)) customElements.define(tag, class extends GazeOverlayElement {});
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'gaze-overlay': GazeOverlayElement;
+  }
+}
+
+// Importing the module registers <gaze-overlay> (declared in package.json `sideEffects`).
+if (typeof customElements !== 'undefined') defineGazeOverlay();
