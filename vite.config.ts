@@ -60,6 +60,9 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
+        // take control of the open page at once, so the first visit is already offline-capable
+        clientsClaim: true,
+        skipWaiting: true,
       },
     }),
   ],

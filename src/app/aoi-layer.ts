@@ -47,6 +47,10 @@ export class AoiLayer {
     this.svg.addEventListener('pointerup', (e) => this.pointerUp(e));
     this.svg.addEventListener('dblclick', () => this.closePolygon());
     this.svg.addEventListener('keydown', (e) => this.key(e));
+    // while drawing, Enter/Escape finish or cancel wherever the focus is (the pointer drew, not the keyboard)
+    document.addEventListener('keydown', (e) => {
+      if (this.tool !== 'none' && !this.svg.contains(e.target as Node) && (e.key === 'Enter' || e.key === 'Escape')) this.key(e);
+    });
   }
 
   setSize(width: number, height: number): void {

@@ -18,7 +18,7 @@ import { AttentionChart, type ChartSeries } from './chart';
 import type { AppEngine } from './engine';
 import { baseName, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
 import { cloneVideo, openMedia, type OpenedMedia } from './media';
-import { drawDifference, drawHeatmap, drawPoints, type LayerOptions } from './render';
+import { drawAois, drawDifference, drawHeatmap, drawPoints, type LayerOptions } from './render';
 import { renderReport } from './report';
 import { Stage } from './stage';
 import { TimelineStrip, type TimelineRow } from './timeline';
@@ -153,7 +153,7 @@ export class App {
 
   private report(e: unknown): void {
     if (isGazecastError(e, 'aborted')) return;
-    console.error(e);
+    console.warn(e);
     this.showMessage(e instanceof Error ? e.message : String(e));
   }
 
@@ -288,7 +288,6 @@ export class App {
     this.aoiLayer.setTool(t);
     $('tool-rect').setAttribute('aria-pressed', String(t === 'rect'));
     $('tool-poly').setAttribute('aria-pressed', String(t === 'poly'));
-    if (t === 'poly') this.aoiLayer.svg.focus();
   }
 
   setMode(mode: ViewMode): void {
@@ -392,7 +391,7 @@ export class App {
       name.title = aud.name;
       const kind = document.createElement('span');
       kind.className = 'chip-kind';
-      kind.textContent = aud.source === 'attributes' ? '' : aud.source;
+      kind.textContent = aud.source === 'panel' || aud.source === 'personal' ? aud.source : '';
       const mk = (letter: 'A' | 'B') => {
         const btn = document.createElement('button');
         btn.type = 'button';
@@ -590,9 +589,10 @@ export class App {
   }
 
   /** The overlay painter for audience A's stage in the current mode (also used by exports). */
-  painterA(pa: Prediction | undefined, pb: Prediction | undefined): OverlayPainter | null {
+  painterA(pa: Prediction | undefined, pb: Prediction | undefined, withAois = false): OverlayPainter | null {
     if (!this.media) return null;
     const { width: W, height: H } = this.media;
+    const aois = withAois && this.layers.aois ? this.aois : [];
     if (this.mode === 'difference') {
       if (!pa || !pb) return null;
       const d = densityDifference(pa.density, pb.density);
@@ -600,21 +600,26 @@ export class App {
         if (this.layers.heatmap) drawDifference(ctx, d, COLOR_A, COLOR_B, this.layers.opacity);
         drawPoints(ctx, pa.points, W, H, { ...this.layerOpts(COLOR_A), heatmap: false }, unit);
         drawPoints(ctx, pb.points, W, H, { ...this.layerOpts(COLOR_B), heatmap: false }, unit);
+        drawAois(ctx, aois, aoiColor, unit);
       };
     }
     if (!pa) return null;
     return (ctx, unit) => {
       if (this.layers.heatmap) drawHeatmap(ctx, pa.density, this.layers.opacity);
       drawPoints(ctx, pa.points, W, H, this.layerOpts(COLOR_A), unit);
+      drawAois(ctx, aois, aoiColor, unit);
     };
   }
 
+  /** Stage B has no SVG layer, so it (and every export) draws the AOIs into the overlay. */
   private painterB(pb: Prediction | undefined): OverlayPainter | null {
     if (!this.media || !pb) return null;
     const { width: W, height: H } = this.media;
+    const aois = this.layers.aois ? this.aois : [];
     return (ctx, unit) => {
       if (this.layers.heatmap) drawHeatmap(ctx, pb.density, this.layers.opacity);
       drawPoints(ctx, pb.points, W, H, this.layerOpts(COLOR_B), unit);
+      drawAois(ctx, aois, aoiColor, unit);
     };
   }
 
@@ -643,6 +648,7 @@ export class App {
   private aoisChanged(aois: Aoi[], created?: Aoi): void {
     this.aois = aois;
     if (this.media) void this.store?.saveAois(this.media.name, aois).catch(() => undefined);
+    this.paint();
     this.renderPanels();
     if (created) {
       const input = document.querySelector<HTMLInputElement>(`#aoi-list input[data-aoi="${created.id}"]`);
@@ -875,7 +881,7 @@ export class App {
     if (!m) throw new GazecastError('frame-invalid', 'Open an image or video first.');
     const pa = this.current.get(this.aId);
     const pb = this.bId ? this.current.get(this.bId) : undefined;
-    const a = snapshotCanvas(m.element, m.width, m.height, this.painterA(pa, pb) ?? (() => undefined));
+    const a = snapshotCanvas(m.element, m.width, m.height, this.painterA(pa, pb, true) ?? (() => undefined));
     if (this.mode !== 'compare') return a;
     const b = snapshotCanvas(m.element, m.width, m.height, this.painterB(pb) ?? (() => undefined));
     const both = document.createElement('canvas');
@@ -946,7 +952,7 @@ export class App {
       const paintFor = (tS: number): OverlayPainter | null => {
         const pa = this.fromAnalysis(this.aId, tS * 1000);
         const pb = this.bId ? this.fromAnalysis(this.bId, tS * 1000) : undefined;
-        return this.painterA(pa, this.mode === 'difference' ? pb : undefined);
+        return this.painterA(pa, this.mode === 'difference' ? pb : undefined, true);
       };
       const { burnOverlayIntoVideo } = await import('./export-video');
       const out = await burnOverlayIntoVideo(m.file, paintFor, ({ doneS, totalS }) => {

@@ -38,7 +38,9 @@ export function valueLabel(key: string, value: string): string {
 /** A readable default name from tokens, e.g. "Women, 25-34, deutan (green-weak)". */
 export function nameFromTokens(tokens: Readonly<Record<string, string>>, slots: readonly ProfileSlot[]): string {
   const parts: string[] = [];
-  for (const s of slots) {
+  // "Women, aged 25-34" reads better than slot order: gender first, then age, then the rest
+  const rank = (k: string) => (k === 'gender' ? 0 : k === 'age' ? 1 : 2);
+  for (const s of [...slots].sort((a, b) => rank(a.key) - rank(b.key))) {
     const v = tokens[s.key];
     if (!v || v === 'unknown') continue;
     parts.push(s.key === 'age' ? `aged ${v}` : valueLabel(s.key, v));

@@ -49,7 +49,8 @@ export class AttentionChart {
           width: this.width(),
           height: 180,
           cursor: { drag: { x: false, y: false } },
-          scales: { x: { time: false }, y: { range: [0, 100] } },
+          // shares are often a few %: scale to the largest, in steps of 10 %
+          scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.min(100, Math.max(10, Math.ceil(max / 10) * 10))] } },
           axes: [
             { ...axis, values: (_u, v) => v.map((s) => `${s.toFixed(s < 10 ? 1 : 0)}s`) },
             { ...axis, size: 40, values: (_u, v) => v.map((s) => `${s}%`) },

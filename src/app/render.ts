@@ -31,7 +31,7 @@ export function drawHeatmap(ctx: Ctx, d: DensityMap, opacity: number): void {
   const c = gridCanvas(d.width, d.height);
   const g = c.getContext('2d')!;
   const img = g.createImageData(d.width, d.height);
-  img.data.set(densityToRgba(d, { colormap: 'inferno', opacity: 0.85, gamma: 0.6 }));
+  img.data.set(densityToRgba(d, { colormap: 'inferno', opacity: 0.8, gamma: 1, threshold: 0.08 }));
   g.putImageData(img, 0, 0);
   ctx.save();
   ctx.globalAlpha = opacity;
@@ -120,4 +120,31 @@ export function hexRgb(hex: string): [number, number, number] {
 function withAlpha(hex: string, a: number): string {
   const [r, g, b] = hexRgb(hex);
   return `rgba(${r}, ${g}, ${b}, ${a})`;
+}
+
+/** AOI outlines with their names (stage B, and exports: the SVG layer only exists on stage A). */
+export function drawAois(ctx: Ctx, aois: readonly { name: string; shape: import('../core/aoi').AoiShape }[], colors: (i: number) => string, unit: number): void {
+  ctx.save();
+  ctx.lineWidth = 2 * unit;
+  ctx.font = `600 ${13 * unit}px system-ui, sans-serif`;
+  ctx.textBaseline = 'top';
+  aois.forEach((a, i) => {
+    const color = colors(i);
+    const s = a.shape;
+    ctx.beginPath();
+    if (s.kind === 'rect') ctx.rect(s.x, s.y, s.width, s.height);
+    else s.points.forEach((p, k) => (k === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
+    ctx.closePath();
+    ctx.strokeStyle = color;
+    ctx.stroke();
+    const x = s.kind === 'rect' ? Math.min(s.x, s.x + s.width) : Math.min(...s.points.map((p) => p.x));
+    const y = s.kind === 'rect' ? Math.min(s.y, s.y + s.height) : Math.min(...s.points.map((p) => p.y));
+    ctx.lineWidth = 3 * unit;
+    ctx.strokeStyle = 'rgba(0,0,0,0.7)';
+    ctx.strokeText(a.name, x + 5 * unit, y + 4 * unit);
+    ctx.fillStyle = color;
+    ctx.fillText(a.name, x + 5 * unit, y + 4 * unit);
+    ctx.lineWidth = 2 * unit;
+  });
+  ctx.restore();
 }

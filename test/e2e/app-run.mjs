@@ -24,6 +24,8 @@ const fixtures = join(root, 'test/e2e/app-fixtures');
 const exe = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const port = 4100 + Math.floor(Math.random() * 800);
 const origin = `http://127.0.0.1:${port}`;
+// E2E_MODEL=models/<id>/ runs against another model folder served from dist/ (default: the bundled one)
+const query = process.env.E2E_MODEL ? `?model=${encodeURIComponent(process.env.E2E_MODEL)}` : '';
 mkdirSync(shots, { recursive: true });
 const tmp = mkdtempSync(join(tmpdir(), 'gazecast-e2e-'));
 
@@ -114,7 +116,7 @@ async function toPage(nx, ny) {
 try {
   console.log('== flows');
   await step('opens with the sample video and the model, overlay on the first frame', async () => {
-    await page.goto(origin + '/');
+    await page.goto(origin + '/' + query);
     await waitModel();
     await waitPoints();
     assert.match(await page.title(), /ad-market\.mp4/);
