@@ -252,3 +252,8 @@ export function profileForAudience(audience: Audience, manifest: ModelManifest):
   }
   return audienceProfile(audience);
 }
+
+// The package entry `gazecast/personal`: importers, audience core and storage in one place.
+export * from '../core/import';
+export * from '../core/personal';
+export { openAudienceStore, type AudienceStore, type ConflictPolicy } from './audience-store';

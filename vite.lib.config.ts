@@ -1,0 +1,117 @@
+/**
+ * The library build (npm package), two flavours from the same sources:
+ *
+ * - `dist-lib/` (default mode): for bundlers. ESM with dependencies left as bare imports
+ *   (onnxruntime-web, comlink, idb, papaparse), so the consumer's bundler resolves them once and
+ *   onnxruntime-web finds its .wasm next to its own JS through `new URL(…, import.meta.url)`.
+ *   The model worker is its own chunk, started with `new Worker(new URL(…, import.meta.url))`,
+ *   which bundlers follow.
+ *
+ * - `dist-lib/browser/` (`--mode standalone`): for a page without a bundler. comlink, idb and
+ *   papaparse are bundled in; onnxruntime-web stays outside (its WASM must match its JS, so it is
+ *   the installed dependency's own files) and is imported by a URL relative to the chunk:
+ *   node_modules/gazecast/dist-lib/browser/*.js → node_modules/onnxruntime-web/dist/. A worker
+ *   cannot use the page's import map, which is why this is a path and not a bare name. The model
+ *   shipped with the package sits in dist-lib/browser/models/, the `<gaze-overlay>` default.
+ *
+ * Types: `tsc -p tsconfig.lib.json` writes the .d.ts files to dist-lib/types/.
+ */
+import { cpSync, existsSync } from 'node:fs';
+import { defineConfig, type Plugin } from 'vite';
+
+const ENTRIES = {
+  index: 'src/index.ts',
+  'gaze-overlay': 'src/client/gaze-overlay.ts',
+  personal: 'src/client/personal-audiences.ts',
+};
+const DEPENDENCIES = ['onnxruntime-web', 'comlink', 'idb', 'papaparse'];
+const ORT_FROM_STANDALONE = '../../../onnxruntime-web/dist/ort.webgpu.bundle.min.mjs';
+// the model the package ships (GAZECAST_MODEL_DIR swaps it, e.g. to try the build with a small model)
+const MODEL_DIR = process.env.GAZECAST_MODEL_DIR ?? 'public/models/gazecast-mnv1-s8';
+
+const isDependency = (id: string): boolean => DEPENDENCIES.some((d) => id === d || id.startsWith(`${d}/`));
+
+/** onnxruntime-web/webgpu → the installed package's file, by a path relative to the chunk. */
+function ortByPath(): Plugin {
+  return {
+    name: 'gazecast-ort-by-path',
+    enforce: 'pre',
+    resolveId(id) {
+      if (id === 'onnxruntime-web/webgpu') return { id: ORT_FROM_STANDALONE, external: true };
+      if (isDependency(id) && id.startsWith('onnxruntime-web')) {
+        throw new Error(`the standalone build maps only onnxruntime-web/webgpu, not ${id}`);
+      }
+      return null;
+    },
+  };
+}
+
+/**
+ * Vite writes the worker's URL as `new URL("./model.worker.js", "" + import.meta.url)` in library
+ * builds (so that nothing downstream touches it). For bundlers we want the opposite: the plain
+ * `new Worker(new URL("./model.worker.js", import.meta.url), { type: "module" })` that Vite,
+ * webpack and others recognise, bundle (with onnxruntime-web and its .wasm) and re-point.
+ */
+function plainWorkerUrl(): Plugin {
+  return {
+    name: 'gazecast-plain-worker-url',
+    renderChunk(code) {
+      const pattern = /new URL\(\s*(?:\/\*\s*@vite-ignore\s*\*\/\s*)?(?:new URL\("(?:\.\/)?model\.worker\.js",\s*import\.meta\.url\)\.href|"[./]*model\.worker\.js"),\s*"" \+ import\.meta\.url\s*\)/g;
+      if (!pattern.test(code)) return null;
+      return { code: code.replace(pattern, 'new URL("./model.worker.js", import.meta.url)'), map: null };
+    },
+  };
+}
+
+/** Ships the model with the standalone build (the element's default model). */
+function copyModel(outDir: string): Plugin {
+  return {
+    name: 'gazecast-copy-model',
+    apply: 'build',
+    closeBundle() {
+      if (!existsSync(MODEL_DIR)) throw new Error(`${MODEL_DIR} is missing: the package ships this model`);
+      cpSync(MODEL_DIR, `${outDir}/models/gazecast-mnv1-s8`, {
+        recursive: true,
+        // the browser never loads the fp32 reference file
+        filter: (src) => !src.endsWith('.fp32.onnx') && !src.endsWith('metrics.json'),
+      });
+    },
+  };
+}
+
+export default defineConfig(({ mode }) => {
+  const standalone = mode === 'standalone';
+  const outDir = standalone ? 'dist-lib/browser' : 'dist-lib';
+  const external = standalone ? [] : DEPENDENCIES.map((d) => new RegExp(`^${d}(/|$)`));
+  const output = {
+    // every chunk at the same depth, so relative URLs (worker, ORT, model) hold for all of them
+    entryFileNames: '[name].js',
+    chunkFileNames: '[name]-[hash].js',
+    assetFileNames: '[name]-[hash][extname]',
+    // Vite keeps whitespace in ES library output; the package is loaded as is by plain pages, so
+    // minify fully (consumers' bundlers re-minify anyway)
+    minify: true,
+  };
+  return {
+    // relative asset and worker URLs: the package is served from wherever it is installed
+    base: './',
+    publicDir: false,
+    logLevel: 'warn',
+    build: {
+      outDir,
+      // the standalone build goes inside dist-lib/: only the first build may empty it
+      emptyOutDir: !standalone,
+      target: 'es2022',
+      minify: true,
+      sourcemap: true,
+      lib: { entry: ENTRIES, formats: ['es'] },
+      rollupOptions: { external, output },
+    },
+    worker: {
+      format: 'es',
+      plugins: () => (standalone ? [ortByPath()] : []),
+      rollupOptions: { external, output },
+    },
+    plugins: standalone ? [ortByPath(), copyModel(outDir)] : [plainWorkerUrl()],
+  };
+});
