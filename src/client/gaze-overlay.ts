@@ -363,7 +363,7 @@ export class GazeOverlayElement extends HTMLElement {
   }
 }
 
-/** Registers the element (once) under `tag`; importing 'gazecast/overlay' does it for 'gaze-overlay'. */
+/** Registers the element (once) under `tag`; importing 'gazecast/gaze-overlay' does it for 'gaze-overlay'. */
 export function defineGazeOverlay(tag = 'gaze-overlay'): void {
   if (!customElements.get(tag)) customElements.define(tag, class extends GazeOverlayElement {});
 }
