@@ -42,6 +42,8 @@ export class AoiLayer {
     this.svg = el('svg', { class: 'aoi-layer', preserveAspectRatio: 'xMidYMid meet', 'aria-label': 'Areas of interest' });
     this.svg.setAttribute('role', 'group');
     box.append(this.svg);
+    // label sizes are in screen pixels: re-render when the stage changes size (e.g. compare mode)
+    new ResizeObserver(() => this.render()).observe(box);
     this.svg.addEventListener('pointerdown', (e) => this.pointerDown(e));
     this.svg.addEventListener('pointermove', (e) => this.pointerMove(e));
     this.svg.addEventListener('pointerup', (e) => this.pointerUp(e));

@@ -126,10 +126,11 @@ export class App {
       : "Viewers from your own eye-tracking studies can be added as personal audiences.";
   }
 
-  /** Adds audiences coming from another module (personal / imported panels, issue 6). */
-  addExternalAudiences(list: readonly Audience[]): void {
-    const ids = new Set(this.audiences.map((a) => a.id));
-    this.audiences.push(...list.filter((a) => !ids.has(a.id)));
+  /** Replaces the audiences that come from the personal-audience module (imported studies). */
+  setExternalAudiences(list: readonly Audience[]): void {
+    this.audiences = [...this.audiences.filter((a) => !a.id.startsWith('personal-')), ...list];
+    if (!this.audience(this.aId)) this.aId = this.audiences[0]!.id;
+    if (this.bId && !this.audience(this.bId)) this.bId = null;
     this.renderAudiences();
   }
 
@@ -404,7 +405,7 @@ export class App {
         return btn;
       };
       li.append(name, kind, mk('A'), mk('B'));
-      if (aud.source === 'attributes' || aud.source === 'personal') {
+      if (aud.source === 'attributes') {
         const rm = document.createElement('button');
         rm.type = 'button';
         rm.className = 'remove';

@@ -9,6 +9,7 @@ import { App } from './app';
 import { AudienceStore } from './audience-db';
 import { loadEngine } from './engine-binding';
 import { DEFAULT_MODEL_URL } from './engine';
+import { AUDIENCES_CHANGED_EVENT, loadPersonalAudiences } from './personal-bridge';
 
 async function main(): Promise<void> {
   const app = new App();
@@ -37,6 +38,12 @@ async function main(): Promise<void> {
     const { engine, panel } = await loadEngine(modelUrl, params.get('backend'), (text) => app.showModelStatus(text));
     await opening;
     await app.setEngine(engine, panel);
+    const personal = () =>
+      loadPersonalAudiences(engine.manifest)
+        .then((list) => app.setExternalAudiences(list))
+        .catch((e) => console.warn('personal audiences unavailable', e));
+    await personal();
+    window.addEventListener(AUDIENCES_CHANGED_EVENT, () => void personal());
     app.showModelStatus(`${engine.manifest.id} ${engine.manifest.version} · ${engine.backend.toUpperCase()}`);
   } catch (e) {
     app.showModelStatus('Model not loaded', true);

@@ -1,0 +1,30 @@
+/**
+ * Personal and panel audiences from issue 6's module (imported eye-tracking studies, embedded in
+ * the browser) shown as chips beside attribute audiences. Their store is the source of truth;
+ * the app only reads it: on start, and whenever that module dispatches
+ * `gazecast-audiences-changed` on window (after an import or a deletion).
+ */
+import { openAudienceStore } from '../client/audience-store';
+import { audienceEmbedding } from '../core/personal/audience';
+import type { ModelManifest } from '../core/manifest';
+import type { Audience } from './audiences';
+
+export const AUDIENCES_CHANGED_EVENT = 'gazecast-audiences-changed';
+
+export async function loadPersonalAudiences(manifest: ModelManifest): Promise<Audience[]> {
+  const store = await openAudienceStore();
+  try {
+    const saved = await store.list(manifest.id);
+    return saved.map((a) => ({
+      id: `personal-${a.id}`,
+      name: a.name,
+      // embeddings carry the person or panel; attribute tokens stay 'unknown' (the model's contract)
+      tokens: {},
+      embedding: [...audienceEmbedding(a)],
+      source: a.kind === 'panel' ? ('panel' as const) : ('personal' as const),
+      createdAt: Date.parse(a.createdAt) || 0,
+    }));
+  } finally {
+    store.close();
+  }
+}
