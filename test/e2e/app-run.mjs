@@ -125,6 +125,26 @@ try {
     await page.screenshot({ path: join(shots, '01-open-video.png') });
   });
 
+  await step('live overlay while playing; pause and scrub keep it in sync with the frame shown', async () => {
+    const inSync = () => page.waitForFunction(() => {
+      const app = window.gazecastApp;
+      const p = app.current.get(app.aId);
+      return p && Math.abs(p.timestampMs - app.video.currentTime * 1000) < 1;
+    }, null, { timeout: 30_000 });
+    const count0 = await page.evaluate(() => window.gazecastApp.refreshSeq);
+    await page.click('#play-btn');
+    await page.waitForTimeout(2500);
+    await page.click('#play-btn');
+    const count1 = await page.evaluate(() => window.gazecastApp.refreshSeq);
+    assert.ok(count1 - count0 >= 3, `only ${count1 - count0} live predictions in 2.5 s of playback`);
+    await inSync();
+    await page.evaluate(() => window.gazecastApp.seek(5.2));
+    await inSync();
+    assert.ok(Math.abs(await page.evaluate(() => window.gazecastApp.video.currentTime) - 5.2) < 0.05);
+    await page.evaluate(() => window.gazecastApp.seek(0));
+    await inSync();
+  });
+
   await step('audience editor offers exactly the manifest slots; a saved audience becomes a chip', async () => {
     const { slots } = await page.evaluate(() => ({ slots: window.gazecastApp.manifest.profile.tokens.slots }));
     const selects = await page.locator('#slot-fields select').count();
@@ -314,6 +334,7 @@ try {
     await waitModel();
     await waitPoints();
     assert.match(await page.title(), /ad-market\.mp4/);
+    assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'still cross-origin isolated when served by the service worker');
     await page.screenshot({ path: join(shots, '13-offline.png') });
     await context.setOffline(false);
   });
