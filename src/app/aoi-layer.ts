@@ -245,7 +245,7 @@ export class AoiLayer {
       shapeEl.setAttribute('tabindex', '0');
       shapeEl.setAttribute('role', 'img');
       shapeEl.setAttribute('aria-label', `Area “${a.name}”. Arrow keys move it, Alt+arrows resize, Delete removes.`);
-      shapeEl.style.stroke = color;
+      shapeEl.style.setProperty('--aoi-color', color);
       const b = bounds(s);
       const label = el('text', { class: 'aoi-label', x: b.x0 + 6 * unit, y: b.y0 + 18 * unit });
       label.style.fontSize = `${13 * unit}px`;
