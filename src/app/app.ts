@@ -142,7 +142,11 @@ export class App {
 
   // ---------- messages ----------
 
-  showMessage(text: string, kind: 'error' | 'info' = 'error'): void {
+  /** what the message on screen is about: opening a file clears only file messages */
+  private messageTopic: 'media' | 'other' = 'other';
+
+  showMessage(text: string, kind: 'error' | 'info' = 'error', topic: 'media' | 'other' = 'other'): void {
+    this.messageTopic = topic;
     $('message-text').textContent = text;
     $('message').classList.toggle('info', kind === 'info');
     $('message').hidden = false;
@@ -440,10 +444,11 @@ export class App {
     try {
       m = await openMedia(file, name);
     } catch (e) {
-      this.report(e);
+      console.warn(e);
+      this.showMessage(e instanceof Error ? e.message : String(e), 'error', 'media');
       return;
     }
-    this.clearMessage();
+    if (this.messageTopic === 'media') this.clearMessage();
     this.analysisAbort?.abort();
     const old = this.media;
     if (old) {
