@@ -82,6 +82,8 @@ export class GazeOverlayElement extends HTMLElement {
   /** bumps on every (re)start, so results of an older start are dropped */
   #generation = 0;
   #listeners = new AbortController();
+  /** listeners of the current #follow (replaced when the profile changes) */
+  #followListeners = new AbortController();
   #resize: ResizeObserver | undefined;
   #starting: Promise<void> | undefined;
 
@@ -154,7 +156,9 @@ export class GazeOverlayElement extends HTMLElement {
   disconnectedCallback(): void {
     // A move within the document disconnects and reconnects at once: keep the engine then.
     queueMicrotask(() => {
-      if (!this.isConnected) void this.#teardown();
+      if (this.isConnected) return;
+      this.#generation++; // a start still loading closes its predictor when it arrives
+      void this.#teardown();
     });
   }
 
@@ -199,6 +203,8 @@ export class GazeOverlayElement extends HTMLElement {
     if (!predictor || !media) return;
     this.#live?.stop();
     this.#live = undefined;
+    this.#followListeners.abort();
+    this.#followListeners = new AbortController();
     let profile: Profile;
     try {
       profile = this.#profileNow(predictor);
@@ -208,6 +214,16 @@ export class GazeOverlayElement extends HTMLElement {
     }
     const generation = this.#generation;
     if (media instanceof HTMLVideoElement) {
+      // While paused (before play, after a seek) live sampling gets no frames: predict the frame shown.
+      const still = (): void => {
+        if (!media.paused || media.readyState < 2) return;
+        predictor.predict(media, { profile, timestampMs: media.currentTime * 1000 })
+          .then((p) => { if (generation === this.#generation && media.paused) this.#show(p); })
+          .catch((e: unknown) => this.#fail(e));
+      };
+      media.addEventListener('seeked', still, { signal: this.#followListeners.signal });
+      media.addEventListener('loadeddata', still, { signal: this.#followListeners.signal });
+      still();
       this.#live = predictor.startLive(media, {
         profile,
         onPrediction: (p) => {
@@ -352,6 +368,7 @@ export class GazeOverlayElement extends HTMLElement {
   async #teardown(): Promise<void> {
     this.#live?.stop();
     this.#live = undefined;
+    this.#followListeners.abort();
     this.#listeners.abort();
     this.#resize?.disconnect();
     this.#resize = undefined;
