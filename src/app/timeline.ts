@@ -50,7 +50,7 @@ export class TimelineStrip {
     this.times = timesS;
     this.rows = rows;
     this.durationS = durationS;
-    this.canvas.style.height = `${Math.max(40, Math.min(8, rows.length) * 12 + 8)}px`;
+    this.canvas.style.height = `${Math.max(40, Math.min(8, rows.length) * 14 + 8)}px`;
     this.draw();
   }
 
@@ -83,6 +83,19 @@ export class TimelineStrip {
       });
     });
     g.globalAlpha = 1;
+    // row labels at the left edge, legible over any colour
+    if (rowH >= 10 * dpr) {
+      g.font = `600 ${Math.min(11, rowH / dpr - 2) * dpr}px system-ui, sans-serif`;
+      g.textBaseline = 'middle';
+      rows.forEach((row, r) => {
+        const y = 4 * dpr + r * rowH + rowH / 2;
+        const w = g.measureText(row.label).width + 8 * dpr;
+        g.fillStyle = 'rgba(10, 10, 12, 0.75)';
+        g.fillRect(0, y - rowH / 2 + 1, w, rowH - 2);
+        g.fillStyle = '#e8e9ec';
+        g.fillText(row.label, 4 * dpr, y);
+      });
+    }
     const x = (this.cursorS / this.durationS) * W;
     g.fillStyle = '#ffd34d';
     g.fillRect(x - dpr, 0, 2 * dpr, H);

@@ -119,6 +119,7 @@ try {
     await page.goto(origin + '/' + query);
     await waitModel();
     await waitPoints();
+    console.log(`    model: ${await $text('#model-status')}; first frame: ${await $text('#stage-a .cap-info')}`);
     assert.match(await page.title(), /ad-market\.mp4/);
     const chips = await page.locator('#audience-chips .chip').count();
     assert.ok(chips >= 2, `expected preset audiences, got ${chips}`);
@@ -212,6 +213,7 @@ try {
     await page.screenshot({ path: join(shots, '05-analysing.png') });
     await page.waitForFunction(() => /^Analysed \d+ frames/.test(document.getElementById('analysis-status').textContent), null, { timeout: 300_000 });
     assert.equal(await page.locator('#chart-section').isVisible(), true);
+    console.log(`    ${await $text('#analysis-status')}`);
     const tl = await page.locator('#timeline').boundingBox();
     await page.mouse.click(tl.x + tl.width * 0.3, tl.y + tl.height / 2);
     await page.waitForFunction(() => Math.abs(window.gazecastApp.video.currentTime - 2.5) < 0.6);
