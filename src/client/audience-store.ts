@@ -18,6 +18,13 @@ interface AudienceDb extends DBSchema {
 
 export type ConflictPolicy = 'replace' | 'keep-both' | 'reject';
 
+/** Dispatched on `window` after audiences were saved, imported or removed (the app re-reads them). */
+export const AUDIENCES_CHANGED_EVENT = 'gazecast-audiences-changed';
+
+function announceChange(): void {
+  if (typeof window !== 'undefined') window.dispatchEvent(new Event(AUDIENCES_CHANGED_EVENT));
+}
+
 export interface AudienceStore {
   /** saved audiences, oldest first; only those of `modelId` when given */
   list(modelId?: string): Promise<Audience[]>;
@@ -60,6 +67,7 @@ export async function openAudienceStore(name = 'gazecast-audiences'): Promise<Au
     const tx = db.transaction('audiences', 'readwrite');
     // A failed put aborts the transaction, so either every audience is written or none.
     await Promise.all([...audiences.map((a) => tx.store.put(cleanAudience(a))), tx.done]);
+    announceChange();
   };
 
   const list = async (modelId?: string): Promise<Audience[]> => {
@@ -71,7 +79,10 @@ export async function openAudienceStore(name = 'gazecast-audiences'): Promise<Au
     list,
     get: (id) => db.get('audiences', id),
     save: async (audiences) => writeAll(validated(audiences)),
-    remove: (id) => db.delete('audiences', id),
+    async remove(id) {
+      await db.delete('audiences', id);
+      announceChange();
+    },
     async exportJson(ids) {
       const all = await list();
       const chosen = ids === undefined ? all : all.filter((a) => ids.includes(a.id));

@@ -8,8 +8,13 @@
  * runs the encoder (`embed`) and the model (`predict`).
  */
 import { GazecastError } from '../core/errors';
-import { stimulusKey } from '../core/import/assemble';
-import type { GazeStudy, StudyStimulus } from '../core/import/types';
+import { stimulusKey, type StimulusSize } from '../core/import/assemble';
+import { importCanonical } from '../core/import/canonical';
+import { detectFormat, type DetectedFormat } from '../core/import/detect';
+import { importEyeLinkFixationReport, type EyeLinkImportOptions } from '../core/import/eyelink-fixation-report';
+import { importPupilLabsSurface } from '../core/import/pupil-labs-surface';
+import { importTobiiProLab } from '../core/import/tobii-pro-lab';
+import type { GazeStudy, ImportProblem, ImportResult, StudyStimulus } from '../core/import/types';
 import type { ModelManifest } from '../core/manifest';
 import { audienceProfile, type Audience, type PanelAudience, type PersonalAudience } from '../core/personal/audience';
 import { summariseEmbeddings, type EmbeddingSummary } from '../core/personal/embedding-stats';
@@ -253,7 +258,93 @@ export function profileForAudience(audience: Audience, manifest: ModelManifest):
   return audienceProfile(audience);
 }
 
+/** Options for formats whose files do not say everything (see docs/import-formats.md). */
+export interface StudyFileOptions {
+  /** EyeLink: the trial variable naming the image, and where the image was on the screen */
+  readonly eyelink?: Pick<EyeLinkImportOptions, 'stimulusColumn' | 'display'>;
+  /** Pupil Labs surface exports: whose recording it is and which image the surface showed */
+  readonly pupil?: { readonly observerId: string; readonly stimulus: string };
+}
+
+const IMAGE_FILE = /\.(jpe?g|png|webp|gif|bmp|avif)$/i;
+
+/**
+ * What the user dropped (gaze files in any supported format plus the image files they refer to)
+ * → a study and its images. Formats are recognised from each file's header; image sizes come
+ * from the image files. Every problem of every file is returned, with file, line and column;
+ * nothing is stored by this step.
+ */
+export async function readStudyFiles(
+  files: readonly File[], options: StudyFileOptions = {},
+): Promise<ImportResult<{ study: GazeStudy; images: Map<string, Blob> }>> {
+  const images = new Map<string, Blob>();
+  const texts: { name: string; text: string; format: DetectedFormat }[] = [];
+  for (const f of files) {
+    if (f.type.startsWith('image/') || IMAGE_FILE.test(f.name)) images.set(stimulusKey(f.name), f);
+    else {
+      const text = await f.text();
+      texts.push({ name: f.name, text, format: detectFormat(text) });
+    }
+  }
+  const sizes = new Map<string, StimulusSize>();
+  for (const [name, blob] of images) {
+    try {
+      const b = await createImageBitmap(blob);
+      sizes.set(name, { width: b.width, height: b.height });
+      b.close();
+    } catch {
+      return { ok: false, problems: [{ file: name, line: 1, column: 1, message: 'this image could not be decoded' }] };
+    }
+  }
+  const problems: ImportProblem[] = [];
+  const studies: GazeStudy[] = [];
+  const warnings: ImportProblem[] = [];
+  const take = (r: ImportResult<GazeStudy>): void => {
+    if (r.ok) {
+      studies.push(r.value);
+      warnings.push(...r.warnings);
+    } else problems.push(...r.problems);
+  };
+  const canonical = (kind: DetectedFormat) => texts.find((t) => t.format === kind);
+  const fixations = canonical('canonical-fixations');
+  if (fixations) {
+    const stimuli = canonical('canonical-stimuli');
+    if (!stimuli) problems.push({ file: fixations.name, line: 1, column: 1, message: 'canonical fixations need their stimuli.csv (stimulus_id,file,kind,width,height,…) beside them' });
+    else {
+      const observers = canonical('canonical-observers');
+      const r = importCanonical({ stimuli: stimuli.text, fixations: fixations.text, ...(observers ? { observers: observers.text } : {}) });
+      take(r.ok ? r : { ok: false, problems: r.problems.map((p) => ({ ...p, file: p.file === 'stimuli.csv' ? stimuli.name : p.file === 'observers.csv' ? observers?.name ?? p.file : fixations.name })) });
+    }
+  }
+  for (const t of texts) {
+    if (t.format === 'tobii-pro-lab') take(importTobiiProLab(t.text, { stimulusSizes: sizes, file: t.name }));
+    else if (t.format === 'eyelink-fixation-report') take(importEyeLinkFixationReport(t.text, { ...options.eyelink, stimulusSizes: sizes, file: t.name }));
+    else if (t.format === 'pupil-labs-surface') {
+      const size = options.pupil && sizes.get(stimulusKey(options.pupil.stimulus));
+      if (!options.pupil || !size) problems.push({ file: t.name, line: 1, column: 1, message: 'a Pupil Labs surface export needs the observer id and the image shown on the surface (and that image file)' });
+      else take(importPupilLabsSurface(t.text, { ...options.pupil, stimulusSize: size, file: t.name }));
+    } else if (t.format === 'unknown') {
+      problems.push({ file: t.name, line: 1, column: 1, message: 'not a format gazecast reads: see docs/import-formats.md for the canonical CSVs, Tobii Pro Lab, EyeLink and Pupil Labs exports' });
+    }
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  if (studies.length === 0) return { ok: false, problems: [{ file: files[0]?.name ?? '(no files)', line: 1, column: 1, message: 'no gaze recording among the files' }] };
+  const study: GazeStudy = {
+    format: studies[0]!.format,
+    stimuli: dedupe(studies.flatMap((s) => s.stimuli), (s) => s.id),
+    observers: dedupe(studies.flatMap((s) => s.observers), (o) => o.id),
+    fixations: studies.flatMap((s) => s.fixations),
+  };
+  return { ok: true, value: { study, images }, warnings };
+}
+
+function dedupe<T>(items: readonly T[], key: (t: T) => string): T[] {
+  const seen = new Map<string, T>();
+  for (const t of items) if (!seen.has(key(t))) seen.set(key(t), t);
+  return [...seen.values()];
+}
+
 // The package entry `gazecast/personal`: importers, audience core and storage in one place.
 export * from '../core/import';
 export * from '../core/personal';
-export { openAudienceStore, type AudienceStore, type ConflictPolicy } from './audience-store';
+export { AUDIENCES_CHANGED_EVENT, openAudienceStore, type AudienceStore, type ConflictPolicy } from './audience-store';
