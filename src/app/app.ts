@@ -18,6 +18,7 @@ import { AttentionChart, type ChartSeries } from './chart';
 import type { AppEngine } from './engine';
 import { baseName, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
 import { cloneVideo, openMedia, type OpenedMedia } from './media';
+import { seekTo } from '../client/frame-sampler';
 import { drawAois, drawDifference, drawHeatmap, drawPoints, type LayerOptions } from './render';
 import { renderReport } from './report';
 import { Stage } from './stage';
@@ -913,29 +914,49 @@ export class App {
     } else if (kind === 'json') {
       download(new Blob([analysisToJson(this.analysisDocument())], { type: 'application/json' }), `${base}-analysis.json`);
     } else if (kind === 'report') {
-      this.fillReport();
+      await this.fillReport();
       window.print();
     } else if (kind === 'video') {
       await this.exportVideo();
     }
   }
 
-  /** Fills #report (also used by the e2e test to check the print layout). */
-  fillReport(): void {
+  /** Fills #report (also used by the e2e test to check the print layout): the frame on screen
+   *  and, for an analysed video, four frames spread over it, each with its overlay. */
+  async fillReport(): Promise<void> {
+    const media = this.media!;
     const doc = this.analysisDocument();
-    const snap = this.snapshot();
-    const scale = Math.min(1, 1600 / snap.width);
-    const small = document.createElement('canvas');
-    small.width = Math.round(snap.width * scale);
-    small.height = Math.round(snap.height * scale);
-    small.getContext('2d')!.drawImage(snap, 0, 0, small.width, small.height);
+    const toDataUrl = (c: HTMLCanvasElement, maxW: number) => {
+      const scale = Math.min(1, maxW / c.width);
+      const small = document.createElement('canvas');
+      small.width = Math.round(c.width * scale);
+      small.height = Math.round(c.height * scale);
+      small.getContext('2d')!.drawImage(c, 0, 0, small.width, small.height);
+      return small.toDataURL('image/jpeg', 0.88);
+    };
     const a = this.audience(this.aId), b = this.audience(this.bId);
-    const caption = this.mode === 'compare' ? `${a?.name} (left) and ${b?.name} (right)` : this.mode === 'difference' ? `Where ${a?.name} looks more (orange) than ${b?.name} (blue)` : `${a?.name}`;
-    const d = this.mode !== 'single' ? this.difference() : null;
-    renderReport($('report'), doc, { frames: [{ caption: `${caption}${m(this.media!) }`, dataUrl: small.toDataURL('image/jpeg', 0.9) }], chart: this.chart.toDataUrl() }, d ? describeDifference(d.map, d.a.name, d.b.name) : null);
-    function m(x: OpenedMedia): string {
-      return x.kind === 'video' ? ` — frame at ${fmtTime((x.element as HTMLVideoElement).currentTime)}` : '';
+    const who = this.mode === 'compare' ? `${a?.name} (left) and ${b?.name} (right)` : this.mode === 'difference' ? `Where ${a?.name} looks more (orange) than ${b?.name} (blue)` : `${a?.name}`;
+    const at = (tS: number) => (media.kind === 'video' ? ` — frame at ${fmtTime(tS)}` : '');
+    const frames = [{ caption: `${who}${at(this.nowMs() / 1000)}`, dataUrl: toDataUrl(this.snapshot(), 1600) }];
+    const an = this.analysis;
+    if (media.kind === 'video' && an && an.timesS.length >= 4 && this.mode !== 'compare') {
+      const clone = await cloneVideo(media);
+      try {
+        for (let k = 0; k < 4; k++) {
+          const t = an.timesS[Math.round(((k + 0.5) / 4) * (an.timesS.length - 1))]!;
+          await seekTo(clone, t);
+          const pa = this.fromAnalysis(this.aId, t * 1000);
+          const pb = this.bId ? this.fromAnalysis(this.bId, t * 1000) : undefined;
+          const c = snapshotCanvas(clone, media.width, media.height, this.painterA(pa, pb, true) ?? (() => undefined));
+          frames.push({ caption: `${who}${at(t)}`, dataUrl: toDataUrl(c, 900) });
+        }
+      } finally {
+        clone.removeAttribute('src');
+        clone.load();
+      }
     }
+    const d = this.mode !== 'single' ? this.difference() : null;
+    renderReport($('report'), doc, { frames, chart: this.chart.toDataUrl(), chartLegend: this.chart.series }, d ? describeDifference(d.map, d.a.name, d.b.name) : null);
   }
 
   private async exportVideo(): Promise<void> {

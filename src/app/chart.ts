@@ -17,6 +17,8 @@ export interface ChartSeries {
 export class AttentionChart {
   private plot: uPlot | null = null;
   private key = '';
+  /** the series drawn, for a legend outside the canvas (the report) */
+  series: readonly ChartSeries[] = [];
 
   constructor(
     private readonly host: HTMLElement,
@@ -36,6 +38,7 @@ export class AttentionChart {
       this.key = '';
       return;
     }
+    this.series = series;
     const data: uPlot.AlignedData = [Float64Array.from(timesS), ...series.map((s) => Float64Array.from(s.values, (v) => v * 100))];
     const key = series.map((s) => `${s.label}|${s.color}|${s.dashed}`).join(';');
     if (this.plot && key === this.key) {

@@ -9,6 +9,7 @@ import { formatShare } from '../core/story';
 export interface ReportImages {
   readonly frames: readonly { readonly caption: string; readonly dataUrl: string }[];
   readonly chart: string | null;
+  readonly chartLegend?: readonly { readonly label: string; readonly color: string; readonly dashed: boolean }[];
 }
 
 function esc(s: string): string {
@@ -25,7 +26,10 @@ export function renderReport(host: HTMLElement, doc: AnalysisDocument, images: R
       `model ${esc(doc.model.id)} ${esc(doc.model.version)}${doc.backend ? ` on ${esc(doc.backend)}` : ''} · ` +
       `${doc.frames.length} frame${doc.frames.length === 1 ? '' : 's'}${doc.samplesPerSecond ? ` at ${doc.samplesPerSecond}/s` : ''} · ${esc(new Date(doc.createdAt).toLocaleString())}</p>`,
   );
-  for (const f of images.frames) parts.push(`<figure><img src="${f.dataUrl}" alt="${esc(f.caption)}"><figcaption class="meta">${esc(f.caption)}</figcaption></figure>`);
+  const fig = (f: { caption: string; dataUrl: string }) => `<figure><img src="${f.dataUrl}" alt="${esc(f.caption)}"><figcaption class="meta">${esc(f.caption)}</figcaption></figure>`;
+  const [first, ...more] = images.frames;
+  if (first) parts.push(fig(first));
+  if (more.length) parts.push(`<h2>Across the video</h2><div class="frames">${more.map(fig).join('')}</div>`);
   if (differenceText) parts.push(`<p>${esc(differenceText)}</p>`);
   parts.push('<h2>Audiences</h2><ul>');
   for (const a of doc.audiences) {
@@ -43,7 +47,13 @@ export function renderReport(host: HTMLElement, doc: AnalysisDocument, images: R
     }
     parts.push('</section>');
   }
-  if (images.chart) parts.push(`<h2>Attention over time</h2><img src="${images.chart}" alt="Share of attention per area over time">`);
+  if (images.chart) {
+    parts.push(`<h2>Attention over time</h2><img src="${images.chart}" alt="Share of attention per area over time">`);
+    const legend = (images.chartLegend ?? []).map(
+      (l) => `<span style="display:inline-block;width:18px;border-top:3px ${l.dashed ? 'dashed' : 'solid'} ${esc(l.color)};vertical-align:middle;margin:0 4px 0 10px"></span>${esc(l.label)}`,
+    );
+    if (legend.length) parts.push(`<p class="meta">${legend.join(' ')} — share of attention in each area; A solid, B dashed.</p>`);
+  }
   parts.push('<p class="meta">Predicted by gazecast in the browser; no image, video or result left this computer.</p>');
   host.innerHTML = parts.join('\n');
 }

@@ -255,7 +255,7 @@ try {
   await step('printable report renders frames, tables and chart for print', async () => {
     await page.evaluate(() => window.gazecastApp.fillReport());
     await page.emulateMedia({ media: 'print' });
-    assert.ok(await page.locator('#report img').count() >= 2, 'report has the frame and the chart');
+    assert.ok(await page.locator('#report img').count() >= 6, 'report has the frame, four frames across the video and the chart');
     assert.ok(await page.locator('#report table').count() >= 1);
     await page.screenshot({ path: join(shots, '08-report-print.png'), fullPage: true });
     await page.emulateMedia({ media: 'screen' });
