@@ -1,6 +1,7 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import viteConfig from './vite.config';
+import { startRequestLog, stopRequestLog } from './test/browser/commands';
 
 const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -30,6 +31,8 @@ export default mergeConfig(
                 },
               }),
               instances: [{ browser: 'chromium' }],
+              // every request the browser makes (workers included), for the same-origin test
+              commands: { startRequestLog, stopRequestLog },
             },
           },
         },

@@ -102,6 +102,8 @@ export async function seekTo(video: HTMLVideoElement, seconds: number, signal?: 
   const done = mediaEvent(video, 'seeked', signal);
   video.currentTime = seconds;
   await done;
+  // a 'seeked' left over from an earlier seek can arrive while this one is still under way
+  while (video.seeking) await mediaEvent(video, 'seeked', signal);
 }
 
 /** Sample times (seconds) of an analysis: every 1/rate from the start, before the end. */

@@ -1,0 +1,35 @@
+/**
+ * gazecast: where a viewer with a given profile will look in an image or video, predicted in the
+ * browser on the user's own GPU (WebGPU, with a WASM fallback). The public surface, and nothing else.
+ */
+
+// the predictor
+export { createPredictor } from './client/predictor';
+export type { PredictorOptions, PredictOptions, VideoAnalysisOptions, VideoAnalysisProgress, LiveOptions } from './client/predictor-options';
+export type { Predictor, FrameSource, VideoAnalysis, LiveSession, Viewing } from './client/predictor-types';
+export type { Prediction, FixationPoint, DensityMap, Profile } from './core/prediction-types';
+export type { Backend, BackendChoice, BackendChange, LoadProgress, ModelInfo, EngineStats } from './core/runtime-types';
+
+// errors with a stable code
+export { GazecastError, isGazecastError } from './core/errors';
+export type { GazecastErrorCode } from './core/errors';
+
+// models and profiles
+export { parseManifest, MANIFEST_SCHEMA } from './core/manifest';
+export type { ModelManifest, ModelFile, ProfileSlot } from './core/manifest';
+export { parseProfileString, formatProfileString, describeSupportedProfile } from './core/profile';
+
+// decoding and smoothing (for custom pipelines and re-decoding with other options)
+export { pointsFromDensity, DEFAULT_DECODE_OPTIONS } from './core/decode';
+export type { DecodeOptions } from './core/decode';
+export { DensitySmoother } from './core/smoothing';
+export type { SmoothingOptions } from './core/smoothing';
+
+// drawing
+export { createOverlay } from './client/overlay';
+export type { Overlay, OverlayOptions, OverlayMedia } from './client/overlay';
+export { drawPrediction, drawHeatmap, drawPoints, drawScanpath, DEFAULT_DRAW_OPTIONS } from './client/drawing';
+export type { DrawOptions, FrameToCanvas } from './client/drawing';
+export { placeMedia } from './core/content-box';
+export type { MediaPlacement, ObjectFit } from './core/content-box';
+export type { ColormapName } from './core/heatmap';
