@@ -303,19 +303,30 @@ try {
     await waitPoints();
   });
 
-  await step('keyboard: tab order reaches the controls with a visible focus ring', async () => {
-    await page.keyboard.press('Tab');
-    await page.focus('#open-btn');
-    const outline = await page.evaluate(() => getComputedStyle(document.activeElement).outlineStyle);
-    assert.notEqual(outline, 'none');
-    // AOI moved by keyboard
-    const before = await page.evaluate(() => JSON.stringify(window.gazecastApp.media.name));
-    assert.ok(before);
+  await step('keyboard: Tab reaches the main controls, each with a visible focus ring; AOIs by keyboard', async () => {
+    await page.evaluate(() => document.querySelector('.skip-link').focus());
+    const seen = [];
+    for (let i = 0; i < 8; i++) {
+      await page.keyboard.press('Tab');
+      seen.push(await page.evaluate(() => {
+        const e = document.activeElement;
+        const cs = getComputedStyle(e);
+        return { id: e.id || e.dataset?.mode || e.tagName, ring: cs.outlineStyle !== 'none' && parseFloat(cs.outlineWidth) >= 1 };
+      }));
+    }
+    const ids = seen.map((s) => s.id);
+    for (const want of ['open-btn', 'sample-select', 'single', 'export-btn']) assert.ok(ids.includes(want), `Tab never reached ${want}: ${ids.join(', ')}`);
+    assert.ok(seen.every((s) => s.ring), `focus ring missing on ${seen.filter((s) => !s.ring).map((s) => s.id).join(', ')}`);
+    // an AOI added and moved with the keyboard only
     await page.focus('#tool-rect');
     await page.keyboard.press('Shift+Enter');
     await page.waitForFunction(() => document.querySelectorAll('#aoi-list li').length >= 1);
-    await page.focus('.aoi-shape');
+    await page.keyboard.press('Escape');
+    const before = await page.evaluate(() => window.gazecastApp.aois.at(-1).shape.x);
+    await page.locator('.aoi-shape').last().focus();
     await page.keyboard.press('Shift+ArrowRight');
+    const after = await page.evaluate(() => window.gazecastApp.aois.at(-1).shape.x);
+    assert.ok(after > before, `arrow key did not move the AOI (${before} → ${after})`);
     await page.screenshot({ path: join(shots, '12-keyboard.png') });
   });
 
