@@ -560,6 +560,10 @@ export class App {
         if (analysed && Math.abs(analysed.timestampMs - tMs) <= 1000 / (2 * this.analysis!.sps) + 1) { next.set(aud.id, analysed); continue; }
         if (cached && Math.abs(cached.timestampMs - tMs) < 1) { next.set(aud.id, cached); continue; }
         if (!this.engine || !this.manifest) continue;
+        if (!this.current.has(aud.id)) {
+          const stage = aud.id === this.aId ? 'stage-a' : 'stage-b';
+          $(stage).querySelector('.cap-info')!.textContent = 'predicting…';
+        }
         const { profile } = profileFor(aud, this.manifest);
         const p = await this.engine.predict(media.element, profile, tMs);
         if (this.media !== media) return;
