@@ -69,6 +69,7 @@ export class App {
   private analysisAbort: AbortController | null = null;
   private exportAbort: AbortController | null = null;
   private refreshSeq = 0;
+  private readonly warnedAudiences = new Set<string>();
   private busy = false;
   private pending = false;
   private layers = { heatmap: true, points: true, scanpath: true, aois: true, opacity: 0.75 };
@@ -564,7 +565,11 @@ export class App {
           const stage = aud.id === this.aId ? 'stage-a' : 'stage-b';
           $(stage).querySelector('.cap-info')!.textContent = 'predicting…';
         }
-        const { profile } = profileFor(aud, this.manifest);
+        const { profile, dropped } = profileFor(aud, this.manifest);
+        if (dropped.length > 0 && !this.warnedAudiences.has(aud.id)) {
+          this.warnedAudiences.add(aud.id);
+          this.showMessage(`“${aud.name}” was saved with values this model does not support (${dropped.join(', ')}); they are left out of its predictions.`, 'info');
+        }
         const p = await this.engine.predict(media.element, profile, tMs);
         if (this.media !== media) return;
         next.set(aud.id, p);
