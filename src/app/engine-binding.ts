@@ -2,7 +2,7 @@
  * Binds the app to the predictor engine's public API (createPredictor, issue 3): inference runs
  * in its worker, on WebGPU where a real GPU adapter exists, else on multi-threaded WASM.
  */
-import { createPredictor } from '../client/predictor';
+import { createPredictor } from '../index';
 import type { LoadProgress } from '../core/runtime-types';
 import type { AppEngine } from './engine';
 
