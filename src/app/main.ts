@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   if ('serviceWorker' in navigator && import.meta.env.PROD) {
     registerSW({
       immediate: true,
-      onOfflineReady: () => app.showModelStatus(`${document.getElementById('model-status')!.textContent} · works offline`),
+      onOfflineReady: () => app.showModelStatus(`${document.getElementById('model-status')!.textContent} · offline-ready`),
     });
   }
 

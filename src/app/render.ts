@@ -31,10 +31,13 @@ export function drawHeatmap(ctx: Ctx, d: DensityMap, opacity: number): void {
   const c = gridCanvas(d.width, d.height);
   const g = c.getContext('2d')!;
   const img = g.createImageData(d.width, d.height);
-  img.data.set(densityToRgba(d, { colormap: 'inferno', opacity: 0.8, gamma: 1, threshold: 0.08 }));
+  img.data.set(densityToRgba(d, { colormap: 'inferno', opacity: 0.9, gamma: 1.1, threshold: 0.12 }));
   g.putImageData(img, 0, 0);
   ctx.save();
-  ctx.globalAlpha = opacity;
+  // a dark veil over the frame so both colours read against bright and dark pictures alike
+  ctx.fillStyle = `rgba(0, 0, 0, ${0.45 * opacity})`;
+  ctx.fillRect(d.x0, d.y0, d.width * d.cellWidth, d.height * d.cellHeight);
+  ctx.globalAlpha = Math.min(1, opacity * 1.25);
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(c, d.x0, d.y0, d.width * d.cellWidth, d.height * d.cellHeight);
@@ -51,7 +54,8 @@ export function drawDifference(ctx: Ctx, d: DifferenceMap, colorA: string, color
   const img = g.createImageData(d.width, d.height);
   for (let k = 0; k < d.data.length; k++) {
     const v = d.data[k]! / d.maxAbs;
-    const a = Math.sqrt(Math.abs(v));
+    // sqrt and a gain: differences concentrate in few cells, the weaker ones must stay visible
+    const a = Math.min(1, 1.6 * Math.sqrt(Math.abs(v)));
     const [r, gg, b] = v >= 0 ? [ra, ga, ba] : [rb, gb, bb];
     img.data[4 * k] = r;
     img.data[4 * k + 1] = gg;
@@ -60,7 +64,10 @@ export function drawDifference(ctx: Ctx, d: DifferenceMap, colorA: string, color
   }
   g.putImageData(img, 0, 0);
   ctx.save();
-  ctx.globalAlpha = opacity;
+  // a dark veil over the frame so both colours read against bright and dark pictures alike
+  ctx.fillStyle = `rgba(0, 0, 0, ${0.45 * opacity})`;
+  ctx.fillRect(d.x0, d.y0, d.width * d.cellWidth, d.height * d.cellHeight);
+  ctx.globalAlpha = Math.min(1, opacity * 1.25);
   ctx.imageSmoothingEnabled = true;
   ctx.imageSmoothingQuality = 'high';
   ctx.drawImage(c, d.x0, d.y0, d.width * d.cellWidth, d.height * d.cellHeight);
