@@ -238,8 +238,9 @@ def frame_cell_mask(fr: Frame, in_w: int, in_h: int, out_w: int, out_h: int) -> 
     """bool [out_h, out_w]: the output cells that cover the frame (not only letterbox padding)."""
     s, ox, oy = letterbox_geometry(fr.width, fr.height, in_w, in_h)
     cw, ch = in_w / out_w, in_h / out_h
-    c0, c1 = int(np.floor(ox / cw)), int(np.ceil((ox + fr.width * s) / cw - 1e-6))
-    r0, r1 = int(np.floor(oy / ch)), int(np.ceil((oy + fr.height * s) / ch - 1e-6))
+    # tolerances: float rounding must not add a cell of pure padding (e.g. 703 * (192/703) = 192.0000001)
+    c0, c1 = max(0, int(np.floor(ox / cw + 1e-4))), min(out_w, int(np.ceil((ox + fr.width * s) / cw - 1e-4)))
+    r0, r1 = max(0, int(np.floor(oy / ch + 1e-4))), min(out_h, int(np.ceil((oy + fr.height * s) / ch - 1e-4)))
     m = np.zeros((out_h, out_w), bool)
     m[r0:r1, c0:c1] = True
     return m

@@ -28,8 +28,8 @@ class Grid:
     def __init__(self, f: Frame, cfg: TrainConfig):
         s, ox, oy = letterbox_geometry(f.width, f.height, cfg.in_w, cfg.in_h)
         cw, ch = cfg.in_w / cfg.out_w, cfg.in_h / cfg.out_h
-        self.c0, self.c1 = int(np.floor(ox / cw)), int(np.ceil((ox + f.width * s) / cw - 1e-6))
-        self.r0, self.r1 = int(np.floor(oy / ch)), int(np.ceil((oy + f.height * s) / ch - 1e-6))
+        self.c0, self.c1 = max(0, int(np.floor(ox / cw + 1e-4))), min(cfg.out_w, int(np.ceil((ox + f.width * s) / cw - 1e-4)))
+        self.r0, self.r1 = max(0, int(np.floor(oy / ch + 1e-4))), min(cfg.out_h, int(np.ceil((oy + f.height * s) / ch - 1e-4)))
         self.shape = ((self.r1 - self.r0) * UP, (self.c1 - self.c0) * UP)
         self.s, self.ox, self.oy, self.cw, self.ch = s, ox, oy, cw, ch
         self.f = f

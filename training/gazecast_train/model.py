@@ -49,9 +49,14 @@ class DensityHead(nn.Module):
     exactly unmodulated network, because the conditioning path has no biases and token 0 embeds to zero."""
 
     def __init__(self, token_slots: Sequence[int], emb_dim: int, out_h: int, out_w: int,
-                 prior: np.ndarray, ch: int = 64, cond_dim: int = 32, conditioned: bool = True):
+                 prior: np.ndarray, ch: int = 64, cond_dim: int = 32, conditioned: bool = True,
+                 cond_map: tuple = (6, 8)):
         super().__init__()
         self.conditioned = conditioned
+        # A coarse spatial log-map chosen by the profile: where on the frame this viewer tends to look (their own
+        # centre bias and systematic eye-tracker offsets), which feature modulation alone expresses poorly.
+        self.cond_map = cond_map
+        self.n_map = cond_map[0] * cond_map[1] if cond_map else 0
         self.p8, self.p16, self.p32 = nn.Conv2d(256, 48, 1), nn.Conv2d(512, 48, 1), nn.Conv2d(1024, 48, 1)
         self.c1 = nn.Conv2d(144, ch, 3, padding=1)
         self.c2 = nn.Conv2d(ch, ch, 3, padding=2, dilation=2)
@@ -60,7 +65,7 @@ class DensityHead(nn.Module):
         self.token_emb = nn.ModuleList([nn.Embedding(n, cond_dim, padding_idx=0) for n in token_slots])
         self.user_proj = nn.Linear(emb_dim, cond_dim, bias=False)
         self.film1 = nn.Linear(cond_dim, cond_dim, bias=False)
-        self.film2 = nn.Linear(cond_dim, 6 * ch + 1, bias=False)
+        self.film2 = nn.Linear(cond_dim, 6 * ch + 1 + self.n_map, bias=False)
         nn.init.zeros_(self.film2.weight)
         self.prior = nn.Parameter(torch.tensor(prior, dtype=torch.float32).reshape(out_h, out_w))
         self.ch = ch
@@ -83,13 +88,16 @@ class DensityHead(nn.Module):
         if self.conditioned:
             f = self.condition(tokens, user_embedding)
         else:
-            f = torch.zeros(x.shape[0], 6 * ch + 1, dtype=x.dtype)
+            f = torch.zeros(x.shape[0], 6 * ch + 1 + self.n_map, dtype=x.dtype)
         for k, conv in enumerate((self.c1, self.c2, self.c3)):
             g = f[:, 2 * k * ch:(2 * k + 1) * ch, None, None]
             b = f[:, (2 * k + 1) * ch:(2 * k + 2) * ch, None, None]
             x = F.relu(conv(x) * (1 + g) + b)
-        prior_w = 1 + f[:, 6 * ch:, None, None]
-        logits = self.out(x) + self.prior[None, None] * prior_w[:, :, :, :]
+        prior_w = 1 + f[:, 6 * ch:6 * ch + 1, None, None]
+        logits = self.out(x) + self.prior[None, None] * prior_w
+        if self.n_map:
+            m = f[:, 6 * ch + 1:].reshape(-1, 1, self.cond_map[0], self.cond_map[1])
+            logits = logits + F.interpolate(m, size=logits.shape[-2:], mode="bilinear", align_corners=False)
         n, _, h, w = logits.shape
         return F.log_softmax(logits.reshape(n, h * w), dim=1).reshape(n, 1, h, w)
 
@@ -110,21 +118,25 @@ class GazeModel(nn.Module):
 class ViewerEncoder(nn.Module):
     """Maps (image features, one viewing's fixation density) to the user-embedding space.
 
-    What a viewer looks at, relative to what the image offers on average, and where on the frame they look
-    (a coarse density), carry their idiosyncrasies; averaging over viewings gives the viewer's embedding."""
+    What a viewer looks at (the head's frozen multi-scale features pooled under their fixation density), relative
+    to what the image offers on average, and where on the frame they look (a coarse density) carry their
+    idiosyncrasies; averaging over viewings gives the viewer's embedding. Pooling comes first and everything after
+    it is an MLP on vectors, so training on tens of thousands of viewings is cheap."""
 
-    def __init__(self, head: DensityHead, emb_dim: int, hidden: int = 64):
+    def __init__(self, head: DensityHead, emb_dim: int, hidden: int = 96):
         super().__init__()
         self.head = head  # shares (frozen) the head's multi-scale projections
-        self.proj = nn.Conv2d(144, hidden, 1)
-        self.mlp = nn.Sequential(nn.Linear(2 * hidden + 48, 96), nn.ReLU(), nn.Linear(96, emb_dim))
+        self.mlp = nn.Sequential(nn.Linear(144 * 2 + 48, hidden), nn.ReLU(), nn.Linear(hidden, emb_dim))
+
+    @staticmethod
+    def pooled(feats, density):
+        fix = (feats * density).sum(dim=(2, 3))
+        mean = feats.mean(dim=(2, 3))
+        coarse = F.adaptive_avg_pool2d(density, (6, 8)).flatten(1) * 48.0
+        return torch.cat([fix - mean, fix, coarse], dim=1)
 
     def forward(self, s8, s16, s32, density):
-        x = F.relu(self.proj(self.head.features(s8, s16, s32)))
-        fix = (x * density).sum(dim=(2, 3))
-        mean = x.mean(dim=(2, 3))
-        coarse = F.adaptive_avg_pool2d(density, (6, 8)).flatten(1) * 48.0
-        return self.mlp(torch.cat([fix - mean, fix, coarse], dim=1))
+        return self.mlp(self.pooled(self.head.features(s8, s16, s32), density))
 
 
 class EncoderGraph(nn.Module):

@@ -28,6 +28,8 @@ class TrainConfig:
     lr: float = 2e-3
     weight_decay: float = 1e-4
     emb_l2: float = 1e-3
+    emb_lr_mult: float = 1.0
+    cond_map: bool = True
     p_population: float = 0.3  # share of samples trained with the population (zero) profile
     p_tokens_only: float = 0.3  # of attributed viewers' samples: tokens without an embedding
     eval_every: int = 5
@@ -85,13 +87,13 @@ def train_head(frames: List[Frame], observers: Dict[str, Observer], bank: Featur
     rng = np.random.default_rng(cfg.seed)
     prior = centre_prior(frames, train_rows, cfg, exclude)
     head = DensityHead([len(s["values"]) for s in SLOTS[:LEARNED_SLOTS]], cfg.emb_dim, cfg.out_h, cfg.out_w,
-                       prior, conditioned=conditioned)
+                       prior, conditioned=conditioned, cond_map=(6, 8) if cfg.cond_map else None)
     emb = torch.nn.Parameter(torch.randn(len(viewers), cfg.emb_dim) * 0.01)
     vindex = {v: i for i, v in enumerate(viewers)}
-    opt = torch.optim.AdamW([{"params": head.parameters()}, {"params": [emb], "weight_decay": 0.0}],
+    opt = torch.optim.AdamW([{"params": head.parameters()}, {"params": [emb], "weight_decay": 0.0, "lr": cfg.lr * cfg.emb_lr_mult}],
                             lr=cfg.lr, weight_decay=cfg.weight_decay)
     steps_per_epoch = max(1, len(train_rows) // cfg.batch)
-    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=cfg.lr, total_steps=cfg.epochs * steps_per_epoch,
+    sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=[cfg.lr, cfg.lr * cfg.emb_lr_mult], total_steps=cfg.epochs * steps_per_epoch,
                                                 pct_start=0.1)
     os.makedirs(ckpt_dir, exist_ok=True)
     ckpt = os.path.join(ckpt_dir, f"{tag}.pt")
@@ -198,30 +200,48 @@ def train_encoder(head: DensityHead, emb: torch.Tensor, viewers: List[str], fram
     opt = torch.optim.AdamW(params, lr=2e-3, weight_decay=1e-4)
     vindex = {v: i for i, v in enumerate(viewers)}
     pairs = [(r, v) for r in train_rows for v in frames[r].fixations if v in vindex and len(frames[r].fixations[v]) >= 2]
+    # The head's multi-scale features are frozen: compute them once per (frame, mirror) instead of per pair.
+    rows_u = sorted({r for r, _ in pairs})
+    pos_of = {r: i for i, r in enumerate(rows_u)}
+    feats = {}
+    with torch.no_grad():
+        for fl in ((False, True) if bank.has_flip else (False,)):
+            chunks = []
+            for s in range(0, len(rows_u), 64):
+                rr = rows_u[s:s + 64]
+                chunks.append(head.features(*bank.get(rr, [fl] * len(rr))))
+            feats[fl] = torch.cat(chunks)
+    pair_row = torch.tensor([pos_of[r] for r, _ in pairs])
+    pooled = {}
+    with torch.no_grad():
+        for fl in feats:
+            d = torch.from_numpy(np.stack([viewing_density(frames[r], frames[r].fixations[v], cfg, fl)
+                                           for r, v in pairs]))
+            pooled[fl] = torch.cat([enc.pooled(feats[fl][pair_row[s:s + 256]], d[s:s + 256])
+                                    for s in range(0, len(pairs), 256)])
+    del feats
+    pair_viewer = torch.tensor([vindex[v] for _, v in pairs])
     by_ds: Dict[str, List[int]] = {}
     for v, i in vindex.items():
         by_ds.setdefault(v.split("-")[0], []).append(i)
+    ds_pool = [by_ds[v.split("-")[0]] for v in viewers]
     margin = 0.5 * float(emb.norm(dim=1).mean())
     for epoch in range(cfg.encoder_epochs):
-        order = rng.permutation(len(pairs))
+        order = torch.from_numpy(rng.permutation(len(pairs)))
         tot, n = 0.0, 0
-        for s in range(0, len(order), 64):
-            batch = [pairs[i] for i in order[s:s + 64]]
-            rows = [r for r, _ in batch]
-            flips = [bool(x) for x in rng.random(len(batch)) < 0.5] if bank.has_flip else [False] * len(batch)
-            dens = torch.from_numpy(np.stack([viewing_density(frames[r], frames[r].fixations[v], cfg, fl)
-                                              for (r, v), fl in zip(batch, flips)]))
-            s8, s16, s32 = bank.get(rows, flips)
-            z = enc(s8, s16, s32, dens)
-            pos = emb[[vindex[v] for _, v in batch]]
+        for s in range(0, len(order), 128):
+            b = order[s:s + 128]
+            fl = bool(rng.random() < 0.5) and len(pooled) > 1
+            z = enc.mlp(pooled[fl][b])
+            vi = pair_viewer[b]
             neg_i = []
-            for _, v in batch:  # a negative from the same dataset: the hard, informative case
-                pool = by_ds[v.split("-")[0]]
+            for i in vi.tolist():  # a negative from the same dataset: the hard, informative case
+                pool = ds_pool[i]
                 j = pool[rng.integers(len(pool))]
-                while j == vindex[v] and len(pool) > 1:
+                while j == i and len(pool) > 1:
                     j = pool[rng.integers(len(pool))]
                 neg_i.append(j)
-            neg = emb[neg_i]
+            pos, neg = emb[vi], emb[neg_i]
             loss = F.triplet_margin_loss(z, pos, neg, margin=margin) + F.mse_loss(z, pos) * 4
             opt.zero_grad(); loss.backward(); opt.step()
             tot += float(loss); n += 1
