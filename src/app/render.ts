@@ -27,11 +27,13 @@ function gridCanvas(w: number, h: number): OffscreenCanvas {
 
 /** Heatmap: the density grid coloured per cell with the engine's colormap (so the app, the
  *  widget and the exports look alike), then scaled with bilinear smoothing over the frame. */
+// gamma 1.6: inferno's low end is near black, so weak cells must be nearly transparent or the
+// whole picture looks dimmed; the peaks keep full colour.
 export function drawHeatmap(ctx: Ctx, d: DensityMap, opacity: number): void {
   const c = gridCanvas(d.width, d.height);
   const g = c.getContext('2d')!;
   const img = g.createImageData(d.width, d.height);
-  img.data.set(densityToRgba(d, { colormap: 'inferno', opacity: 0.9, gamma: 1.1, threshold: 0.12 }));
+  img.data.set(densityToRgba(d, { colormap: 'inferno', opacity: 0.95, gamma: 1.6, threshold: 0.15 }));
   g.putImageData(img, 0, 0);
   ctx.save();
   // a dark veil over the frame so both colours read against bright and dark pictures alike
