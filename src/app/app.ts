@@ -466,6 +466,7 @@ export class App {
     this.frameCopy.setAttribute('aria-label', `${m.name}, frame for audience B`);
     this.stageB.setMedia(m.kind === 'image' ? (m.element.cloneNode() as HTMLElement) : this.frameCopy, m.width, m.height);
     this.aoiLayer.setSize(m.width, m.height);
+    this.paint(); // clears the previous media's overlay and captions at once
     this.aois = this.store ? await this.store.aoisFor(m.name).catch(() => []) : [];
     this.aoiLayer.setAois(this.aois);
     this.setupTransport();

@@ -280,7 +280,23 @@ try {
     await page.waitForFunction(() => document.title.startsWith('ad-juice.jpg'));
     await waitPoints();
     assert.equal(await page.locator('#transport').isVisible(), false);
+    // drag and drop: a real DataTransfer with the file, dropped on the page
+    const dt = await page.evaluateHandle(async () => {
+      const blob = await (await fetch('samples/ad-coffee.jpg')).blob();
+      const d = new DataTransfer();
+      d.items.add(new File([blob], 'dropped-coffee.jpg', { type: 'image/jpeg' }));
+      return d;
+    });
+    await page.dispatchEvent('#stage-area', 'dragenter', { dataTransfer: dt });
+    assert.equal(await page.locator('#drop-overlay').isVisible(), true, 'drop target shown while dragging');
+    await page.dispatchEvent('#stage-area', 'drop', { dataTransfer: dt });
+    await page.waitForFunction(() => document.title.startsWith('dropped-coffee.jpg'));
+    await waitPoints();
+    assert.equal(await page.locator('#drop-overlay').isVisible(), false);
     await page.screenshot({ path: join(shots, '10-image.png') });
+    await page.selectOption('#sample-select', 'ad-juice.jpg');
+    await page.waitForFunction(() => document.title.startsWith('ad-juice.jpg'));
+    await waitPoints();
   });
 
   await step('bad inputs get a clear message and the work on screen stays', async () => {
