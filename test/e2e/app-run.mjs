@@ -160,6 +160,14 @@ try {
     await page.fill('#audience-name', 'Older viewers');
     await page.click('#audience-form button[type=submit]');
     await page.waitForFunction(() => [...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === 'Older viewers'));
+    // a viewer of the model's panel (personal embedding) as audience A
+    const viewers = await page.locator('#panel-select option').count();
+    assert.ok(viewers > 1, 'the model panel lists viewers');
+    const value = await page.locator('#panel-select option').nth(1).getAttribute('value');
+    await page.selectOption('#panel-select', value);
+    await page.waitForFunction((id) => window.gazecastApp.current.has(id), value, { timeout: 30_000 });
+    assert.match(await $text('#slot-a-name'), /^Viewer /);
+    await page.locator('#audience-chips .chip').first().locator('button.set-a').click();
   });
 
   await step('draws a rectangle AOI and a polygon AOI, names them, table and story update', async () => {
