@@ -986,13 +986,15 @@ export class App {
     progress.hidden = false;
     const started = performance.now();
     try {
-      const paintFor = (tS: number): OverlayPainter | null => {
+      const panels = this.mode === 'compare' ? 2 : 1;
+      const paintFor = (tS: number): (OverlayPainter | null)[] => {
         const pa = this.fromAnalysis(this.aId, tS * 1000);
         const pb = this.bId ? this.fromAnalysis(this.bId, tS * 1000) : undefined;
-        return this.painterA(pa, this.mode === 'difference' ? pb : undefined, true);
+        const a = this.painterA(pa, this.mode === 'difference' ? pb : undefined, true);
+        return panels === 2 ? [a, this.painterB(pb)] : [a];
       };
       const { burnOverlayIntoVideo } = await import('./export-video');
-      const out = await burnOverlayIntoVideo(m.file, paintFor, ({ doneS, totalS }) => {
+      const out = await burnOverlayIntoVideo(m.file, paintFor, panels, ({ doneS, totalS }) => {
         progress.value = Math.min(1, doneS / totalS);
         const el = (performance.now() - started) / 1000;
         const frac = doneS / totalS;

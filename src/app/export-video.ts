@@ -26,12 +26,14 @@ export interface BurnProgress {
 }
 
 /**
- * Re-encodes `file` with `paint(t)` drawn over every frame. `paintFor(timeS)` returns the painter
- * for that media time (the nearest analysed prediction). Returns the encoded file.
+ * Re-encodes `file` with the overlay drawn over every frame. `paintFor(timeS)` returns the
+ * painters for that media time (from the nearest analysed prediction), one per panel.
  */
 export async function burnOverlayIntoVideo(
   file: Blob,
-  paintFor: (timeS: number) => OverlayPainter | null,
+  /** one painter per panel: one panel, or two side by side (compare mode) */
+  paintFor: (timeS: number) => readonly (OverlayPainter | null)[],
+  panels: 1 | 2,
   onProgress: (p: BurnProgress) => void,
   signal: AbortSignal,
 ): Promise<{ blob: Blob; extension: string; codec: string }> {
@@ -42,10 +44,10 @@ export async function burnOverlayIntoVideo(
     if (!(await track.canDecode())) throw new GazecastError('media-unsupported', `This browser cannot decode the video's codec (${track.codec ?? 'unknown'}) with WebCodecs.`);
     const width = track.displayWidth, height = track.displayHeight;
     const totalS = await input.computeDuration();
-    const codec = await getFirstEncodableVideoCodec(['avc', 'vp9', 'av1', 'vp8'], { width, height });
+    const codec = await getFirstEncodableVideoCodec(['avc', 'vp9', 'av1', 'vp8'], { width: width * panels, height });
     if (!codec) throw new GazecastError('media-unsupported', 'This browser has no video encoder (WebCodecs) for H.264, VP9, AV1 or VP8, so it cannot export video.');
     const webm = codec === 'vp8';
-    const canvas = new OffscreenCanvas(width, height);
+    const canvas = new OffscreenCanvas(width * panels, height);
     const g = canvas.getContext('2d')!;
     const output = new Output({
       format: webm ? new WebMOutputFormat() : new Mp4OutputFormat({ fastStart: 'in-memory' }),
@@ -62,9 +64,19 @@ export async function burnOverlayIntoVideo(
         await output.cancel();
         throw new GazecastError('aborted', 'Video export cancelled.');
       }
-      sample.draw(g, 0, 0, width, height);
-      const paint = paintFor(sample.timestamp);
-      if (paint) paint(g as unknown as CanvasRenderingContext2D, unit);
+      const painters = paintFor(sample.timestamp);
+      for (let i = 0; i < panels; i++) {
+        sample.draw(g, i * width, 0, width, height);
+        const paint = painters[i];
+        if (!paint) continue;
+        g.save();
+        g.beginPath();
+        g.rect(i * width, 0, width, height);
+        g.clip();
+        g.translate(i * width, 0);
+        paint(g as unknown as CanvasRenderingContext2D, unit);
+        g.restore();
+      }
       await source.add(sample.timestamp, sample.duration);
       sample.close();
       onProgress({ doneS: sample.timestamp + sample.duration, totalS });

@@ -269,18 +269,21 @@ try {
     await page.emulateMedia({ media: 'screen' });
   });
 
-  await step('exports the video with the overlay burnt in', async () => {
+  await step('exports the video with the overlay burnt in (compare mode: A and B side by side)', async () => {
+    await page.click('#view-mode button[data-mode=compare]');
+    await waitPoints('stage-b');
     const v = await download('video');
     assert.ok(/\.(mp4|webm)$/.test(v.name), v.name);
     assert.ok(v.bytes.length > 50_000, `video export is ${v.bytes.length} bytes`);
     const p = join(tmp, v.name);
     const probe = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_name,width,height,nb_read_frames', '-count_frames', '-of', 'json', p]).toString();
     const s = JSON.parse(probe).streams[0];
-    assert.equal(s.width, 1280);
+    assert.equal(s.width, 2 * 1280);
     assert.equal(s.height, 720);
     assert.ok(Number(s.nb_read_frames) >= 200, `frames ${s.nb_read_frames}`);
     ff('-ss', '8.5', '-i', p, '-frames:v', '1', join(shots, '09-burnt-frame.png'));
-    console.log(`    video export: ${v.name}, ${s.codec_name}, ${(v.bytes.length / 1e6).toFixed(2)} MB`);
+    console.log(`    video export: ${v.name}, ${s.codec_name}, ${s.width}x${s.height}, ${(v.bytes.length / 1e6).toFixed(2)} MB`);
+    await page.click('#view-mode button[data-mode=single]');
   });
 
   await step('an image sample shows points and keeps AOIs per media', async () => {
