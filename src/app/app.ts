@@ -708,7 +708,7 @@ export class App {
         if (st) {
           const bar = document.createElement('span');
           bar.className = `bar${i === 1 ? ' b' : ''}`;
-          bar.style.width = `${Math.round(Math.min(1, st.share) * 40)}px`;
+          bar.style.width = `${Math.round(Math.min(1, st.share) * 26)}px`;
           share.append(bar, document.createTextNode(formatShare(st.share)));
         } else share.textContent = '…';
         r.insertCell().textContent = st ? (st.firstVisitRank === null ? '—' : String(st.firstVisitRank)) : '…';
