@@ -36,7 +36,8 @@ export default defineConfig({
     // variants, the encoder and panel), onnxruntime-web's WASM and the samples.
     VitePWA({
       disable: !!process.env.VITEST,
-      registerType: 'autoUpdate',
+      // 'prompt': an update is announced in the app and applied when the user chooses (see main.ts)
+      registerType: 'prompt',
       injectRegister: false,
       includeAssets: ['icon.svg', 'icon-192.png', 'icon-512.png'],
       manifest: {
@@ -60,9 +61,9 @@ export default defineConfig({
         maximumFileSizeToCacheInBytes: 64 * 1024 * 1024,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,
-        // take control of the open page at once, so the first visit is already offline-capable
+        // take control of the open page at once, so the first visit is already offline-capable;
+        // updates wait (no skipWaiting) until the user accepts them
         clientsClaim: true,
-        skipWaiting: true,
       },
     }),
   ],

@@ -147,9 +147,13 @@ export class App {
   /** what the message on screen is about: opening a file clears only file messages */
   private messageTopic: 'media' | 'other' = 'other';
 
-  showMessage(text: string, kind: 'error' | 'info' = 'error', topic: 'media' | 'other' = 'other'): void {
+  showMessage(text: string, kind: 'error' | 'info' = 'error', topic: 'media' | 'other' = 'other', action?: { label: string; run: () => void }): void {
     this.messageTopic = topic;
     $('message-text').textContent = text;
+    const btn = $<HTMLButtonElement>('message-action');
+    btn.hidden = !action;
+    btn.textContent = action?.label ?? '';
+    btn.onclick = action ? () => action.run() : null;
     $('message').classList.toggle('info', kind === 'info');
     $('message').hidden = false;
   }

@@ -17,9 +17,15 @@ async function main(): Promise<void> {
   (window as unknown as { gazecastApp: App }).gazecastApp = app;
 
   if ('serviceWorker' in navigator && import.meta.env.PROD) {
-    registerSW({
+    // A new version waits until the user says so: reloading on its own would lose the work on screen.
+    const updateSW = registerSW({
       immediate: true,
       onOfflineReady: () => app.showModelStatus(`${document.getElementById('model-status')!.textContent} · offline-ready`),
+      onNeedRefresh: () =>
+        app.showMessage('A new version of gazecast is ready. Your saved audiences and areas are kept.', 'info', 'other', {
+          label: 'Update now',
+          run: () => void updateSW(true),
+        }),
     });
   }
 
