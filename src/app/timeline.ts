@@ -68,6 +68,12 @@ export class TimelineStrip {
     g.clearRect(0, 0, W, H);
     if (this.durationS <= 0) return;
     const rows = this.rows.slice(0, 8);
+    if (rows.length === 0) {
+      g.font = `${12 * dpr}px system-ui, sans-serif`;
+      g.fillStyle = '#9a9ea8';
+      g.textBaseline = 'middle';
+      g.fillText('Analyse the whole video to see attention over time here; click to jump to a frame.', 10 * dpr, H / 2);
+    }
     const rowH = rows.length ? (H - 8 * dpr) / rows.length : 0;
     const colW = (i: number) => {
       const t0 = i === 0 ? 0 : (this.times[i - 1]! + this.times[i]!) / 2;
