@@ -970,7 +970,7 @@ export class App {
       }
     }
     const d = this.mode !== 'single' ? this.difference() : null;
-    renderReport($('report'), doc, { frames, chart: this.chart.toDataUrl(), chartLegend: this.chart.series }, d ? describeDifference(d.map, d.a.name, d.b.name) : null);
+    renderReport($('report'), doc, { frames, chart: await this.chart.toDataUrl(), chartLegend: this.chart.series }, d ? describeDifference(d.map, d.a.name, d.b.name) : null);
   }
 
   private async exportVideo(): Promise<void> {

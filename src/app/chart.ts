@@ -14,6 +14,12 @@ export interface ChartSeries {
   readonly values: readonly number[];
 }
 
+/** AOI colours are chosen for a dark stage; on paper the light ones need a darker twin. */
+export function printInk(color: string): string {
+  const c = color.toLowerCase();
+  return c === '#ffd34d' ? '#c99a00' : c === '#f2f2f2' ? '#666666' : c === '#c0e05a' ? '#7f9a1f' : c;
+}
+
 export class AttentionChart {
   private plot: uPlot | null = null;
   private key = '';
@@ -83,17 +89,50 @@ export class AttentionChart {
     }
   }
 
-  /** The chart as a PNG data URL (for the printable report), on a white background. */
-  toDataUrl(): string | null {
-    if (!this.plot) return null;
-    const src = this.plot.ctx.canvas;
+  /**
+   * The chart for the printed report: drawn again at print size in a light theme (dark lines
+   * on white), in a hidden host, and returned as a PNG data URL.
+   */
+  async toDataUrl(width = 900, height = 280): Promise<string | null> {
+    const p = this.plot;
+    if (!p || this.series.length === 0) return null;
+    const host = document.createElement('div');
+    host.style.cssText = 'position:fixed;left:-10000px;top:0;background:#fff';
+    document.body.append(host);
+    const axis = { stroke: '#333', grid: { stroke: '#ddd', width: 1 }, ticks: { stroke: '#bbb' } };
+    const ink = printInk;
+    // uPlot draws in a microtask after construction: wait for its draw hook before reading pixels
+    let drawn!: () => void;
+    const ready = new Promise<void>((r) => (drawn = r));
+    const printPlot = new uPlot(
+      {
+        width,
+        height,
+        pxAlign: 1,
+        legend: { show: false },
+        cursor: { show: false },
+        scales: { x: { time: false }, y: { range: (_u, _min, max) => [0, Math.min(100, Math.max(10, Math.ceil(max / 10) * 10))] } },
+        axes: [
+          { ...axis, values: (_u, v) => v.map((x) => `${x.toFixed(x < 10 ? 1 : 0)}s`) },
+          { ...axis, size: 44, values: (_u, v) => v.map((x) => `${x}%`) },
+        ],
+        series: [{}, ...this.series.map((s) => ({ stroke: ink(s.color), width: 2.5, dash: s.dashed ? [7, 5] : [], points: { show: false } }))],
+        hooks: { draw: [() => drawn()] },
+      },
+      p.data,
+      host,
+    );
+    await Promise.race([ready, new Promise((r) => setTimeout(r, 1000))]);
+    const src = printPlot.ctx.canvas;
     const c = document.createElement('canvas');
     c.width = src.width;
     c.height = src.height;
     const g = c.getContext('2d')!;
-    g.fillStyle = '#17181c';
+    g.fillStyle = '#fff';
     g.fillRect(0, 0, c.width, c.height);
     g.drawImage(src, 0, 0);
+    printPlot.destroy();
+    host.remove();
     return c.toDataURL('image/png');
   }
 }

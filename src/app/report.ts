@@ -5,6 +5,7 @@
  */
 import type { AnalysisDocument } from '../core/export-analysis';
 import { formatShare } from '../core/story';
+import { printInk } from './chart';
 
 export interface ReportImages {
   readonly frames: readonly { readonly caption: string; readonly dataUrl: string }[];
@@ -50,7 +51,7 @@ export function renderReport(host: HTMLElement, doc: AnalysisDocument, images: R
   if (images.chart) {
     parts.push(`<h2>Attention over time</h2><img src="${images.chart}" alt="Share of attention per area over time">`);
     const legend = (images.chartLegend ?? []).map(
-      (l) => `<span style="display:inline-block;width:18px;border-top:3px ${l.dashed ? 'dashed' : 'solid'} ${esc(l.color)};vertical-align:middle;margin:0 4px 0 10px"></span>${esc(l.label)}`,
+      (l) => `<span style="display:inline-block;width:18px;border-top:3px ${l.dashed ? 'dashed' : 'solid'} ${esc(printInk(l.color))};vertical-align:middle;margin:0 4px 0 10px"></span>${esc(l.label)}`,
     );
     if (legend.length) parts.push(`<p class="meta">${legend.join(' ')} — share of attention in each area; A solid, B dashed.</p>`);
   }
