@@ -660,7 +660,15 @@ export class App {
     const d = this.mode !== 'single' ? this.difference() : null;
     diffEl.hidden = !d;
     if (d) {
-      diffEl.textContent = `${describeDifference(d.map, d.a.name, d.b.name)} Correlation of the two maps: ${d.map.correlation.toFixed(2)}.`;
+      let aoiText = '';
+      if (this.aois.length > 0 && pa && pb) {
+        // the area whose share differs most, in percentage points
+        const sa = aoiStats(pa, this.aois), sb = aoiStats(pb, this.aois);
+        const k = sa.reduce((best, s, i) => (Math.abs(s.share - sb[i]!.share) > Math.abs(sa[best]!.share - sb[best]!.share) ? i : best), 0);
+        const pts = Math.round((sa[k]!.share - sb[k]!.share) * 100);
+        if (pts !== 0) aoiText = ` Biggest gap: “${sa[k]!.name}”, ${Math.abs(pts)} points more attention from ${pts > 0 ? d.a.name : d.b.name}.`;
+      }
+      diffEl.textContent = `${describeDifference(d.map, d.a.name, d.b.name)} Correlation of the two maps: ${d.map.correlation.toFixed(2)}.${aoiText}`;
     }
   }
 
