@@ -43,6 +43,10 @@ export function nativeSize(source: FrameSource): { width: number; height: number
 export async function captureFrame(source: FrameSource, inputWidth: number, inputHeight: number): Promise<CapturedFrame> {
   const { width, height } = nativeSize(source);
   if (isVideoFrame(source) || source instanceof ImageBitmap) return { frame: source, width, height };
+  if (source instanceof HTMLVideoElement && typeof VideoFrame !== 'undefined') {
+    // the frame at currentTime (a paused video is checked against it, see captureSeekedFrame)
+    return captureSeekedFrame(source, source.paused ? source.currentTime : 0, { width: inputWidth, height: inputHeight });
+  }
   const lb = computeLetterbox(width, height, inputWidth, inputHeight);
   let frame: ImageBitmap;
   try {
@@ -136,7 +140,7 @@ export async function sampleVideo<T>(
   try {
     for (const t of times) {
       await seekTo(video, t, signal);
-      const frame = await captureFrame(video, inputSize.width, inputSize.height);
+      const frame = await captureSeekedFrame(video, t, inputSize);
       if (inFlight) results.push(await inFlight);
       aborted(signal);
       inFlight = process(frame, t);
@@ -147,6 +151,43 @@ export async function sampleVideo<T>(
     inFlight?.catch(() => undefined);
   }
   return results;
+}
+
+/** Resolves at the next presented video frame, or after `ms` (a video that is not rendered gets none). */
+function nextPresentedFrame(video: HTMLVideoElement, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      video.cancelVideoFrameCallback(handle);
+      resolve();
+    }, ms);
+    const handle = video.requestVideoFrameCallback(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/**
+ * The frame shown after seeking to `seconds`. Chromium sometimes still hands out the previous
+ * frame right after 'seeked' (seen with createImageBitmap on a busy machine), which would shift a
+ * whole analysis by one sample; a VideoFrame carries its timestamp, so a stale one is noticed and
+ * taken again once the decoder has presented the new frame.
+ */
+export async function captureSeekedFrame(video: HTMLVideoElement, seconds: number, inputSize: { width: number; height: number }): Promise<CapturedFrame> {
+  if (typeof VideoFrame === 'undefined') {
+    const lb = computeLetterbox(video.videoWidth, video.videoHeight, inputSize.width, inputSize.height);
+    const frame = await createImageBitmap(video, { resizeWidth: lb.width, resizeHeight: lb.height, resizeQuality: 'high' });
+    return { frame, width: video.videoWidth, height: video.videoHeight };
+  }
+  nativeSize(video); // throws 'frame-invalid' when there is no current frame
+  for (let attempt = 0; ; attempt++) {
+    const frame = new VideoFrame(video);
+    // a frame covers [timestamp, timestamp + duration); without a duration allow a 60 fps frame
+    const end = (frame.timestamp + (frame.duration ?? 1e6 / 60)) / 1e6;
+    if (end + 1e-3 >= seconds || attempt === 5) return { frame, width: frame.displayWidth, height: frame.displayHeight };
+    frame.close();
+    await nextPresentedFrame(video, 50);
+  }
 }
 
 /** A snapshot of the frame a video presents now, for live mode (synchronous when VideoFrame exists). */

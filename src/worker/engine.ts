@@ -7,7 +7,7 @@
  * non-finite output) or its device is lost, the engine moves to WASM, reports the change through
  * `onBackendChange`, and the inference that hit the failure is run again on WASM.
  */
-import * as ort from 'onnxruntime-web/webgpu';
+import type * as OrtModule from 'onnxruntime-web/webgpu';
 import { decodeLogDensity } from '../core/decode';
 import { GazecastError, isGazecastError } from '../core/errors';
 import { computeLetterbox, type Letterbox } from '../core/letterbox';
@@ -51,16 +51,26 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+type Ort = typeof OrtModule;
+type Session = OrtModule.InferenceSession;
+type Tensor = OrtModule.Tensor;
+
 /**
- * onnxruntime's global settings are per JavaScript realm and only read before its first session:
- * a worker has its own realm, the in-thread engine shares the page's.
+ * onnxruntime for a backend. WebGPU runs on the native WebGPU build ('onnxruntime-web/webgpu';
+ * the older JSEP build gets int8 QDQ weights and some fp16 graphs wrong). That build is compiled
+ * with Asyncify so WebGPU calls can yield, which makes its CPU kernels markedly slower and its
+ * .wasm twice the size (27 MB vs 14 MB), so WASM sessions use the plain threaded SIMD build.
+ *
+ * onnxruntime's settings are per module and read before its first session: a worker has its own
+ * modules, the in-thread engine shares the page's.
  */
-function configureOrt(wasmThreads: number): number {
+async function loadOrt(backend: Backend, wasmThreads: number): Promise<{ ort: Ort; threads: number }> {
+  const ort = backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : ((await import('onnxruntime-web/wasm')) as Ort);
   ort.env.logLevel = 'error';
-  if (ort.env.wasm.numThreads === undefined || ort.env.wasm.numThreads === 0) ort.env.wasm.numThreads = wasmThreads;
+  if (!ort.env.wasm.numThreads) ort.env.wasm.numThreads = wasmThreads;
   // we are already off the main thread (or were asked to stay on it): no extra proxy worker
   ort.env.wasm.proxy = false;
-  return ort.env.wasm.numThreads ?? wasmThreads;
+  return { ort, threads: ort.env.wasm.numThreads ?? wasmThreads };
 }
 
 export class PredictorEngine implements EngineApi {
@@ -69,11 +79,13 @@ export class PredictorEngine implements EngineApi {
   readonly #options: EngineLoadOptions;
   readonly #callbacks: EngineCallbacks;
   readonly #pre: Preprocessor;
-  readonly #wasmThreads: number;
+  readonly #requestedThreads: number;
+  #wasmThreads: number;
+  #ort: Ort;
   #backend: Backend;
   #adapterNote: string | undefined;
-  #session: ort.InferenceSession | undefined;
-  #encoder: ort.InferenceSession | undefined;
+  #session: Session | undefined;
+  #encoder: Session | undefined;
   #file: ModelFile;
   /** model bytes kept only while a move to WASM may still need them (on WebGPU) */
   #bytes = new Map<string, Uint8Array>();
@@ -86,13 +98,23 @@ export class PredictorEngine implements EngineApi {
   #lastMs = 0;
   #loadMs = 0;
 
-  private constructor(manifest: ModelManifest, manifestUrl: string, options: EngineLoadOptions, callbacks: EngineCallbacks, backend: Backend, wasmThreads: number) {
+  private constructor(
+    manifest: ModelManifest,
+    manifestUrl: string,
+    options: EngineLoadOptions,
+    callbacks: EngineCallbacks,
+    backend: Backend,
+    runtime: { ort: Ort; threads: number },
+    requestedThreads: number,
+  ) {
     this.#manifest = manifest;
     this.#manifestUrl = manifestUrl;
     this.#options = options;
     this.#callbacks = callbacks;
     this.#backend = backend;
-    this.#wasmThreads = wasmThreads;
+    this.#ort = runtime.ort;
+    this.#wasmThreads = runtime.threads;
+    this.#requestedThreads = requestedThreads;
     this.#file = chooseModelFile(manifest, backend, options.precision);
     const { width, height, mean, std } = manifest.input;
     this.#pre = new Preprocessor(width, height, mean, std);
@@ -105,10 +127,11 @@ export class PredictorEngine implements EngineApi {
     const useCache = options.cache ?? true;
     const { manifest, manifestUrl } = await loadManifest(options.modelUrl, useCache, progress);
     const decision = await decideBackend(options.backend ?? 'auto');
-    const threads = configureOrt(options.wasmThreads ?? defaultWasmThreads());
-    const engine = new PredictorEngine(manifest, manifestUrl, options, callbacks, decision.backend, threads);
+    const threads = options.wasmThreads ?? defaultWasmThreads();
+    const runtime = await loadOrt(decision.backend, threads);
+    const engine = new PredictorEngine(manifest, manifestUrl, options, callbacks, decision.backend, runtime, threads);
     engine.#adapterNote = decision.adapter ? describeAdapter(decision.adapter) : undefined;
-    if (decision.adapter) ort.env.webgpu.adapter = decision.adapter;
+    if (decision.adapter) runtime.ort.env.webgpu.adapter = decision.adapter;
     const [bytes] = await loadFiles([engine.#spec(engine.#file)], useCache, progress, DOWNLOAD_SHARE);
     if (decision.backend === 'webgpu') engine.#bytes.set(engine.#file.path, bytes!);
     progress.emit({ status: 'session', backend: decision.backend, progress: DOWNLOAD_SHARE });
@@ -140,8 +163,9 @@ export class PredictorEngine implements EngineApi {
     return { path: f.path, url: new URL(f.path, this.#manifestUrl).href, bytes: f.bytes, sha256: f.sha256 };
   }
 
-  async #createSession(bytes: Uint8Array, backend: Backend): Promise<ort.InferenceSession> {
-    let session: ort.InferenceSession;
+  async #createSession(bytes: Uint8Array, backend: Backend): Promise<Session> {
+    const ort = this.#ort;
+    let session: Session;
     try {
       session = await ort.InferenceSession.create(bytes, {
         executionProviders: [backend],
@@ -166,7 +190,7 @@ export class PredictorEngine implements EngineApi {
     return session;
   }
 
-  #checkSessionNames(session: ort.InferenceSession): void {
+  #checkSessionNames(session: Session): void {
     const m = this.#manifest;
     const ins = session.inputNames;
     const need: [string, string][] = [
@@ -195,6 +219,9 @@ export class PredictorEngine implements EngineApi {
     this.#encoder = undefined;
     this.#backend = 'wasm';
     this.#gpuLost = undefined;
+    const runtime = await loadOrt('wasm', this.#requestedThreads);
+    this.#ort = runtime.ort;
+    this.#wasmThreads = runtime.threads;
     this.#file = chooseModelFile(this.#manifest, 'wasm', this.#options.precision);
     const bytes = this.#bytes.get(this.#file.path) ?? (await loadFiles([this.#spec(this.#file)], this.#options.cache ?? true, new ProgressTracker(undefined), 100))[0]!;
     this.#bytes.clear();
@@ -214,7 +241,7 @@ export class PredictorEngine implements EngineApi {
   }
 
   /** Runs the main session, falling back to WASM once if WebGPU fails. */
-  async #run(feeds: Record<string, ort.Tensor>): Promise<{ log: Float32Array; ms: number }> {
+  async #run(feeds: Record<string, Tensor>): Promise<{ log: Float32Array; ms: number }> {
     if (this.#gpuLost && this.#backend === 'webgpu') await this.#moveToWasm(this.#gpuLost);
     const { output } = this.#manifest;
     for (;;) {
@@ -243,11 +270,11 @@ export class PredictorEngine implements EngineApi {
   }
 
   /** Letterboxes the frame into a tensor and always closes it, whatever happens. */
-  async #imageTensor(frame: EngineFrame, lb: Letterbox): Promise<ort.Tensor> {
+  async #imageTensor(frame: EngineFrame, lb: Letterbox): Promise<Tensor> {
     try {
       const { width, height, mean } = this.#manifest.input;
       const data = await this.#pre.toTensor(frame, lb, mean);
-      return new ort.Tensor('float32', data, [1, 3, height, width]);
+      return new this.#ort.Tensor('float32', data, [1, 3, height, width]);
     } finally {
       closeFrame(frame);
     }
@@ -259,7 +286,7 @@ export class PredictorEngine implements EngineApi {
   }
 
   async #predictNow(frame: EngineFrame, request: PredictRequest): Promise<Prediction> {
-    let image: ort.Tensor;
+    let image: Tensor;
     let lb: Letterbox;
     let profile: ReturnType<typeof encodeProfile>;
     try {
@@ -272,11 +299,12 @@ export class PredictorEngine implements EngineApi {
     }
     image = await this.#imageTensor(frame, lb);
     const m = this.#manifest;
-    const feeds: Record<string, ort.Tensor> = {
+    const { Tensor } = this.#ort;
+    const feeds: Record<string, Tensor> = {
       [m.input.name]: image,
-      [m.profile.tokens.name]: new ort.Tensor('int64', profile.tokens, [1, profile.tokens.length]),
+      [m.profile.tokens.name]: new Tensor('int64', profile.tokens, [1, profile.tokens.length]),
     };
-    if (m.profile.embedding && profile.embedding) feeds[m.profile.embedding.name] = new ort.Tensor('float32', profile.embedding, [1, profile.embedding.length]);
+    if (m.profile.embedding && profile.embedding) feeds[m.profile.embedding.name] = new Tensor('float32', profile.embedding, [1, profile.embedding.length]);
     const { log, ms } = await this.#run(feeds);
     this.#inferences++;
     this.#lastMs = ms;
@@ -350,14 +378,14 @@ export class PredictorEngine implements EngineApi {
       if (!this.#encoder) {
         const [bytes] = await loadFiles([this.#spec(enc)], this.#options.cache ?? true, new ProgressTracker(undefined), 100);
         try {
-          this.#encoder = await ort.InferenceSession.create(bytes!, { executionProviders: [this.#backend], graphOptimizationLevel: 'all' });
+          this.#encoder = await this.#ort.InferenceSession.create(bytes!, { executionProviders: [this.#backend], graphOptimizationLevel: 'all' });
         } catch (e) {
           throw new GazecastError('backend-failed', `onnxruntime could not create a ${this.#backend} session for ${enc.path}: ${message(e)}`, { cause: e });
         }
       }
       const results = await this.#encoder.run({
         [enc.inputs.image]: image,
-        [enc.inputs.fixations]: new ort.Tensor('float32', fixations, [1, 1, m.output.height, m.output.width]),
+        [enc.inputs.fixations]: new this.#ort.Tensor('float32', fixations, [1, 1, m.output.height, m.output.width]),
       });
       const out = results[enc.output];
       if (!out) throw new GazecastError('manifest-invalid', `manifest.json: \`encoder.output\` is "${enc.output}" but the encoder's outputs are ${JSON.stringify(Object.keys(results))}.`);

@@ -55,7 +55,7 @@ export async function goldenDensity(c: GoldenCase): Promise<DensityMap> {
   return densityFromLogDensity(c.logDensity, g.output.width, g.output.height, computeLetterbox(c.frameWidth, c.frameHeight, width, height));
 }
 
-export const STILL_URL = '/test/fixtures/osie-1020-384x288.png';
+export const STILL_URL = '/test/fixtures/osie-1020-still.png';
 export const VIDEO_URL = '/test/fixtures/osie-1010-pan.mp4';
 
 /** The still's exact pixels (lossless PNG, no colour conversion). */

@@ -48,22 +48,27 @@ describe('predictor on WASM in a worker', () => {
     for (const c of g.cases.filter((x) => x.media.endsWith('.png') && x.precision === predictor.model.precision)) {
       const p = await predictor.predict(await stillBitmap(), { profile: c.profile });
       expect(p.backend).toBe('wasm');
-      expect(p.frameWidth).toBe(384);
+      expect([p.frameWidth, p.frameHeight]).toEqual([c.frameWidth, c.frameHeight]);
+      // the still is at the model's input size: the very same pixels as in Node, so only
+      // floating-point differences between onnxruntime builds remain
+      const { width, height } = predictor.model.manifest.input;
+      const exact = c.frameWidth === width && c.frameHeight === height;
       const r = correlation(p.density.data, (await goldenDensity(c)).data);
-      expect(r, c.name).toBeGreaterThanOrEqual(0.999);
-      expectPointsMatch(p, c.points, 0.01, 0.01);
+      expect(r, c.name).toBeGreaterThanOrEqual(exact ? 0.999 : 0.99);
+      expectPointsMatch(p, c.points, exact ? 0.01 : 0.02, exact ? 0.01 : 0.03);
     }
   });
 
   it('gives the same answer for every kind of frame source', async () => {
     const bitmapResult = await predictor.predict(await stillBitmap());
     const img = await stillImage();
+    const [w, h] = [img.naturalWidth, img.naturalHeight];
     const canvas = document.createElement('canvas');
-    [canvas.width, canvas.height] = [384, 288];
+    [canvas.width, canvas.height] = [w, h];
     canvas.getContext('2d')!.drawImage(img, 0, 0);
-    const imageData = canvas.getContext('2d')!.getImageData(0, 0, 384, 288);
+    const imageData = canvas.getContext('2d')!.getImageData(0, 0, w, h);
     const frame = new VideoFrame(await stillBitmap(), { timestamp: 0 });
-    const offscreen = new OffscreenCanvas(384, 288);
+    const offscreen = new OffscreenCanvas(w, h);
     offscreen.getContext('2d')!.drawImage(img, 0, 0);
     for (const source of [img, canvas, imageData, frame, offscreen]) {
       const p = await predictor.predict(source);
@@ -97,7 +102,7 @@ describe('predictor on WASM in a worker', () => {
       const g = c.getContext('2d')!;
       g.fillStyle = '#808080';
       g.fillRect(0, 0, w, h);
-      g.drawImage(img, 0, 0, w, (w * 288) / 384); // the still across the top, grey below
+      g.drawImage(img, 0, 0, w, (w * img.naturalHeight) / img.naturalWidth); // the still across the top, grey below
       return c;
     };
     const small = await predictor.predict(draw(1200, 800));
@@ -119,7 +124,9 @@ describe('predictor on WASM in a worker', () => {
       expect([p.frameWidth, p.frameHeight, p.timestampMs]).toEqual([640, 360, 1000]);
       // Chromium's and ffmpeg's decoders and resamplers differ a little; the prediction must not
       expect(correlation(p.density.data, (await goldenDensity(c)).data)).toBeGreaterThanOrEqual(0.99);
-      expectPointsMatch(p, c.points, 0.03, 0.05);
+      // the modes are at the same places; where two meet close to the persistence threshold,
+      // the slightly different pixels can hand a share of mass from one to the other
+      expectPointsMatch(p, c.points, 0.03, 0.15);
     } finally {
       video.remove();
     }
@@ -176,6 +183,24 @@ describe('predictor on WASM in a worker', () => {
   });
 });
 
+describe('model variants', () => {
+  it('loads the variant asked for, and it matches onnxruntime-node on that variant', async () => {
+    const g = await golden();
+    for (const c of g.cases.filter((x) => x.name === `still-${x.precision}`)) {
+      const p = await createPredictor({ modelUrl: MODEL_URL, backend: 'wasm', precision: c.precision });
+      try {
+        expect(p.model.precision).toBe(c.precision);
+        expect(p.model.file).toBe(c.file);
+        const pred = await p.predict(await stillBitmap());
+        expect(correlation(pred.density.data, (await goldenDensity(c)).data), c.name).toBeGreaterThanOrEqual(0.999);
+        expectPointsMatch(pred, c.points, 0.01, 0.01);
+      } finally {
+        await p.close();
+      }
+    }
+  });
+});
+
 describe('in-thread predictor (same interface, no worker)', () => {
   it('gives exactly the worker’s numbers', async () => {
     const inThread = await createPredictor({ modelUrl: MODEL_URL, backend: 'wasm', worker: false });
@@ -198,7 +223,8 @@ describe('engine live queue', () => {
   it('runs one inference at a time and keeps only the newest waiting frame', async () => {
     const engine = await PredictorEngine.create({ modelUrl: new URL(MODEL_URL, location.href).href, backend: 'wasm' });
     try {
-      const request = (k: number) => ({ frameWidth: 384, frameHeight: 288, timestampMs: k });
+      const { width, height } = await stillBitmap();
+      const request = (k: number) => ({ frameWidth: width, frameHeight: height, timestampMs: k });
       const frames = async (n: number) => Promise.all(Array.from({ length: n }, async (_, k) => new VideoFrame(await stillBitmap(), { timestamp: k })));
       // frames arriving together: only the newest is run
       const burst = await frames(5);

@@ -9,7 +9,8 @@
  *
  * GOLDEN_OUT=<dir> writes elsewhere (e.g. for a model under development).
  *
- * Pixels come from ffmpeg: the PNG still is lossless at the model's input size; the video frame
+ * Pixels come from ffmpeg: the PNG still is lossless (at the model's input size, it needs no
+ * resampling at all, in Node or in Chromium); the video frame
  * is decoded at 1.0 s and scaled to the letterbox content with ffmpeg's area filter.
  */
 import { execFileSync } from 'node:child_process';
@@ -30,6 +31,7 @@ const { computeLetterbox } = await load('src/core/letterbox.ts');
 const { decodeLogDensity } = await load('src/core/decode.ts');
 const { encodeProfile } = await load('src/core/profile.ts');
 
+const STILL = 'osie-1020-still.png';
 const manifest = parseManifest(JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')));
 const { width: W, height: H, mean, std } = manifest.input;
 
@@ -54,8 +56,9 @@ function tensor(pixels, lb) {
 
 const media = {
   still: () => {
-    const lb = computeLetterbox(384, 288, W, H);
-    return { lb, data: tensor(rgb(['-i', join(fixtures, 'osie-1020-384x288.png'), '-vf', `scale=${lb.width}:${lb.height}:flags=area`], lb.width, lb.height), lb) };
+    const [sw, sh] = execFileSync('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'csv=p=0', join(fixtures, STILL)], { encoding: 'utf8' }).trim().split(',').map(Number);
+    const lb = computeLetterbox(sw, sh, W, H);
+    return { lb, data: tensor(rgb(['-i', join(fixtures, STILL), '-vf', `scale=${lb.width}:${lb.height}:flags=area`], lb.width, lb.height), lb) };
   },
   video: () => {
     const lb = computeLetterbox(640, 360, W, H);
@@ -106,7 +109,7 @@ for (const c of cases) {
   const { points } = decodeLogDensity(log, manifest.output.width, manifest.output.height, lb);
   out.push({
     name: c.name,
-    media: c.media === 'still' ? 'osie-1020-384x288.png' : 'osie-1010-pan.mp4',
+    media: c.media === 'still' ? STILL : 'osie-1010-pan.mp4',
     ...(c.timeS !== undefined ? { timeS: c.timeS } : {}),
     frameWidth: lb.frameWidth,
     frameHeight: lb.frameHeight,
