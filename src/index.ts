@@ -18,6 +18,7 @@ export type { GazecastErrorCode } from './core/errors';
 export { parseManifest, MANIFEST_SCHEMA } from './core/manifest';
 export type { ModelManifest, ModelFile, ProfileSlot } from './core/manifest';
 export { parseProfileString, formatProfileString, describeSupportedProfile } from './core/profile';
+export type { ProfileSpec } from './core/profile';
 
 // decoding and smoothing (for custom pipelines and re-decoding with other options)
 export { pointsFromDensity, DEFAULT_DECODE_OPTIONS } from './core/decode';
@@ -29,7 +30,7 @@ export type { SmoothingOptions } from './core/smoothing';
 export { createOverlay } from './client/overlay';
 export type { Overlay, OverlayOptions, OverlayMedia } from './client/overlay';
 export { drawPrediction, drawHeatmap, drawPoints, drawScanpath, DEFAULT_DRAW_OPTIONS } from './client/drawing';
-export type { DrawOptions, FrameToCanvas } from './client/drawing';
+export type { DrawOptions, DrawingContext, FrameToCanvas } from './client/drawing';
 export { placeMedia } from './core/content-box';
 export type { MediaPlacement, ObjectFit } from './core/content-box';
 export type { ColormapName } from './core/heatmap';

@@ -7,7 +7,8 @@
 import { densityToRgba, type ColormapName } from '../core/heatmap';
 import type { DensityMap, FixationPoint, Prediction } from '../core/prediction-types';
 
-type Ctx = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
+/** Any 2D context the drawing functions accept. */
+export type DrawingContext = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
 /** canvas x = offsetX + native x * scaleX (likewise y) */
 export interface FrameToCanvas {
@@ -59,7 +60,7 @@ function resolve<T>(v: PerPoint<T>, p: FixationPoint, i: number): T {
 }
 
 /** Heatmap of the density over the frame area it covers, colour per cell, smoothly scaled. */
-export function drawHeatmap(ctx: Ctx, density: DensityMap, map: FrameToCanvas, options: Pick<DrawOptions, 'colormap' | 'heatmapOpacity'> = DEFAULT_DRAW_OPTIONS): void {
+export function drawHeatmap(ctx: DrawingContext, density: DensityMap, map: FrameToCanvas, options: Pick<DrawOptions, 'colormap' | 'heatmapOpacity'> = DEFAULT_DRAW_OPTIONS): void {
   const grid = new OffscreenCanvas(density.width, density.height);
   const g = grid.getContext('2d')!;
   const img = g.createImageData(density.width, density.height);
@@ -79,7 +80,7 @@ export function drawHeatmap(ctx: Ctx, density: DensityMap, map: FrameToCanvas, o
 }
 
 /** The predicted scanpath: a line through the points in visit order. */
-export function drawScanpath(ctx: Ctx, points: readonly FixationPoint[], map: FrameToCanvas, options: Pick<DrawOptions, 'scanpathColor' | 'lineWidth'> = DEFAULT_DRAW_OPTIONS): void {
+export function drawScanpath(ctx: DrawingContext, points: readonly FixationPoint[], map: FrameToCanvas, options: Pick<DrawOptions, 'scanpathColor' | 'lineWidth'> = DEFAULT_DRAW_OPTIONS): void {
   const ordered = [...points].sort((a, b) => a.order - b.order);
   if (ordered.length < 2) return;
   ctx.save();
@@ -97,7 +98,7 @@ export function drawScanpath(ctx: Ctx, points: readonly FixationPoint[], map: Fr
 }
 
 /** Points as discs sized by mass, numbered by visit order. */
-export function drawPoints(ctx: Ctx, points: readonly FixationPoint[], map: FrameToCanvas, options: DrawOptions = DEFAULT_DRAW_OPTIONS): void {
+export function drawPoints(ctx: DrawingContext, points: readonly FixationPoint[], map: FrameToCanvas, options: DrawOptions = DEFAULT_DRAW_OPTIONS): void {
   ctx.save();
   ctx.font = options.font;
   ctx.textAlign = 'center';
@@ -120,7 +121,7 @@ export function drawPoints(ctx: Ctx, points: readonly FixationPoint[], map: Fram
 }
 
 /** Everything the options ask for, in order: heatmap, scanpath, points. */
-export function drawPrediction(ctx: Ctx, prediction: Prediction, map: FrameToCanvas, options: Partial<DrawOptions> = {}): void {
+export function drawPrediction(ctx: DrawingContext, prediction: Prediction, map: FrameToCanvas, options: Partial<DrawOptions> = {}): void {
   const o = { ...DEFAULT_DRAW_OPTIONS, ...options };
   if (o.heatmap) drawHeatmap(ctx, prediction.density, map, o);
   if (o.scanpath) drawScanpath(ctx, prediction.points, map, o);

@@ -6,7 +6,8 @@ import { GazecastError } from './errors';
 import type { ModelManifest, ProfileSlot } from './manifest';
 import type { Profile } from './prediction-types';
 
-type ProfileSpec = ModelManifest['profile'];
+/** The `profile` part of a model's manifest: its token slots and optional embedding. */
+export type ProfileSpec = ModelManifest['profile'];
 
 /** "age: 18-24, 25-34; gender: female, male" — what a model supports, for error messages. */
 export function describeSupportedProfile(spec: ProfileSpec): string {
