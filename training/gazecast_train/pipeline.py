@@ -92,6 +92,11 @@ def main(args) -> int:
     log(f"personal: {metrics['personalisation']['own_minus_population_bits']:.3f} bits; few-shot k10: "
         f"{metrics['few_shot'].get('k10', metrics['few_shot'].get('k2'))}; attributes {metrics['attributes']}")
 
+    out = os.path.abspath(args.out)
+    write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers, frames, split, bank, cfg,
+                       metrics, datasets, smoke)
+    write_model_card(out, metrics, args, datasets, observers, frames, split)
+    log(f"wrote {out}")
     if not args.no_ablations:
         log("ablation: same head on a randomly initialised (frozen) trunk")
         rcache = cache_features(frames, random_trunk(args.seed), os.path.join(work, "features-random"),
@@ -114,11 +119,9 @@ def main(args) -> int:
             },
         }
 
-    out = os.path.abspath(args.out)
-    write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers, frames, split, bank, cfg,
-                       metrics, datasets, smoke)
-    write_model_card(out, metrics, args, datasets, observers, frames, split)
-    log(f"wrote {out}")
+        write_manifest(out, metrics)
+        write_model_card(out, metrics, args, datasets, observers, frames, split)
+        log(f"added the ablations to {out}")
     return 0
 
 
@@ -174,6 +177,15 @@ def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers,
         "metrics": summary_metrics(metrics),
     }
     json.dump(manifest, open(os.path.join(out, "manifest.json"), "w"), indent=2)
+    json.dump(metrics, open(os.path.join(out, "metrics.json"), "w"), indent=1, default=float)
+
+
+def write_manifest(out: str, metrics: Dict):
+    """Refreshes the manifest's machine-readable metrics (and metrics.json) after later evaluations."""
+    path = os.path.join(out, "manifest.json")
+    manifest = json.load(open(path))
+    manifest["metrics"] = summary_metrics(metrics)
+    json.dump(manifest, open(path, "w"), indent=2)
     json.dump(metrics, open(os.path.join(out, "metrics.json"), "w"), indent=1, default=float)
 
 

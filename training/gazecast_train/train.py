@@ -23,17 +23,17 @@ class TrainConfig:
     out_w: int = 32
     out_h: int = 24
     emb_dim: int = 16
-    epochs: int = 40
+    epochs: int = 16
     batch: int = 32
     lr: float = 2e-3
     weight_decay: float = 1e-4
-    emb_l2: float = 1e-3
-    emb_lr_mult: float = 1.0
+    emb_l2: float = 1e-4
+    emb_lr_mult: float = 5.0
     cond_map: bool = True
     p_population: float = 0.3  # share of samples trained with the population (zero) profile
     p_tokens_only: float = 0.3  # of attributed viewers' samples: tokens without an embedding
     eval_every: int = 5
-    encoder_epochs: int = 30
+    encoder_epochs: int = 40
     seed: int = 0
 
 
@@ -226,6 +226,10 @@ def train_encoder(head: DensityHead, emb: torch.Tensor, viewers: List[str], fram
         by_ds.setdefault(v.split("-")[0], []).append(i)
     ds_pool = [by_ds[v.split("-")[0]] for v in viewers]
     margin = 0.5 * float(emb.norm(dim=1).mean())
+    pairs_of: Dict[int, List[int]] = {}
+    for k, (_, v) in enumerate(pairs):
+        pairs_of.setdefault(vindex[v], []).append(k)
+    eligible = [i for i, ks in pairs_of.items() if len(ks) >= 6]
     for epoch in range(cfg.encoder_epochs):
         order = torch.from_numpy(rng.permutation(len(pairs)))
         tot, n = 0.0, 0
@@ -243,9 +247,30 @@ def train_encoder(head: DensityHead, emb: torch.Tensor, viewers: List[str], fram
                 neg_i.append(j)
             pos, neg = emb[vi], emb[neg_i]
             loss = F.triplet_margin_loss(z, pos, neg, margin=margin) + F.mse_loss(z, pos) * 4
+            loss = loss + few_shot_nll(enc, head, pooled, pairs, pairs_of, eligible, frames, bank, cfg, rng)
             opt.zero_grad(); loss.backward(); opt.step()
             tot += float(loss); n += 1
         if (epoch + 1) % 5 == 0 or epoch == 0:
             log(f"[encoder] epoch {epoch + 1}/{cfg.encoder_epochs} loss={tot / max(n, 1):.4f}")
     enc.eval()
     return enc
+
+
+def few_shot_nll(enc, head, pooled, pairs, pairs_of, eligible, frames, bank, cfg, rng, batch: int = 16):
+    """The objective the encoder is used for: the mean of its outputs over k of a viewer's viewings, fed to the
+    (frozen) head, should explain that viewer's fixations on another image of theirs (k drawn from 3..20)."""
+    if not eligible:
+        return torch.zeros(())
+    vs = [eligible[i] for i in rng.integers(len(eligible), size=batch)]
+    zs, rows, cells = [], [], []
+    for vi in vs:
+        ks = pairs_of[vi]
+        k = int(min(len(ks) - 1, rng.integers(3, 21)))
+        pick = rng.choice(ks, k + 1, replace=False)
+        zs.append(enc.mlp(pooled[False][torch.from_numpy(pick[:k])]).mean(0))
+        r, v = pairs[pick[k]]
+        rows.append(r)
+        cells.append(fixation_cells(frames[r], frames[r].fixations[v], cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h))
+    s8, s16, s32 = bank.get(rows, [False] * len(rows))
+    logp = head(s8, s16, s32, torch.zeros(len(rows), LEARNED_SLOTS, dtype=torch.long), torch.stack(zs))
+    return nll(logp, cells)
