@@ -57,6 +57,10 @@ export async function captureFrame(source: FrameSource, inputWidth: number, inpu
   return { frame, width, height };
 }
 
+function release(frame: EngineFrame): void {
+  if ('close' in frame) frame.close();
+}
+
 /** The objects to transfer to the worker for a frame. */
 export function transferablesOf(frame: EngineFrame): Transferable[] {
   if (frame instanceof ImageData) return [frame.data.buffer as ArrayBuffer];
@@ -141,8 +145,13 @@ export async function sampleVideo<T>(
     for (const t of times) {
       await seekTo(video, t, signal);
       const frame = await captureSeekedFrame(video, t, inputSize);
-      if (inFlight) results.push(await inFlight);
-      aborted(signal);
+      try {
+        if (inFlight) results.push(await inFlight);
+        aborted(signal);
+      } catch (e) {
+        release(frame.frame); // never handed to the predictor
+        throw e;
+      }
       inFlight = process(frame, t);
     }
     if (inFlight) results.push(await inFlight);

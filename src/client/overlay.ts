@@ -4,6 +4,7 @@
  * devicePixelRatio, and redrawn when the element, the window or the pixel ratio changes.
  */
 import { placeMedia, type MediaPlacement } from '../core/content-box';
+import { GazecastError } from '../core/errors';
 import type { Prediction } from '../core/prediction-types';
 import { DEFAULT_DRAW_OPTIONS, drawPrediction, type DrawOptions } from './drawing';
 
@@ -47,6 +48,7 @@ export function createOverlay(media: OverlayMedia, options: OverlayOptions = {})
   const { className = 'gazecast-overlay', ...draw } = options;
   let drawOptions: DrawOptions = { ...DEFAULT_DRAW_OPTIONS, ...draw };
   let current: Prediction | null = null;
+  if (!media.parentElement) throw new GazecastError('frame-invalid', 'createOverlay needs the media element to be in the document (the overlay is placed beside it).');
   const canvas = document.createElement('canvas');
   canvas.className = className;
   Object.assign(canvas.style, { position: 'absolute', pointerEvents: 'none', left: '0px', top: '0px' });
