@@ -16,6 +16,8 @@ export default mergeConfig(
         },
         {
           extends: true,
+          // pre-bundled up front: discovering a dependency mid-run makes Vite reload the page under a test
+          optimizeDeps: { include: ['mediabunny', 'comlink'] },
           test: {
             name: 'browser',
             include: ['test/browser/**/*.test.ts'],

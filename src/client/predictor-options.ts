@@ -52,6 +52,12 @@ export interface VideoAnalysisOptions {
   /** temporal smoothing of the density (points are decoded from the smoothed density); off by default */
   readonly smoothing?: SmoothingOptions | false;
   readonly decode?: DecodeOptions;
+  /**
+   * How frames are taken: 'decode' reads the file once with WebCodecs (fast on long GOPs),
+   * 'seek' seeks the element to each time; 'auto' (default) decodes where the file can be read
+   * and seeks otherwise. Both give the frame the video shows at each time.
+   */
+  readonly sampler?: 'auto' | 'decode' | 'seek';
 }
 
 export interface LiveOptions {

@@ -25,6 +25,8 @@ export interface VideoAnalysis {
   readonly durationMs: number;
   /** wall-clock time the analysis took */
   readonly elapsedMs: number;
+  /** how the frames were taken (see VideoAnalysisOptions.sampler) */
+  readonly sampler: 'decode' | 'seek';
 }
 
 export interface LiveSession {

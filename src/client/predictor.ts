@@ -8,7 +8,8 @@ import type { Prediction } from '../core/prediction-types';
 import type { Backend, BackendChange, EngineLoadOptions, EngineStats, ModelInfo } from '../core/runtime-types';
 import { DensitySmoother, type SmoothingOptions } from '../core/smoothing';
 import { startInThreadEngine, startWorkerEngine, type EngineHandle } from './engine-home';
-import { captureFrame, liveFrame, sampleTimes, sampleVideo, seekTo, whenMetadata } from './frame-sampler';
+import { sampleVideoDecoded } from './decode-sampler';
+import { captureFrame, liveFrame, sampleTimes, sampleVideo, seekTo, whenMetadata, type CapturedFrame } from './frame-sampler';
 import type { LiveOptions, PredictOptions, PredictorOptions, VideoAnalysisOptions } from './predictor-options';
 import type { FrameSource, LiveSession, Predictor, VideoAnalysis, Viewing } from './predictor-types';
 
@@ -102,32 +103,40 @@ class GazePredictor implements Predictor {
     const rate = options.samplesPerSecond ?? 5;
     const times = sampleTimes(duration, rate, options.startMs, options.endMs);
     const smooth = smoothedStream(options.smoothing, options.decode);
+    let done = 0;
+    const process = async (captured: CapturedFrame, seconds: number): Promise<Prediction> => {
+      const raw = await this.#handle.predict(captured.frame, {
+        frameWidth: captured.width,
+        frameHeight: captured.height,
+        timestampMs: seconds * 1000,
+        ...(options.profile ? { profile: options.profile } : {}),
+        ...(options.decode ? { decode: options.decode } : {}),
+      });
+      const p = smooth(raw);
+      done++;
+      options.onPrediction?.(p);
+      options.onProgress?.({ done, total: times.length, timestampMs: p.timestampMs });
+      return p;
+    };
+    const result = (frames: Prediction[], sampler: VideoAnalysis['sampler']): VideoAnalysis => ({
+      frames,
+      samplesPerSecond: rate,
+      durationMs: duration * 1000,
+      elapsedMs: performance.now() - t0,
+      sampler,
+    });
+
+    const sampler = options.sampler ?? 'auto';
+    if (sampler !== 'seek') {
+      const frames = await sampleVideoDecoded(video, times, process, signal);
+      if (frames) return result(frames, 'decode');
+      if (sampler === 'decode') throw new GazecastError('media-unsupported', 'This video cannot be decoded from its file here (not a readable file or URL, or a codec WebCodecs lacks); use sampler "seek".');
+    }
     const wasPaused = video.paused;
     const resumeAt = video.currentTime;
     video.pause();
-    let done = 0;
     try {
-      const frames = await sampleVideo(
-        video,
-        times,
-        this.#input,
-        async (captured, seconds) => {
-          const raw = await this.#handle.predict(captured.frame, {
-            frameWidth: captured.width,
-            frameHeight: captured.height,
-            timestampMs: seconds * 1000,
-            ...(options.profile ? { profile: options.profile } : {}),
-            ...(options.decode ? { decode: options.decode } : {}),
-          });
-          const p = smooth(raw);
-          done++;
-          options.onPrediction?.(p);
-          options.onProgress?.({ done, total: times.length, timestampMs: p.timestampMs });
-          return p;
-        },
-        signal,
-      );
-      return { frames, samplesPerSecond: rate, durationMs: duration * 1000, elapsedMs: performance.now() - t0 };
+      return result(await sampleVideo(video, times, this.#input, process, signal), 'seek');
     } finally {
       // leave the video where the user had it
       if (!signal?.aborted) await seekTo(video, resumeAt).catch(() => undefined);

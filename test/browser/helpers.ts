@@ -23,10 +23,18 @@ export interface GoldenCase {
   readonly logDensity: number[];
 }
 
+export interface GoldenEmbedding {
+  readonly observer: string;
+  readonly fixations: { x: number; y: number }[];
+  readonly embedding: number[];
+}
+
 export interface Golden {
-  readonly model: { id: string; version: string };
+  readonly model: { id: string; version: string; files: { path: string; sha256: string }[] };
   readonly output: { width: number; height: number };
   readonly cases: readonly GoldenCase[];
+  /** the encoder's embedding of real viewers' fixations on the still, when the model has one */
+  readonly encoder?: readonly GoldenEmbedding[];
 }
 
 let goldenPromise: Promise<Golden> | undefined;
@@ -36,7 +44,13 @@ export function golden(): Promise<Golden> {
     const url = import.meta.env.VITE_TEST_GOLDEN_URL ?? `/test/fixtures/golden-${manifest.id}.json`;
     const res = await fetch(url);
     if (!res.ok) throw new Error(`no golden outputs at ${url}: run node test/golden/make-golden.mjs`);
-    return (await res.json()) as Golden;
+    const g = (await res.json()) as Golden;
+    // goldens belong to one exact model: a retrained model needs new ones, not looser tests
+    const stale = manifest.files.filter((f: { path: string; sha256: string }) => !g.model.files.some((x) => x.path === f.path && x.sha256 === f.sha256));
+    if (stale.length > 0) {
+      throw new Error(`${url} was made for other model files than ${stale.map((f: { path: string }) => f.path).join(', ')}: the model changed, run node test/golden/make-golden.mjs`);
+    }
+    return g;
   })();
   return goldenPromise;
 }

@@ -94,6 +94,23 @@ describe('predictor on WASM in a worker', () => {
     expect((e as Error).message).toContain(`${slot.key}: ${slot.values.join(', ')}`);
   });
 
+  it('embeds a viewer from their fixations like onnxruntime-node, and averages several viewings', async () => {
+    const g = await golden();
+    if (!g.encoder) return; // this model has no encoder
+    const [a, b] = g.encoder;
+    const ea = await predictor.embed(await stillBitmap(), a!.fixations);
+    expect(ea).toHaveLength(a!.embedding.length);
+    const scale = Math.max(...a!.embedding.map(Math.abs));
+    ea.forEach((v, k) => expect(Math.abs(v - a!.embedding[k]!)).toBeLessThan(1e-3 * scale));
+    const mean = await predictor.embedViewer([
+      { frame: await stillBitmap(), fixations: a!.fixations },
+      { frame: await stillImage(), fixations: b!.fixations },
+    ]);
+    mean.forEach((v, k) => expect(Math.abs(v - (a!.embedding[k]! + b!.embedding[k]!) / 2)).toBeLessThan(1e-3 * scale));
+    const e = await predictor.embed(await stillBitmap(), [{ x: -10, y: 5 }]).catch((x: unknown) => x);
+    expect(isGazecastError(e)).toBe(true);
+  });
+
   it('predicts a 12000 x 8000 canvas without full-size buffers, in native pixels', async () => {
     const img = await stillImage();
     const draw = (w: number, h: number): HTMLCanvasElement => {
@@ -132,29 +149,44 @@ describe('predictor on WASM in a worker', () => {
     }
   });
 
-  it('analyses a whole video by seeking, in order, with progress, and can be aborted', async () => {
+  for (const sampler of ['decode', 'seek'] as const) {
+    it(`analyses a whole video (${sampler}), in order, with progress, and can be aborted`, async () => {
+      const video = await fixtureVideo();
+      try {
+        const seen: number[] = [];
+        const result = await predictor.predictVideo(video, { samplesPerSecond: 5, sampler, onProgress: (p) => seen.push(p.done) });
+        expect(result.sampler).toBe(sampler);
+        expect(result.frames.map((f) => f.timestampMs)).toEqual([0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800]);
+        expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        expect(result.durationMs).toBe(2000);
+        // the frame at 1 s is the golden video frame
+        const c = await goldenCase('video-1s');
+        expect(correlation(result.frames[5]!.density.data, (await goldenDensity(c)).data)).toBeGreaterThanOrEqual(0.99);
+        // the pan moves the content: the first and last frames differ
+        expect(correlation(result.frames[0]!.density.data, result.frames[9]!.density.data)).toBeLessThan(0.999);
+        if (sampler === 'seek') expect(video.currentTime).toBe(0); // put back where it was
+
+        const controller = new AbortController();
+        const aborted = predictor.predictVideo(video, {
+          samplesPerSecond: 10,
+          sampler,
+          signal: controller.signal,
+          onProgress: (p) => p.done === 2 && controller.abort(),
+        });
+        const e = await aborted.catch((x: unknown) => x);
+        expect(isGazecastError(e, 'aborted')).toBe(true);
+      } finally {
+        video.remove();
+      }
+    });
+  }
+
+  it('takes the same frames by decoding as by seeking', async () => {
     const video = await fixtureVideo();
     try {
-      const seen: number[] = [];
-      const result = await predictor.predictVideo(video, { samplesPerSecond: 5, onProgress: (p) => seen.push(p.done) });
-      expect(result.frames.map((f) => f.timestampMs)).toEqual([0, 200, 400, 600, 800, 1000, 1200, 1400, 1600, 1800]);
-      expect(seen).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-      expect(result.durationMs).toBe(2000);
-      // the frame at 1 s is the golden video frame
-      const c = await goldenCase('video-1s');
-      expect(correlation(result.frames[5]!.density.data, (await goldenDensity(c)).data)).toBeGreaterThanOrEqual(0.99);
-      // the pan moves the content: consecutive frames differ, but not wildly
-      const r = correlation(result.frames[0]!.density.data, result.frames[9]!.density.data);
-      expect(r).toBeLessThan(0.999);
-
-      const controller = new AbortController();
-      const aborted = predictor.predictVideo(video, {
-        samplesPerSecond: 10,
-        signal: controller.signal,
-        onProgress: (p) => p.done === 2 && controller.abort(),
-      });
-      const e = await aborted.catch((x: unknown) => x);
-      expect(isGazecastError(e, 'aborted')).toBe(true);
+      const a = await predictor.predictVideo(video, { samplesPerSecond: 3, sampler: 'decode' });
+      const b = await predictor.predictVideo(video, { samplesPerSecond: 3, sampler: 'seek' });
+      a.frames.forEach((f, k) => expect(correlation(f.density.data, b.frames[k]!.density.data)).toBeGreaterThan(0.995));
     } finally {
       video.remove();
     }

@@ -30,6 +30,7 @@ const { parseManifest, chooseModelFile } = await load('src/core/manifest.ts');
 const { computeLetterbox } = await load('src/core/letterbox.ts');
 const { decodeLogDensity } = await load('src/core/decode.ts');
 const { encodeProfile } = await load('src/core/profile.ts');
+const { fixationDensity } = await load('src/core/personal/fixation-density.ts');
 
 const STILL = 'osie-1020-still.png';
 const manifest = parseManifest(JSON.parse(readFileSync(join(modelDir, 'manifest.json'), 'utf8')));
@@ -123,11 +124,35 @@ for (const c of cases) {
   console.log(c.name, file.precision, points.slice(0, 3).map((p) => `(${p.x.toFixed(1)}, ${p.y.toFixed(1)}) ${p.mass.toFixed(3)}`).join('  '));
 }
 
+// The encoder: two real OSIE viewers' fixations on image 1020 (the still), scaled from the
+// stimulus' 800x600 to the still's size, first fixation left out (the central fixation cross).
+let encoder;
+if (manifest.encoder) {
+  const rows = readFileSync(join(root, '../shared/data/osie/fixations.csv'), 'utf8').split('\n').map((l) => l.split(','));
+  const { lb, data } = media.still();
+  const session = await ort.InferenceSession.create(readFileSync(join(modelDir, manifest.encoder.path)));
+  encoder = [];
+  for (const observer of ['osie-s01', 'osie-s02']) {
+    const fixations = rows
+      .filter((r) => r[0] === 'osie-1020' && r[1] === observer && r[2] === '0' && r[3] !== '0')
+      .map((r) => ({ x: +((Number(r[4]) * lb.frameWidth) / 800).toFixed(2), y: +((Number(r[5]) * lb.frameHeight) / 600).toFixed(2) }));
+    const grid = { inputWidth: W, inputHeight: H, outputWidth: manifest.output.width, outputHeight: manifest.output.height };
+    const density = fixationDensity(grid, lb.frameWidth, lb.frameHeight, fixations);
+    const out = await session.run({
+      [manifest.encoder.inputs.image]: new ort.Tensor('float32', data, [1, 3, H, W]),
+      [manifest.encoder.inputs.fixations]: new ort.Tensor('float32', density, [1, 1, manifest.output.height, manifest.output.width]),
+    });
+    encoder.push({ observer, media: STILL, fixations, embedding: Array.from(out[manifest.encoder.output].data, (v) => +v.toFixed(6)) });
+    console.log('encoder', observer, fixations.length, 'fixations');
+  }
+}
+
 const golden = {
   model: { id: manifest.id, version: manifest.version, files: manifest.files.map(({ path, sha256 }) => ({ path, sha256 })) },
   generatedBy: `node test/golden/make-golden.mjs (onnxruntime-node ${ort.env.versions?.node ?? ''})`,
   output: manifest.output,
   cases: out,
+  ...(encoder ? { encoder } : {}),
 };
 const target = join(process.env.GOLDEN_OUT ?? fixtures, `golden-${manifest.id}.json`);
 writeFileSync(target, JSON.stringify(golden) + '\n');
