@@ -25,21 +25,25 @@ const ENTRIES = {
   personal: 'src/client/personal-audiences.ts',
 };
 const DEPENDENCIES = ['onnxruntime-web', 'comlink', 'idb', 'papaparse'];
-const ORT_FROM_STANDALONE = '../../../onnxruntime-web/dist/ort.webgpu.bundle.min.mjs';
+// what `onnxruntime-web/<entry>` resolves to in the browser ("import" → "default" of its exports)
+const ORT_FROM_STANDALONE: Readonly<Record<string, string>> = {
+  'onnxruntime-web/webgpu': '../../../onnxruntime-web/dist/ort.webgpu.bundle.min.mjs',
+  'onnxruntime-web/wasm': '../../../onnxruntime-web/dist/ort.wasm.bundle.min.mjs',
+};
 // the model the package ships (GAZECAST_MODEL_DIR swaps it, e.g. to try the build with a small model)
 const MODEL_DIR = process.env.GAZECAST_MODEL_DIR ?? 'public/models/gazecast-mnv1-s8';
 
-const isDependency = (id: string): boolean => DEPENDENCIES.some((d) => id === d || id.startsWith(`${d}/`));
 
-/** onnxruntime-web/webgpu → the installed package's file, by a path relative to the chunk. */
+/** onnxruntime-web/webgpu|wasm → the installed package's file, by a path relative to the chunk. */
 function ortByPath(): Plugin {
   return {
     name: 'gazecast-ort-by-path',
     enforce: 'pre',
     resolveId(id) {
-      if (id === 'onnxruntime-web/webgpu') return { id: ORT_FROM_STANDALONE, external: true };
-      if (isDependency(id) && id.startsWith('onnxruntime-web')) {
-        throw new Error(`the standalone build maps only onnxruntime-web/webgpu, not ${id}`);
+      const path = ORT_FROM_STANDALONE[id];
+      if (path) return { id: path, external: true };
+      if (id.startsWith('onnxruntime-web')) {
+        throw new Error(`the standalone build maps ${Object.keys(ORT_FROM_STANDALONE).join(' and ')}, not ${id}: add it to ORT_FROM_STANDALONE`);
       }
       return null;
     },

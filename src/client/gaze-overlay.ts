@@ -86,6 +86,8 @@ export class GazeOverlayElement extends HTMLElement {
   #followListeners = new AbortController();
   #resize: ResizeObserver | undefined;
   #starting: Promise<void> | undefined;
+  /** set by connectedCallback: attribute callbacks of an upgrade come before it and must not start twice */
+  #connected = false;
 
   constructor() {
     super();
@@ -150,6 +152,8 @@ export class GazeOverlayElement extends HTMLElement {
 
   // ---- lifecycle ----
   connectedCallback(): void {
+    if (this.#connected && this.#predictor) return; // moved within the document: keep the engine
+    this.#connected = true;
     this.#restart();
   }
 
@@ -157,13 +161,14 @@ export class GazeOverlayElement extends HTMLElement {
     // A move within the document disconnects and reconnects at once: keep the engine then.
     queueMicrotask(() => {
       if (this.isConnected) return;
+      this.#connected = false;
       this.#generation++; // a start still loading closes its predictor when it arrives
       void this.#teardown();
     });
   }
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
-    if (old === value || !this.isConnected) return;
+    if (old === value || !this.#connected) return;
     if (name === 'mode') this.#draw();
     else if (name === 'profile') this.#follow();
     else this.#restart(); // for, model, backend: a new engine or a new target

@@ -117,7 +117,9 @@ function makeViteApp(dir, tarball) {
 <body>${BODY}
   <script type="module" src="/src/main.js"></script></body></html>`);
   writeFileSync(join(dir, 'src/main.js'), `import 'gazecast/gaze-overlay';\n${PAGE_SCRIPT}`);
-  writeFileSync(join(dir, 'vite.config.js'), `export default { optimizeDeps: { exclude: ['gazecast', 'onnxruntime-web'] } };\n`);
+  // module workers with code splitting, so onnxruntime-web stays its own module in the worker (its
+  // threads start from its own URL); dev-server pre-bundling would move the worker away from its URL
+  writeFileSync(join(dir, 'vite.config.js'), `export default { worker: { format: 'es' }, optimizeDeps: { exclude: ['gazecast', 'onnxruntime-web'] } };\n`);
   // bundler users serve the model themselves (README "Widget"): copy the shipped one into public/
   cpSync(join(dir, 'node_modules/gazecast/dist-lib/browser/models'), join(dir, 'public/models'), { recursive: true });
   makeVideo(join(dir, 'public/clip.mp4'));
@@ -151,11 +153,17 @@ async function checkPage(browser, url, label) {
   page.on('console', (m) => logs.push(`${m.type()}: ${m.text()}`));
   page.on('pageerror', (e) => logs.push(`pageerror: ${e.message}`));
   const workers = [];
-  page.on('worker', (w) => workers.push(w));
+  page.on('worker', (w) => {
+    workers.push(w);
+    w.on('console', (m) => logs.push(`worker ${m.type()}: ${m.text()}`));
+  });
+  page.on('requestfailed', (r) => logs.push(`request failed: ${r.url()} ${r.failure()?.errorText}`));
+  page.on('response', (r) => { if (r.status() >= 400) logs.push(`HTTP ${r.status()} ${r.url()}`); });
   try {
     await step(`${label}: ready and prediction events fire`, async () => {
       await page.goto(url);
-      await page.waitForFunction(() => window.__events?.some((e) => e.type === 'prediction') || window.__events?.some((e) => e.type === 'error'), null, { timeout: 120_000 });
+      await page.waitForFunction(() => window.__events?.some((e) => e.type === 'prediction') || window.__events?.some((e) => e.type === 'error'), null, { timeout: 120_000 })
+        .catch((e) => { throw new Error(`${e.message}\npage log:\n${logs.join('\n')}`); });
       const events = await page.evaluate(() => window.__events);
       const errors = events.filter((e) => e.type === 'error');
       assert.deepEqual(errors, [], `error events: ${JSON.stringify(errors)}\n${logs.join('\n')}`);
@@ -226,8 +234,10 @@ async function checkPage(browser, url, label) {
       const model = workers.find((w) => w.url().includes('model.worker') || w.url().includes('worker'));
       assert.ok(model, `no worker seen: ${workers.map((w) => w.url()).join(', ')}`);
       const closed = new Promise((resolve) => model.once('close', resolve));
+      const t0 = Date.now();
       await page.evaluate(() => document.querySelector('gaze-overlay').remove());
-      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the worker was not terminated within 10 s')), 10_000))]);
+      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the worker was not terminated within 30 s')), 30_000))]);
+      console.log(`    worker terminated ${((Date.now() - t0) / 1000).toFixed(1)} s after the element was removed`);
       assert.equal(await page.evaluate(() => document.querySelector('gaze-overlay') === null), true);
     });
 
