@@ -89,12 +89,20 @@ const PAGE_SCRIPT = `
       : type === 'error' ? { code: e.detail.code, message: e.detail.message } : e.detail }));
   }
   document.querySelector('video').play().catch(() => {});
+  window.__imgEvents = [];
+  const byId = document.getElementById('poster-overlay');
+  for (const type of ['ready', 'prediction', 'error']) byId.addEventListener(type, (e) => window.__imgEvents.push(type === 'error' ? e.detail.code : type));
 `;
 const BODY = `
   <h1>My product page</h1>
   <gaze-overlay mode="points" backend="wasm" style="--gaze-point-color: rgb(255, 0, 170)">
     <video src="clip.mp4" muted loop playsinline width="480" height="360"></video>
-  </gaze-overlay>`;
+  </gaze-overlay>
+  <p>Our poster:</p>
+  <img id="poster" src="poster.jpg" width="300" height="225" style="object-fit: contain; background: #ddd">
+  <gaze-overlay id="poster-overlay" for="poster" mode="heatmap" backend="wasm"></gaze-overlay>`;
+
+const POSTER = join(root, 'test/fixtures/personal/osie-heldout/stimuli/1021.jpg');
 
 function makeVideo(out) {
   // a 4 s H.264 clip of an OSIE image slowly zooming, made here so nothing large is committed
@@ -123,8 +131,9 @@ function makeViteApp(dir, tarball) {
   // bundler users serve the model themselves (README "Widget"): copy the shipped one into public/
   cpSync(join(dir, 'node_modules/gazecast/dist-lib/browser/models'), join(dir, 'public/models'), { recursive: true });
   makeVideo(join(dir, 'public/clip.mp4'));
+  copyFileSync(POSTER, join(dir, 'public/poster.jpg'));
   // the model URL is given explicitly: the bundled default is for pages without a bundler
-  const html = readFileSync(join(dir, 'index.html'), 'utf8').replace('<gaze-overlay ', '<gaze-overlay model="/models/gazecast-mnv1-s8/" ');
+  const html = readFileSync(join(dir, 'index.html'), 'utf8').replaceAll('<gaze-overlay ', '<gaze-overlay model="/models/gazecast-mnv1-s8/" ');
   writeFileSync(join(dir, 'index.html'), html);
   run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], dir);
   return join(dir, 'dist');
@@ -137,6 +146,7 @@ function makePlainPage(dir, tarball) {
 <body>${BODY}
   <script type="module">${PAGE_SCRIPT}</script></body></html>`);
   makeVideo(join(dir, 'clip.mp4'));
+  copyFileSync(POSTER, join(dir, 'poster.jpg'));
   return dir;
 }
 
@@ -207,6 +217,26 @@ async function checkPage(browser, url, label) {
       await page.screenshot({ path: join(tmp, `${label}.png`) });
     });
 
+    await step(`${label}: attached with for="<id>" to an <img>, it predicts once and covers the image's pixels`, async () => {
+      await page.waitForFunction(() => window.__imgEvents.includes('prediction') || window.__imgEvents.some((e) => e !== 'ready'), null, { timeout: 60_000 });
+      const r = await page.evaluate(() => {
+        const el = document.getElementById('poster-overlay');
+        const img = document.getElementById('poster');
+        const c = el.shadowRoot.querySelector('canvas');
+        const ir = img.getBoundingClientRect();
+        const cr = c.getBoundingClientRect();
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+        let painted = 0;
+        for (let i = 3; i < d.length; i += 4) if (d[i] > 0) painted++;
+        return { events: window.__imgEvents, frame: [el.prediction.frameWidth, el.prediction.frameHeight], img: [ir.left, ir.top, ir.width, ir.height], canvas: [cr.left, cr.top, cr.width, cr.height], painted: painted / (c.width * c.height) };
+      });
+      assert.deepEqual(r.events, ['ready', 'prediction']);
+      assert.deepEqual(r.frame, [400, 300]);
+      // object-fit: contain of a 4:3 image in a 4:3 box: the canvas covers exactly the image's pixels
+      assert.deepEqual(r.canvas.map(Math.round), r.img.map(Math.round));
+      assert.ok(r.painted > 0.05, `heatmap covers only ${r.painted}`);
+    });
+
     await step(`${label}: attributes drive it (mode, profile) and a bad profile is an error event with its code`, async () => {
       await page.evaluate(() => { window.__events.length = 0; });
       await page.evaluate(() => { document.querySelector('gaze-overlay').profile = 'age=25-34; gender=female'; });
@@ -230,15 +260,14 @@ async function checkPage(browser, url, label) {
       assert.match(err.message, /age/);
     });
 
-    await step(`${label}: removing the element releases the model worker`, async () => {
-      const model = workers.find((w) => w.url().includes('model.worker') || w.url().includes('worker'));
-      assert.ok(model, `no worker seen: ${workers.map((w) => w.url()).join(', ')}`);
-      const closed = new Promise((resolve) => model.once('close', resolve));
+    await step(`${label}: removing the elements releases their model workers`, async () => {
+      const models = workers.filter((w) => /model\.worker/.test(w.url()));
+      assert.equal(models.length, 2, `expected one model worker per element: ${workers.map((w) => w.url()).join(', ')}`);
+      const closed = Promise.all(models.map((w) => new Promise((resolve) => w.once('close', resolve))));
       const t0 = Date.now();
-      await page.evaluate(() => document.querySelector('gaze-overlay').remove());
-      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the worker was not terminated within 30 s')), 30_000))]);
-      console.log(`    worker terminated ${((Date.now() - t0) / 1000).toFixed(1)} s after the element was removed`);
-      assert.equal(await page.evaluate(() => document.querySelector('gaze-overlay') === null), true);
+      await page.evaluate(() => document.querySelectorAll('gaze-overlay').forEach((el) => el.remove()));
+      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the workers were not terminated within 30 s')), 30_000))]);
+      console.log(`    workers terminated ${((Date.now() - t0) / 1000).toFixed(1)} s after the elements were removed`);
     });
 
     await step(`${label}: nothing is requested from another origin`, async () => {
