@@ -7,19 +7,13 @@
  * (MediaSource streams, rotated tracks, unreadable URLs) goes the seek path.
  */
 import { GazecastError } from '../core/errors';
-import type { CapturedFrame } from './frame-sampler';
+import type { SampledFrame } from './frame-sampler';
 
 /**
- * Runs `process` on the frame at each time (seconds, ascending), one at a time, decoding the
- * next frame while the current one is processed. Returns undefined, having done nothing, when
- * this video cannot be read this way.
+ * The frames shown at each time (seconds, ascending), decoded from the file; undefined, having
+ * read nothing but the file's header, when this video cannot be read this way.
  */
-export async function sampleVideoDecoded<T>(
-  video: HTMLVideoElement,
-  times: readonly number[],
-  process: (frame: CapturedFrame, seconds: number) => Promise<T>,
-  signal?: AbortSignal,
-): Promise<T[] | undefined> {
+export async function decodedFrames(video: HTMLVideoElement, times: readonly number[]): Promise<AsyncGenerator<SampledFrame> | undefined> {
   const src = video.currentSrc;
   if (!src || typeof VideoDecoder === 'undefined' || times.length === 0) return undefined;
   const { ALL_FORMATS, BlobSource, Input, UrlSource, VideoSampleSink } = await import('mediabunny');
@@ -31,44 +25,35 @@ export async function sampleVideoDecoded<T>(
   } catch {
     return undefined; // e.g. a MediaSource blob URL, which cannot be fetched
   }
+  let track;
   try {
-    let track;
+    track = await input.getPrimaryVideoTrack();
+    if (!track || !(await track.canDecode())) track = undefined;
+  } catch {
+    track = undefined; // not a container mediabunny reads, or not readable from here
+  }
+  if (!track || track.rotation !== 0 || track.displayWidth !== video.videoWidth || track.displayHeight !== video.videoHeight) {
+    input.dispose();
+    return undefined;
+  }
+  // a sample time before the first frame shows the first frame, as the <video> does
+  const first = await track.getFirstTimestamp();
+  const samples = new VideoSampleSink(track).samplesAtTimestamps(times.map((t) => Math.max(t, first)));
+  return (async function* () {
     try {
-      track = await input.getPrimaryVideoTrack();
-      if (!track || !(await track.canDecode())) return undefined;
-    } catch {
-      return undefined; // not a container mediabunny reads, or not readable from here
-    }
-    if (track.rotation !== 0 || track.displayWidth !== video.videoWidth || track.displayHeight !== video.videoHeight) return undefined;
-    // a sample time before the first frame shows the first frame, as the <video> does
-    const first = await track.getFirstTimestamp();
-    const sink = new VideoSampleSink(track);
-    const results: T[] = [];
-    let inFlight: Promise<T> | undefined;
-    let k = 0;
-    try {
-      for await (const sample of sink.samplesAtTimestamps(times.map((t) => Math.max(t, first)))) {
-        if (!sample) throw new GazecastError('media-corrupt', `No video frame at ${times[k]} s.`);
+      let k = 0;
+      for await (const sample of samples) {
+        const seconds = times[k++]!;
+        if (!sample) throw new GazecastError('media-corrupt', `No video frame at ${seconds} s.`);
         const frame = sample.toVideoFrame();
         sample.close();
-        try {
-          if (inFlight) results.push(await inFlight);
-          if (signal?.aborted) throw new GazecastError('aborted', 'The video analysis was aborted.', { cause: signal.reason });
-        } catch (e) {
-          frame.close(); // never handed to the predictor
-          throw e;
-        }
-        inFlight = process({ frame, width: frame.displayWidth, height: frame.displayHeight }, times[k++]!);
+        yield { captured: { frame, width: frame.displayWidth, height: frame.displayHeight }, seconds };
       }
-      if (inFlight) results.push(await inFlight);
     } catch (e) {
       if (e instanceof GazecastError) throw e;
       throw new GazecastError('media-corrupt', `The video could not be decoded: ${(e as Error)?.message ?? e}`, { cause: e });
     } finally {
-      inFlight?.catch(() => undefined);
+      input.dispose();
     }
-    return results;
-  } finally {
-    input.dispose();
-  }
+  })();
 }

@@ -127,32 +127,34 @@ export function sampleTimes(durationSeconds: number, samplesPerSecond: number, s
   return times;
 }
 
+/** A frame of an analysis and the sample time (seconds) it stands for. */
+export interface SampledFrame {
+  readonly captured: CapturedFrame;
+  readonly seconds: number;
+}
+
 /**
- * Analysis mode: seeks through the video at the given times, capturing each frame. Seeking and
- * capturing the next frame overlaps with the inference of the current one (the capture is a
- * snapshot, so the video can move on); `process` is awaited in order, one at a time.
+ * Runs `process` on each frame in order, one at a time, while the next frame is being taken
+ * (frames are snapshots, so the source can move on). A frame that never reaches `process`
+ * (abort, an earlier failure) is closed here.
  */
-export async function sampleVideo<T>(
-  video: HTMLVideoElement,
-  times: readonly number[],
-  inputSize: { width: number; height: number },
+export async function processInOrder<T>(
+  frames: AsyncIterable<SampledFrame>,
   process: (frame: CapturedFrame, seconds: number) => Promise<T>,
   signal?: AbortSignal,
 ): Promise<T[]> {
   const results: T[] = [];
   let inFlight: Promise<T> | undefined;
   try {
-    for (const t of times) {
-      await seekTo(video, t, signal);
-      const frame = await captureSeekedFrame(video, t, inputSize);
+    for await (const { captured, seconds } of frames) {
       try {
         if (inFlight) results.push(await inFlight);
         aborted(signal);
       } catch (e) {
-        release(frame.frame); // never handed to the predictor
+        release(captured.frame);
         throw e;
       }
-      inFlight = process(frame, t);
+      inFlight = process(captured, seconds);
     }
     if (inFlight) results.push(await inFlight);
   } finally {
@@ -160,6 +162,19 @@ export async function sampleVideo<T>(
     inFlight?.catch(() => undefined);
   }
   return results;
+}
+
+/** Analysis by seeking: the element is sought to each time and the frame it then shows is taken. */
+export async function* seekedFrames(
+  video: HTMLVideoElement,
+  times: readonly number[],
+  inputSize: { width: number; height: number },
+  signal?: AbortSignal,
+): AsyncGenerator<SampledFrame> {
+  for (const seconds of times) {
+    await seekTo(video, seconds, signal);
+    yield { captured: await captureSeekedFrame(video, seconds, inputSize), seconds };
+  }
 }
 
 /** Resolves at the next presented video frame, or after `ms` (a video that is not rendered gets none). */

@@ -8,8 +8,8 @@ import type { Prediction } from '../core/prediction-types';
 import type { Backend, BackendChange, EngineLoadOptions, EngineStats, ModelInfo } from '../core/runtime-types';
 import { DensitySmoother, type SmoothingOptions } from '../core/smoothing';
 import { startInThreadEngine, startWorkerEngine, type EngineHandle } from './engine-home';
-import { sampleVideoDecoded } from './decode-sampler';
-import { captureFrame, liveFrame, sampleTimes, sampleVideo, seekTo, whenMetadata, type CapturedFrame } from './frame-sampler';
+import { decodedFrames } from './decode-sampler';
+import { captureFrame, liveFrame, processInOrder, sampleTimes, seekedFrames, seekTo, whenMetadata, type CapturedFrame } from './frame-sampler';
 import type { LiveOptions, PredictOptions, PredictorOptions, VideoAnalysisOptions } from './predictor-options';
 import type { FrameSource, LiveSession, Predictor, VideoAnalysis, Viewing } from './predictor-types';
 
@@ -128,15 +128,15 @@ class GazePredictor implements Predictor {
 
     const sampler = options.sampler ?? 'auto';
     if (sampler !== 'seek') {
-      const frames = await sampleVideoDecoded(video, times, process, signal);
-      if (frames) return result(frames, 'decode');
+      const decoded = await decodedFrames(video, times);
+      if (decoded) return result(await processInOrder(decoded, process, signal), 'decode');
       if (sampler === 'decode') throw new GazecastError('media-unsupported', 'This video cannot be decoded from its file here (not a readable file or URL, or a codec WebCodecs lacks); use sampler "seek".');
     }
     const wasPaused = video.paused;
     const resumeAt = video.currentTime;
     video.pause();
     try {
-      return result(await sampleVideo(video, times, this.#input, process, signal), 'seek');
+      return result(await processInOrder(seekedFrames(video, times, this.#input, signal), process, signal), 'seek');
     } finally {
       // leave the video where the user had it
       if (!signal?.aborted) await seekTo(video, resumeAt).catch(() => undefined);

@@ -163,17 +163,18 @@ export class PredictorEngine implements EngineApi {
     return { path: f.path, url: new URL(f.path, this.#manifestUrl).href, bytes: f.bytes, sha256: f.sha256 };
   }
 
+  /** An onnxruntime session for model bytes on the current runtime. */
+  async #openSession(bytes: Uint8Array, backend: Backend, path: string): Promise<Session> {
+    try {
+      return await this.#ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' });
+    } catch (e) {
+      throw new GazecastError('backend-failed', `onnxruntime could not create a ${backend} session for ${path}: ${message(e)}`, { cause: e });
+    }
+  }
+
   async #createSession(bytes: Uint8Array, backend: Backend): Promise<Session> {
     const ort = this.#ort;
-    let session: Session;
-    try {
-      session = await ort.InferenceSession.create(bytes, {
-        executionProviders: [backend],
-        graphOptimizationLevel: 'all',
-      });
-    } catch (e) {
-      throw new GazecastError('backend-failed', `onnxruntime could not create a ${backend} session for ${this.#file.path}: ${message(e)}`, { cause: e });
-    }
+    const session = await this.#openSession(bytes, backend, this.#file.path);
     this.#checkSessionNames(session);
     if (backend === 'webgpu') {
       // A lost device (driver reset, GPU process crash, the tab backgrounded on some systems)
@@ -241,8 +242,13 @@ export class PredictorEngine implements EngineApi {
   }
 
   /** Runs the main session, falling back to WASM once if WebGPU fails. */
-  async #run(feeds: Record<string, Tensor>): Promise<{ log: Float32Array; ms: number }> {
+  /** Moves to WASM first if the GPU device was lost since the last inference. */
+  async #leaveLostGpu(): Promise<void> {
     if (this.#gpuLost && this.#backend === 'webgpu') await this.#moveToWasm(this.#gpuLost);
+  }
+
+  async #run(feeds: Record<string, Tensor>): Promise<{ log: Float32Array; ms: number }> {
+    await this.#leaveLostGpu();
     const { output } = this.#manifest;
     for (;;) {
       const backend = this.#backend;
@@ -374,14 +380,10 @@ export class PredictorEngine implements EngineApi {
       }
       const enc = m.encoder;
       const image = await this.#imageTensor(frame, lb);
-      if (this.#gpuLost && this.#backend === 'webgpu') await this.#moveToWasm(this.#gpuLost);
+      await this.#leaveLostGpu();
       if (!this.#encoder) {
         const [bytes] = await loadFiles([this.#spec(enc)], this.#options.cache ?? true, new ProgressTracker(undefined), 100);
-        try {
-          this.#encoder = await this.#ort.InferenceSession.create(bytes!, { executionProviders: [this.#backend], graphOptimizationLevel: 'all' });
-        } catch (e) {
-          throw new GazecastError('backend-failed', `onnxruntime could not create a ${this.#backend} session for ${enc.path}: ${message(e)}`, { cause: e });
-        }
+        this.#encoder = await this.#openSession(bytes!, this.#backend, enc.path);
       }
       const results = await this.#encoder.run({
         [enc.inputs.image]: image,
