@@ -24,7 +24,7 @@ const ENTRIES = {
   'gaze-overlay': 'src/client/gaze-overlay.ts',
   personal: 'src/client/personal-audiences.ts',
 };
-const DEPENDENCIES = ['onnxruntime-web', 'comlink', 'idb', 'papaparse'];
+const DEPENDENCIES = ['onnxruntime-web', 'comlink', 'idb', 'papaparse', 'mediabunny'];
 // what `onnxruntime-web/<entry>` resolves to in the browser ("import" → "default" of its exports)
 const ORT_FROM_STANDALONE: Readonly<Record<string, string>> = {
   'onnxruntime-web/webgpu': '../../../onnxruntime-web/dist/ort.webgpu.bundle.min.mjs',

@@ -266,7 +266,9 @@ async function checkPage(browser, url, label) {
       const closed = Promise.all(models.map((w) => new Promise((resolve) => w.once('close', resolve))));
       const t0 = Date.now();
       await page.evaluate(() => document.querySelectorAll('gaze-overlay').forEach((el) => el.remove()));
-      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the workers were not terminated within 30 s')), 30_000))]);
+      // close() is answered after the live frames the worker has already queued (an engine backlog
+      // under load, about 20 s here): generous, so that this checks release, not speed
+      await Promise.race([closed, new Promise((_, reject) => setTimeout(() => reject(new Error('the workers were not terminated within 60 s')), 60_000))]);
       console.log(`    workers terminated ${((Date.now() - t0) / 1000).toFixed(1)} s after the elements were removed`);
     });
 
@@ -328,7 +330,7 @@ try {
     const sum = (m) => [...m.values()].reduce((a, b) => a + b, 0);
     const list = (m) => [...m].map(([f, n]) => `${f} ${(n / 1024).toFixed(1)}`).join(' + ');
     console.log(`    widget JS loaded by the page (gzip -9, without onnxruntime-web and the model): ${(sum(loaded) / 1024).toFixed(1)} kB = ${list(loaded)}`);
-    console.log(`    not loaded by the widget (in-thread engine, createPredictor({ worker: false })): ${(sum(lazy) / 1024).toFixed(1)} kB = ${list(lazy)}`);
+    console.log(`    lazy chunks the widget never loads (in-thread engine for worker: false, mediabunny for whole-video analysis): ${(sum(lazy) / 1024).toFixed(1)} kB = ${list(lazy)}`);
     assert.ok(sum(loaded) <= BUDGET_GZIP, `${sum(loaded)} B > ${BUDGET_GZIP} B`);
   });
 
