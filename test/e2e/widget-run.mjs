@@ -150,6 +150,19 @@ function makePlainPage(dir, tarball) {
   return dir;
 }
 
+/** A strict TypeScript consumer of the three entry points, checked against the package's .d.ts. */
+const TYPES_CHECK = "import { createPredictor, type Prediction, type Predictor } from 'gazecast';\nimport { GazeOverlayElement, type GazePredictionDetail } from 'gazecast/gaze-overlay';\nimport { readStudyFiles, PersonalAudiences, openAudienceStore, type Audience } from 'gazecast/personal';\n\nconst el = document.querySelector('gaze-overlay')!;\nel.mode = 'heatmap';\nel.addEventListener('prediction', (e) => {\n  const d: GazePredictionDetail = e.detail;\n  const p: Prediction = d.prediction;\n  console.log(p.points[0]?.x);\n});\nel.addEventListener('error', (e) => console.log(e.detail.code));\nconst ok: boolean = el instanceof GazeOverlayElement;\nexport async function f(files: File[]): Promise<Audience[]> {\n  const predictor: Predictor = await createPredictor({ modelUrl: '/models/gazecast-mnv1-s8/' });\n  const r = await readStudyFiles(files);\n  if (!r.ok) return [];\n  const a = await new PersonalAudiences(predictor, r.value.images).personalAudience(r.value.study, r.value.study.observers[0]!.id);\n  const store = await openAudienceStore();\n  await store.save([a]);\n  return [a, ...(ok ? [] : [])];\n}\n";
+
+function checkTypes(dir) {
+  writeFileSync(join(dir, 'check.ts'), TYPES_CHECK);
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
+    compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true,
+      lib: ['ES2022', 'DOM', 'DOM.Iterable'], skipLibCheck: false, types: [] },
+    files: ['check.ts'],
+  }));
+  run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
+}
+
 // ---------- what the browser checks ----------
 async function checkPage(browser, url, label) {
   const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
@@ -336,6 +349,7 @@ try {
 
   let viteDist, plainDir;
   await step('a fresh Vite app installs the tarball and builds', () => { viteDist = makeViteApp(join(tmp, 'vite-app'), tarball); });
+  await step('the package\'s type declarations check in a strict TypeScript consumer', () => checkTypes(join(tmp, 'vite-app')));
   await step('a plain HTML page installs the tarball (no bundler)', () => { plainDir = makePlainPage(join(tmp, 'plain-page'), tarball); });
 
   browser = await chromium.launch({
