@@ -5,6 +5,7 @@
 import { createPredictor } from '../index';
 import type { LoadProgress } from '../core/runtime-types';
 import type { AppEngine } from './engine';
+import type { Predictor } from '../client/predictor-types';
 
 function describeProgress(p: LoadProgress): string {
   switch (p.status) {
@@ -21,7 +22,7 @@ export async function loadEngine(
   modelUrl: string,
   backend: string | null,
   status: (text: string) => void,
-): Promise<{ engine: AppEngine; panel: unknown }> {
+): Promise<{ engine: AppEngine; panel: unknown; predictor: Predictor }> {
   const predictor = await createPredictor({
     modelUrl,
     backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
@@ -42,5 +43,5 @@ export async function loadEngine(
       [...(await predictor.predictVideo(video, { profile, samplesPerSecond, signal, onProgress: (p) => onProgress({ done: p.done, total: p.total }) })).frames],
     close: () => void predictor.close(),
   };
-  return { engine, panel };
+  return { engine, panel, predictor };
 }

@@ -41,7 +41,7 @@ async function main(): Promise<void> {
 
   const modelUrl = params.get('model') ? new URL(params.get('model')!, document.baseURI).href : DEFAULT_MODEL_URL;
   try {
-    const { engine, panel } = await loadEngine(modelUrl, params.get('backend'), (text) => app.showModelStatus(text));
+    const { engine, panel, predictor } = await loadEngine(modelUrl, params.get('backend'), (text) => app.showModelStatus(text));
     await opening;
     await app.setEngine(engine, panel);
     const personal = () =>
@@ -50,6 +50,12 @@ async function main(): Promise<void> {
         .catch((e) => console.warn('personal audiences unavailable', e));
     await personal();
     window.addEventListener(AUDIENCES_CHANGED_EVENT, () => void personal());
+    // Importing a study needs the model's encoder; the importer is loaded only when the model has one.
+    const slot = document.getElementById('personal-audience-slot');
+    if (slot && engine.manifest.encoder) {
+      const { mountAudienceImporter } = await import('../client/audience-importer');
+      mountAudienceImporter(slot, predictor);
+    }
     app.showModelStatus(`${engine.manifest.id} ${engine.manifest.version} · ${engine.backend.toUpperCase()}`);
   } catch (e) {
     app.showModelStatus('Model not loaded', true);
