@@ -16,7 +16,7 @@ export interface PredictorOptions {
   readonly precision?: string;
   /** run inference in a Web Worker (default true) or on the calling thread (same interface) */
   readonly worker?: boolean;
-  /** WASM threads; default all cores up to 4 when cross-origin isolated, else 1 */
+  /** WASM threads; default all cores but one (at most 4) when cross-origin isolated, else 1 */
   readonly wasmThreads?: number;
   /** keep model files in Cache Storage so later loads work offline (default true) */
   readonly cache?: boolean;

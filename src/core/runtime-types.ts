@@ -36,7 +36,7 @@ export interface EngineLoadOptions {
   readonly backend?: BackendChoice;
   /** file precision to prefer, e.g. 'int8-weights' (default: fp16 weights where the model has them) */
   readonly precision?: string;
-  /** WASM threads; default: all cores up to 4 when the page is cross-origin isolated, else 1 */
+  /** WASM threads; default: all cores but one (at most 4) when the page is cross-origin isolated, else 1 */
   readonly wasmThreads?: number;
   /** store model files in Cache Storage and read them from there (default true) */
   readonly cache?: boolean;

@@ -62,13 +62,15 @@ export async function decideBackend(choice: BackendChoice): Promise<BackendDecis
 
 /**
  * WASM threads. onnxruntime needs SharedArrayBuffer for threads, which only cross-origin isolated
- * pages have; without isolation it silently runs one thread, so we say 1 explicitly. With it,
- * onnxruntime's own default on a 2-core machine is still 1, so the count is set here: all cores,
- * at most 4 (more gives little for a network this size and competes with the page).
+ * pages have; without isolation it silently runs one thread, so we say 1 explicitly. With it, we
+ * use every core but one (at most 4): the page's main thread, video decoding and compositing need
+ * a core too, and onnxruntime's threads spin while they wait. Measured on a 2-core machine with
+ * other work running, 2 threads ran this model 2-4x slower than 1 (bench/README "Benchmarks"),
+ * so a 2-core machine gets one thread unless `wasmThreads` says otherwise.
  */
 export function defaultWasmThreads(): number {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   if (!isolated) return 1;
   const cores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.min(4, cores));
+  return Math.max(1, Math.min(4, cores - 1));
 }

@@ -38,13 +38,15 @@ describe('backend choice', () => {
     expect(e).toBeInstanceOf(GazecastError);
     expect((e as GazecastError).code).toBe('no-webgpu');
   });
-  it('uses one WASM thread unless cross-origin isolated, then the cores (at most 4)', () => {
+  it('uses one WASM thread unless cross-origin isolated, then all cores but one (at most 4)', () => {
     vi.stubGlobal('navigator', { hardwareConcurrency: 8 });
     vi.stubGlobal('crossOriginIsolated', false);
     expect(defaultWasmThreads()).toBe(1);
     vi.stubGlobal('crossOriginIsolated', true);
     expect(defaultWasmThreads()).toBe(4);
+    vi.stubGlobal('navigator', { hardwareConcurrency: 4 });
+    expect(defaultWasmThreads()).toBe(3);
     vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
-    expect(defaultWasmThreads()).toBe(2);
+    expect(defaultWasmThreads()).toBe(1);
   });
 });

@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: builds a benchmark page with Vite, serves it cross-origin isolated (so WASM can
+ * use threads), and drives Debian's Chromium headless through the public predictor API for each
+ * backend and model variant: load time, first inference, median and p95 inference after warm-up,
+ * end-to-end frame→points latency, whole-video analysis throughput, and memory after 2,000
+ * frames against after 100. Prints a table and JSON (also written to bench/results/latest.json).
+ *
+ *   npm run bench                       the default set (about 4-5 minutes on 2 cores)
+ *   npm run bench -- --quick            fewer runs, no memory check (about a minute)
+ *   npm run bench -- --only=wasm-n      one configuration family (wasm-1, wasm-n, webgpu)
+ *   npm run bench -- --memory-frames=N  frames for the memory check (default 2000)
+ *
+ * WebGPU without a GPU is SwiftShader (software Vulkan): its figures are labelled "software"
+ * and only show that the path works.
+ */
+import { build, preview } from 'vite';
+import { chromium } from 'playwright-core';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem, release, loadavg } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const arg = (name, fallback) => {
+  const a = process.argv.find((x) => x === `--${name}` || x.startsWith(`--${name}=`));
+  if (!a) return fallback;
+  return a.includes('=') ? a.slice(a.indexOf('=') + 1) : true;
+};
+const quick = Boolean(arg('quick', false));
+const only = arg('only', '');
+const memoryFrames = Number(arg('memory-frames', quick ? 0 : 2000));
+const modelId = arg('model', 'gazecast-mnv1-s8');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const manifest = JSON.parse(readFileSync(join(root, 'public/models', modelId, 'manifest.json'), 'utf8'));
+const precisions = manifest.files.map((f) => f.precision).filter((p) => p !== 'fp32');
+const defaultPrecision = precisions.includes('fp16-weights') ? 'fp16-weights' : precisions[0];
+
+// ---- build and serve the bench page (production bundle, like a deployed app)
+const outDir = join(here, '.dist');
+const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+const inline = { configFile: false, root: here, base: './', logLevel: 'warn', publicDir: join(root, 'public'), worker: { format: 'es' } };
+process.stderr.write('building the bench page...\n');
+await build({ ...inline, build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false } });
+const server = await preview({ ...inline, build: { outDir }, preview: { port: 4190, strictPort: false, headers: isolation } });
+const url = server.resolvedUrls.local[0];
+
+// ---- memory of the whole browser (all its processes), proportional set size
+function descendants(pid) {
+  const children = new Map();
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (!children.has(ppid)) children.set(ppid, []);
+      children.get(ppid).push(Number(p));
+    } catch {}
+  }
+  const out = [];
+  const walk = (p) => (children.get(p) ?? []).forEach((c) => (out.push(c), walk(c)));
+  walk(pid);
+  return out;
+}
+function browserPssBytes() {
+  let kb = 0;
+  for (const pid of descendants(process.pid)) {
+    try {
+      const comm = readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+      if (!/chrom/i.test(comm)) continue;
+      const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+      if (m) kb += Number(m[1]);
+    } catch {}
+  }
+  return kb * 1024;
+}
+
+const browser = await chromium.launch({
+  executablePath: chromiumPath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--enable-unsafe-webgpu', '--enable-precise-memory-info', '--js-flags=--expose-gc'],
+});
+
+async function openPage() {
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => process.stderr.write(`page error: ${e.message}\n`));
+  await page.goto(url);
+  await page.waitForFunction(() => document.title.includes('ready'));
+  return page;
+}
+
+const infoPage = await openPage();
+const info = await infoPage.evaluate(() => window.gazecastBench.info());
+await infoPage.close();
+const threads = Math.min(4, info.hardwareConcurrency);
+// what createPredictor picks by itself on this machine (src/worker/backend.ts defaultWasmThreads)
+const defaultThreads = info.crossOriginIsolated ? Math.max(1, Math.min(4, info.hardwareConcurrency - 1)) : 1;
+
+const base = {
+  modelUrl: `models/${modelId}/`,
+  imageUrl: 'samples/ad-juice.jpg',
+  videoUrl: 'samples/ad-market.mp4',
+};
+const configs = [];
+for (const precision of precisions) {
+  const isDefault = precision === defaultPrecision;
+  for (const [family, n] of [['wasm-1', 1], ['wasm-n', threads]]) {
+    if (family === 'wasm-n' && n === 1) continue; // a 1-core machine has no threaded case
+    configs.push({
+      name: `wasm-${n}t${n === defaultThreads ? ' (default)' : ''}`, family, backend: 'wasm', wasmThreads: n, precision,
+      warmupMs: quick ? 1500 : 3000, minWarmups: 2, runs: quick ? 20 : 50, e2eRuns: quick ? 10 : 30, samplesPerSecond: 5,
+      // the memory check runs on the configuration an app gets by default
+      memoryFrames: isDefault && n === defaultThreads ? memoryFrames : 0,
+    });
+  }
+}
+if (info.webgpu) {
+  const software = info.webgpu.fallback;
+  configs.push({
+    name: software ? 'webgpu (software)' : 'webgpu', family: 'webgpu', backend: 'webgpu', precision: defaultPrecision,
+    // SwiftShader runs this network in seconds per frame: a couple of runs show it works, no more
+    warmupMs: 0, minWarmups: software ? 0 : 2, runs: software ? 2 : 50, e2eRuns: software ? 1 : 30,
+    samplesPerSecond: software ? 0 : 5, memoryFrames: 0,
+  });
+}
+
+const loadBefore = loadavg();
+const results = [];
+for (const cfg of configs.filter((c) => !only || String(only).split(',').includes(c.family))) {
+  process.stderr.write(`${cfg.name} ${cfg.precision}...\n`);
+  const page = await openPage();
+  const marks = {};
+  await page.exposeFunction('gazecastMemoryMark', (done) => {
+    marks[done] = browserPssBytes();
+    process.stderr.write(`  memory after ${done} frames: ${(marks[done] / 2 ** 20).toFixed(0)} MiB (browser PSS)\n`);
+  });
+  const t0 = Date.now();
+  const r = await page.evaluate((c) => window.gazecastBench.run(c), { ...base, ...cfg });
+  await page.close();
+  if (r.memory) {
+    r.memory.after100.browserPssBytes = marks[100];
+    r.memory.after.browserPssBytes = marks[r.memory.frames] ?? browserPssBytes();
+  }
+  results.push({ config: cfg.name, ...r, wallS: (Date.now() - t0) / 1000 });
+}
+await browser.close();
+await server.close();
+
+const machine = {
+  cpu: cpus()[0]?.model ?? 'unknown',
+  cores: cpus().length,
+  memoryGiB: +(totalmem() / 2 ** 30).toFixed(1),
+  kernel: release(),
+  browser: info.userAgent,
+  webgpu: info.webgpu,
+  crossOriginIsolated: info.crossOriginIsolated,
+  // other work on the machine skews every figure: the 1-minute load average before and after
+  loadAverage: { before: +loadBefore[0].toFixed(2), after: +loadavg()[0].toFixed(2) },
+};
+const report = { date: new Date().toISOString(), machine, model: modelId, results };
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results', 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+
+// ---- table
+const f = (v, d = 1) => (v === undefined || v === null || Number.isNaN(v) ? '-' : v.toFixed(d));
+const mib = (b) => (b === undefined ? '-' : (b / 2 ** 20).toFixed(0));
+const rows = results.map((r) => [
+  r.config, r.model.precision, f(r.loadMs, 0), f(r.firstInferenceMs, 0), f(r.inference.median), f(r.inference.p95), f(r.e2e.median), f(r.e2e.p95),
+  r.video ? `${f(r.video.fps)} / ${f(r.video.realtimeRatio, 2)}x` : '-',
+  r.memory ? `${mib(r.memory.after100.browserPssBytes)} → ${mib(r.memory.after.browserPssBytes)}` : '-',
+  r.memory ? `${mib(r.memory.after100.uaBytes)} → ${mib(r.memory.after.uaBytes)}` : '-',
+  r.memory ? `${mib(r.memory.after100.jsHeapBytes)} → ${mib(r.memory.after.jsHeapBytes)}` : '-',
+]);
+const head = ['backend', 'variant', 'load ms', 'first ms', 'median ms', 'p95 ms', 'e2e median', 'e2e p95', 'video fps / x real time (5/s)', `browser PSS MiB 100→${memoryFrames}`, 'UA memory MiB', 'page JS heap MiB'];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
+console.log(JSON.stringify(report, null, 2));
+console.log();
+console.log(`${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, load average ${machine.loadAverage.before} → ${machine.loadAverage.after}; ${info.userAgent.match(/Chrome\/[\d.]+/)?.[0] ?? ''}; WebGPU adapter: ${info.webgpu ? `${info.webgpu.vendor || ''} ${info.webgpu.architecture || ''} ${info.webgpu.fallback ? '(software fallback)' : ''}`.trim() : 'none'}`);
+console.log(line(head));
+console.log(line(widths.map((w) => '-'.repeat(w))));
+rows.forEach((r) => console.log(line(r)));
