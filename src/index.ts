@@ -27,7 +27,7 @@ export { DensitySmoother } from './core/smoothing';
 export type { SmoothingOptions } from './core/smoothing';
 
 // drawing
-export { createOverlay } from './client/overlay';
+export { createOverlay, renderOverlay } from './client/overlay';
 export type { Overlay, OverlayOptions, OverlayMedia } from './client/overlay';
 export { drawPrediction, drawHeatmap, drawPoints, drawScanpath, DEFAULT_DRAW_OPTIONS } from './client/drawing';
 export type { DrawOptions, DrawingContext, FrameToCanvas } from './client/drawing';

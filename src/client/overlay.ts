@@ -44,6 +44,43 @@ export function mediaPlacement(media: OverlayMedia): { placement: MediaPlacement
   return { placement: placeMedia(boxW, boxH, width, height, cs.objectFit || 'fill', cs.objectPosition || '50% 50%'), contentLeft, contentTop };
 }
 
+/**
+ * Places `canvas` (absolutely positioned, beside `media`) over the media's visible content,
+ * sizes its backing store for devicePixelRatio, and draws `prediction` (or clears for null).
+ * createOverlay calls this on every resize; custom elements can call it with their own canvas.
+ */
+export function renderOverlay(canvas: HTMLCanvasElement, media: OverlayMedia, prediction: Prediction | null, options: DrawOptions = DEFAULT_DRAW_OPTIONS): void {
+  const { placement, contentLeft, contentTop } = mediaPlacement(media);
+  const { visible } = placement;
+  // measure where (0, 0) puts the canvas, then move it onto the media's visible content
+  canvas.style.left = '0px';
+  canvas.style.top = '0px';
+  const origin = canvas.getBoundingClientRect();
+  const box = media.getBoundingClientRect();
+  canvas.style.left = `${box.left - origin.left + contentLeft + visible.x}px`;
+  canvas.style.top = `${box.top - origin.top + contentTop + visible.y}px`;
+  canvas.style.width = `${visible.width}px`;
+  canvas.style.height = `${visible.height}px`;
+  const dpr = window.devicePixelRatio || 1;
+  const w = Math.max(1, Math.round(visible.width * dpr));
+  const h = Math.max(1, Math.round(visible.height * dpr));
+  if (canvas.width !== w) canvas.width = w;
+  if (canvas.height !== h) canvas.height = h;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.setTransform(1, 0, 0, 1, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  if (!prediction || visible.width <= 0 || visible.height <= 0) return;
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  const { media: m } = placement;
+  drawPrediction(
+    ctx,
+    prediction,
+    { offsetX: m.x - visible.x, offsetY: m.y - visible.y, scaleX: m.width / prediction.frameWidth, scaleY: m.height / prediction.frameHeight },
+    options,
+  );
+}
+
 export function createOverlay(media: OverlayMedia, options: OverlayOptions = {}): Overlay {
   const { className = 'gazecast-overlay', ...draw } = options;
   let drawOptions: DrawOptions = { ...DEFAULT_DRAW_OPTIONS, ...draw };
@@ -54,41 +91,7 @@ export function createOverlay(media: OverlayMedia, options: OverlayOptions = {})
   Object.assign(canvas.style, { position: 'absolute', pointerEvents: 'none', left: '0px', top: '0px' });
   media.insertAdjacentElement('afterend', canvas);
 
-  const refresh = (): void => {
-    const { placement, contentLeft, contentTop } = mediaPlacement(media);
-    const { visible } = placement;
-    // measure where (0, 0) puts the canvas, then move it onto the media's visible content
-    canvas.style.left = '0px';
-    canvas.style.top = '0px';
-    const origin = canvas.getBoundingClientRect();
-    const box = media.getBoundingClientRect();
-    canvas.style.left = `${box.left - origin.left + contentLeft + visible.x}px`;
-    canvas.style.top = `${box.top - origin.top + contentTop + visible.y}px`;
-    canvas.style.width = `${visible.width}px`;
-    canvas.style.height = `${visible.height}px`;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, Math.round(visible.width * dpr));
-    const h = Math.max(1, Math.round(visible.height * dpr));
-    if (canvas.width !== w) canvas.width = w;
-    if (canvas.height !== h) canvas.height = h;
-    const ctx = canvas.getContext('2d')!;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    if (!current || visible.width <= 0 || visible.height <= 0) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    const { media: m } = placement;
-    drawPrediction(
-      ctx,
-      current,
-      {
-        offsetX: m.x - visible.x,
-        offsetY: m.y - visible.y,
-        scaleX: m.width / current.frameWidth,
-        scaleY: m.height / current.frameHeight,
-      },
-      drawOptions,
-    );
-  };
+  const refresh = (): void => renderOverlay(canvas, media, current, drawOptions);
 
   const resize = new ResizeObserver(refresh);
   resize.observe(media);
