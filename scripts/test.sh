@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-system-deps.sh
-[ -d node_modules ] || npm ci
+[ -d node_modules ] || ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund
 echo "== python: training tests"
 /usr/bin/python3 -m unittest discover -s training/tests -t .
 echo "== typecheck"

@@ -89,6 +89,11 @@ class MobileNetTrunk(nn.Module):
         assert s8 is not None and s16 is not None
         return s8, s16, x
 
+    def onnx_pads(self) -> Dict[str, List[int]]:
+        """[top, left, bottom, right] zero padding of each 3x3 layer, for folding into ONNX Conv nodes."""
+        return {name: ([1, 1, 1, 1] if m.stride == 1 else [0, 0, 1, 1])
+                for name, m in self.layers.items() if m.k == 3}
+
     def load_keras(self, weights: Dict[str, np.ndarray]) -> None:
         """Loads Keras kernels and folds each following batch norm into the conv's weight and bias."""
         for name, module in self.layers.items():

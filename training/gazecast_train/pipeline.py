@@ -136,18 +136,21 @@ def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers,
     n_slots = len(SLOTS)
     img = torch.zeros(1, 3, cfg.in_h, cfg.in_w)
     export_onnx(model, (img, torch.zeros(1, n_slots, dtype=torch.long), torch.zeros(1, cfg.emb_dim)),
-                os.path.join(out, "model.fp32.onnx"), ["image", "profile_tokens", "user_embedding"], ["log_density"])
+                os.path.join(out, "model.fp32.onnx"), ["image", "profile_tokens", "user_embedding"], ["log_density"],
+                pads_by_layer=trunk.onnx_pads())
     fp16_weights(os.path.join(out, "model.fp32.onnx"), os.path.join(out, "model.w16.onnx"))
     int8_conv_weights(os.path.join(out, "model.fp32.onnx"), os.path.join(out, "model.w8.onnx"))
     encg = EncoderGraph(trunk, enc).eval()
     tmp_enc = os.path.join(out, "encoder.fp32.onnx")
     export_onnx(encg, (img, torch.full((1, 1, cfg.out_h, cfg.out_w), 1.0 / (cfg.out_h * cfg.out_w))), tmp_enc,
-                ["image", "fixation_density"], ["user_embedding"])
+                ["image", "fixation_density"], ["user_embedding"], pads_by_layer=trunk.onnx_pads())
     fp16_weights(tmp_enc, os.path.join(out, "encoder.onnx"))
     os.remove(tmp_enc)
 
     checks = verify_variants(out, model, encg, frames, split["val"], cfg, emb)
     metrics["onnx_checks"] = checks
+    if checks["model.fp32.onnx"]["max_abs_diff"] > 1e-3:
+        raise SystemExit(f"model.fp32.onnx differs from PyTorch by {checks['model.fp32.onnx']['max_abs_diff']:.2e}")
     for name, c in checks.items():
         if c["min_correlation"] < MIN_CORRELATION:
             raise SystemExit(f"{name}: correlation with the PyTorch reference {c['min_correlation']:.4f} "
@@ -256,6 +259,7 @@ def verify_variants(out, model, encg, frames, val_rows, cfg, emb) -> Dict:
         c = float(np.corrcoef(a, b)[0, 1])
         e = res.setdefault(variant, {"min_correlation": 1.0, "max_abs_logsumexp": 0.0, "runs": 0})
         e["min_correlation"] = min(e["min_correlation"], c)
+        e["max_abs_diff"] = max(e.get("max_abs_diff", 0.0), float(np.abs(got - ref).max()))
         e["max_abs_logsumexp"] = max(e["max_abs_logsumexp"], abs(lse))
         e["runs"] += 1
     log("onnxruntime-node vs PyTorch: " + json.dumps(res))
