@@ -23,14 +23,14 @@ class TrainConfig:
     out_w: int = 32
     out_h: int = 24
     emb_dim: int = 16
-    epochs: int = 16
+    epochs: int = 24
     batch: int = 32
     lr: float = 2e-3
     weight_decay: float = 1e-4
     emb_l2: float = 1e-4
-    emb_lr_mult: float = 5.0
+    emb_lr_mult: float = 10.0
     cond_map: bool = True
-    p_population: float = 0.3  # share of samples trained with the population (zero) profile
+    p_population: float = 0.5  # share of samples trained with the population (zero) profile
     p_tokens_only: float = 0.3  # of attributed viewers' samples: tokens without an embedding
     eval_every: int = 5
     encoder_epochs: int = 15
