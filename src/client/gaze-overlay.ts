@@ -20,8 +20,8 @@ import type { ColormapName } from '../core/heatmap';
 import type { Prediction, Profile } from '../core/prediction-types';
 import { parseProfileString } from '../core/profile';
 import type { BackendChoice } from '../core/runtime-types';
-import { DEFAULT_DRAW_OPTIONS, drawPrediction, type DrawOptions } from './drawing';
-import { mediaPlacement } from './overlay';
+import { DEFAULT_DRAW_OPTIONS, type DrawOptions } from './drawing';
+import { renderOverlay } from './overlay';
 import { createPredictor } from './predictor';
 import type { LiveSession, Predictor } from './predictor-types';
 
@@ -328,36 +328,12 @@ export class GazeOverlayElement extends HTMLElement {
   #draw(): void {
     const media = this.#media;
     const canvas = this.#canvas;
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return;
-    const p = this.#prediction;
-    if (!media || !p) {
-      ctx.clearRect(0, 0, canvas.width, canvas.height);
+    if (!media) {
+      canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
       return;
     }
-    const { placement, contentLeft, contentTop } = mediaPlacement(media);
-    const { visible, media: m } = placement;
-    canvas.style.left = '0px';
-    canvas.style.top = '0px';
-    const origin = canvas.getBoundingClientRect();
-    const box = media.getBoundingClientRect();
-    canvas.style.left = `${box.left - origin.left + contentLeft + visible.x}px`;
-    canvas.style.top = `${box.top - origin.top + contentTop + visible.y}px`;
-    canvas.style.width = `${visible.width}px`;
-    canvas.style.height = `${visible.height}px`;
-    const dpr = window.devicePixelRatio || 1;
-    const w = Math.max(1, Math.round(visible.width * dpr));
-    const h = Math.max(1, Math.round(visible.height * dpr));
-    if (canvas.width !== w) canvas.width = w;
-    if (canvas.height !== h) canvas.height = h;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    if (visible.width <= 0 || visible.height <= 0) return;
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    drawPrediction(ctx, p, {
-      offsetX: m.x - visible.x, offsetY: m.y - visible.y,
-      scaleX: m.width / p.frameWidth, scaleY: m.height / p.frameHeight,
-    }, { ...DEFAULT_DRAW_OPTIONS, ...this.#drawOptions() });
+    // the same placement and drawing as createOverlay (object-fit, devicePixelRatio), with this element's styles
+    renderOverlay(canvas, media, this.#prediction ?? null, { ...DEFAULT_DRAW_OPTIONS, ...this.#drawOptions() });
   }
 
   #emit<K extends 'ready' | 'prediction' | 'error'>(type: K, detail: GazeOverlayEventMap[K]['detail']): void {

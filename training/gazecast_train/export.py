@@ -75,13 +75,17 @@ def fold_zero_pads(m: onnx.ModelProto, pads_by_layer: Dict[str, List[int]]) -> o
     return m
 
 
-def _replace_initializer(graph, name: str, new_inits, cast_nodes):
-    for init in list(graph.initializer):
-        if init.name == name:
-            graph.initializer.remove(init)
-    graph.initializer.extend(new_inits)
-    for i, n in enumerate(cast_nodes):
-        graph.node.insert(i, n)
+def _swap_and_save(m: onnx.ModelProto, drop, new_inits, new_nodes, dst: str) -> str:
+    """Replaces initializers by their stored forms and puts the nodes that restore them first in the graph."""
+    g = m.graph
+    for d in drop:
+        g.initializer.remove(d)
+    g.initializer.extend(new_inits)
+    for i, n in enumerate(new_nodes):
+        g.node.insert(i, n)
+    onnx.checker.check_model(m)
+    onnx.save(m, dst)
+    return dst
 
 
 def fp16_weights(src: str, dst: str, min_elems: int = 16) -> str:
@@ -97,14 +101,7 @@ def fp16_weights(src: str, dst: str, min_elems: int = 16) -> str:
             casts.append(helper.make_node("Cast", [init.name + "__fp16"], [init.name], to=TensorProto.FLOAT,
                                           name=init.name + "__cast"))
             drop.append(init)
-    for d in drop:
-        g.initializer.remove(d)
-    g.initializer.extend(new_inits)
-    for i, n in enumerate(casts):
-        g.node.insert(i, n)
-    onnx.checker.check_model(m)
-    onnx.save(m, dst)
-    return dst
+    return _swap_and_save(m, drop, new_inits, casts, dst)
 
 
 def int8_conv_weights(src: str, dst: str, min_elems: int = 16384) -> str:
@@ -135,14 +132,7 @@ def int8_conv_weights(src: str, dst: str, min_elems: int = 16384) -> str:
             new_nodes.append(helper.make_node("Cast", [init.name + "__fp16"], [init.name], to=TensorProto.FLOAT,
                                               name=init.name + "__cast"))
             drop.append(init)
-    for d in drop:
-        g.initializer.remove(d)
-    g.initializer.extend(new_inits)
-    for i, n in enumerate(new_nodes):
-        g.node.insert(i, n)
-    onnx.checker.check_model(m)
-    onnx.save(m, dst)
-    return dst
+    return _swap_and_save(m, drop, new_inits, new_nodes, dst)
 
 
 def file_entry(folder: str, name: str, precision: str = None) -> dict:
