@@ -116,6 +116,10 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
     if "ablations" in m:
         ab = m["ablations"]
         lines += ["## Ablations (same head, same training budget)", "",
+                  "Both trunks are frozen (the product's trunk is frozen too); training a randomly initialised "
+                  "MobileNet end-to-end on ~1,200 frames was out of this CPU budget, so the random-trunk column "
+                  "measures what the ImageNet features contribute to this head, not the best a from-scratch "
+                  "network could do.", "",
                   "| dataset | pretrained trunk LL / IG / NSS | random-init trunk LL / IG / NSS | without conditioning "
                   "LL / IG / NSS |", "|---|---|---|---|"]
         for ds, d in P.items():
