@@ -9,15 +9,10 @@
 import { GazecastError } from './errors';
 import type { DensityMap } from './prediction-types';
 
-export interface DifferenceMap {
-  readonly width: number;
-  readonly height: number;
+/** On the same grid as the two densities (their geometry fields), with a - b in place of probabilities. */
+export interface DifferenceMap extends Omit<DensityMap, 'data'> {
   /** a - b per cell, row-major; positive where A looks more */
   readonly data: Float32Array;
-  readonly x0: number;
-  readonly y0: number;
-  readonly cellWidth: number;
-  readonly cellHeight: number;
   /** total variation distance 0.5 * sum |a - b|, in [0, 1] */
   readonly totalVariation: number;
   /** Pearson correlation of the two maps, in [-1, 1] (1 = same shape); NaN if a map is flat */

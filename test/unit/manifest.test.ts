@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { chooseModelFile, manifestUrlOf, parseManifest, parseManifestText } from '../../src/core/manifest';
-import { GazecastError } from '../../src/core/errors';
 import { contractManifest } from './manifest-fixture';
+import { thrownGazecastError } from './helpers/thrown';
 
-function errorOf(fn: () => unknown): GazecastError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GazecastError);
-    return e as GazecastError;
-  }
-  throw new Error('expected an error');
-}
 
 /** Sets a nested field by path, e.g. ['files', 1, 'sha256']. */
 function withField(path: (string | number)[], value: unknown): Record<string, unknown> {
@@ -68,15 +59,15 @@ describe('parseManifest', () => {
   ];
   for (const [name, path, value, message] of cases) {
     it(`names the field: ${name}`, () => {
-      const e = errorOf(() => parseManifest(withField(path, value)));
+      const e = thrownGazecastError(() => parseManifest(withField(path, value)));
       expect(e.code).toBe('manifest-invalid');
       expect(e.message).toMatch(message);
     });
   }
 
   it('rejects text that is not JSON, and a non-object root', () => {
-    expect(errorOf(() => parseManifestText('{ nope')).code).toBe('manifest-invalid');
-    expect(errorOf(() => parseManifest([])).message).toMatch(/`\(root\)`/);
+    expect(thrownGazecastError(() => parseManifestText('{ nope')).code).toBe('manifest-invalid');
+    expect(thrownGazecastError(() => parseManifest([])).message).toMatch(/`\(root\)`/);
   });
 });
 

@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { parseManifest } from '../../src/core/manifest';
 import { encodeProfile, encodeProfileTokens, formatProfileString, parseProfileString } from '../../src/core/profile';
-import { GazecastError } from '../../src/core/errors';
 import { contractManifest } from './manifest-fixture';
+import { thrownGazecastError } from './helpers/thrown';
 
 const spec = parseManifest(contractManifest()).profile;
 
-function codeOf(fn: () => unknown): { code: string; message: string } {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(GazecastError);
-    return e as GazecastError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('profile tokens', () => {
   it('encodes by slot order; absent keys are unknown (0)', () => {
@@ -24,7 +15,7 @@ describe('profile tokens', () => {
   });
 
   it('rejects an unknown key, listing the supported keys and values', () => {
-    const e = codeOf(() => encodeProfileTokens(spec, { handedness: 'left' }));
+    const e = thrownGazecastError(() => encodeProfileTokens(spec, { handedness: 'left' }));
     expect(e.code).toBe('unsupported-profile');
     expect(e.message).toContain('"handedness"');
     expect(e.message).toContain('age: unknown, 18-24, 25-34, 35-44, 45-54, 55+');
@@ -33,7 +24,7 @@ describe('profile tokens', () => {
   });
 
   it('rejects an unknown value', () => {
-    const e = codeOf(() => encodeProfileTokens(spec, { age: '30' }));
+    const e = thrownGazecastError(() => encodeProfileTokens(spec, { age: '30' }));
     expect(e.code).toBe('unsupported-profile');
     expect(e.message).toMatch(/Unknown value "30" for profile key "age"/);
   });
@@ -41,13 +32,13 @@ describe('profile tokens', () => {
   it('validates embeddings: zeros by default, exact length, finite', () => {
     expect(Array.from(encodeProfile(spec, {}).embedding!)).toEqual(new Array(16).fill(0));
     expect(encodeProfile(spec, { embedding: new Array(16).fill(0.5) }).embedding![3]).toBe(0.5);
-    expect(codeOf(() => encodeProfile(spec, { embedding: [1, 2] })).code).toBe('invalid-embedding');
+    expect(thrownGazecastError(() => encodeProfile(spec, { embedding: [1, 2] })).code).toBe('invalid-embedding');
     const bad = new Array(16).fill(0);
     bad[4] = NaN;
-    expect(codeOf(() => encodeProfile(spec, { embedding: bad })).code).toBe('invalid-embedding');
+    expect(thrownGazecastError(() => encodeProfile(spec, { embedding: bad })).code).toBe('invalid-embedding');
     const { embedding: _e, ...noEmbedding } = spec;
     expect(encodeProfile(noEmbedding, {}).embedding).toBeUndefined();
-    expect(codeOf(() => encodeProfile(noEmbedding, { embedding: [1] })).code).toBe('invalid-embedding');
+    expect(thrownGazecastError(() => encodeProfile(noEmbedding, { embedding: [1] })).code).toBe('invalid-embedding');
   });
 });
 
@@ -60,11 +51,11 @@ describe('parseProfileString', () => {
   });
   it('checks against the model when given one', () => {
     expect(parseProfileString('age=25-34', spec)).toEqual({ age: '25-34' });
-    expect(codeOf(() => parseProfileString('age=25-34; mood=happy', spec)).message).toMatch(/"mood".*supports age:/);
+    expect(thrownGazecastError(() => parseProfileString('age=25-34; mood=happy', spec)).message).toMatch(/"mood".*supports age:/);
   });
   it('rejects malformed text and repeated keys', () => {
-    expect(codeOf(() => parseProfileString('age')).code).toBe('unsupported-profile');
-    expect(codeOf(() => parseProfileString('age=18-24; age=55+')).message).toMatch(/twice/);
+    expect(thrownGazecastError(() => parseProfileString('age')).code).toBe('unsupported-profile');
+    expect(thrownGazecastError(() => parseProfileString('age=18-24; age=55+')).message).toMatch(/twice/);
   });
   it('round-trips through formatProfileString', () => {
     const t = { age: '25-34', gender: 'female' };

@@ -3,7 +3,8 @@
  * viewing it belongs to) into the canonical study shape, numbering trials and fixation order the
  * canonical way (trial = n-th viewing of that stimulus by that observer, index from 0).
  */
-import type { GazeStudy, ImportFormat, StudyFixation, StudyObserver, StudyStimulus } from './types';
+import type { ProblemLog } from './table';
+import type { GazeStudy, ImportFormat, ImportResult, StudyFixation, StudyObserver, StudyStimulus } from './types';
 
 export interface StimulusSize {
   readonly width: number;
@@ -65,4 +66,26 @@ export function assembleStudy(
   });
   const observers: StudyObserver[] = [...new Set(raw.map((f) => f.observerId))].map((id) => ({ id, attributes: {} }));
   return { format, stimuli, observers, fixations };
+}
+
+/**
+ * The common end of every eye-tracker import: any problem fails the whole file (so nothing is
+ * saved from it), fixations left out are a warning, and a file with no usable fixation is a
+ * problem placed where the caller says the missing data should have been.
+ */
+export function finishImport(
+  log: ProblemLog,
+  format: ImportFormat,
+  raw: readonly RawFixation[],
+  sizes: ReadonlyMap<string, StimulusSize>,
+  dropped: { readonly count: number; readonly why: string },
+  empty: { readonly line: number; readonly column: number; readonly message: string },
+): ImportResult<GazeStudy> {
+  if (!log.ok) return { ok: false, problems: log.all() };
+  if (dropped.count > 0) log.warn(1, 1, `${dropped.count} fixations ${dropped.why} were left out`);
+  if (raw.length === 0) {
+    log.add(empty.line, empty.column, empty.message);
+    return { ok: false, problems: log.all() };
+  }
+  return { ok: true, value: assembleStudy(format, raw, sizes), warnings: log.warnings };
 }

@@ -12,7 +12,7 @@
  *   CURRENT_FIX_DURATION          → duration_ms
  * Fixations outside the image are dropped (counted in warnings), as in the canonical data.
  */
-import { assembleStudy, stimulusKey, type RawFixation, type StimulusSize } from './assemble';
+import { finishImport, stimulusKey, type RawFixation, type StimulusSize } from './assemble';
 import { Columns, ProblemLog, readTable, RowReader } from './table';
 import type { GazeStudy, ImportResult } from './types';
 
@@ -97,11 +97,6 @@ export function importEyeLinkFixationReport(text: string, options: EyeLinkImport
       ...(durationMs === undefined ? {} : { durationMs }),
     });
   }
-  if (!log.ok) return { ok: false, problems: log.all() };
-  if (dropped > 0) log.warn(1, 1, `${dropped} fixations outside the image were left out`);
-  if (raw.length === 0) {
-    log.add(2, 1, 'no fixations in the report');
-    return { ok: false, problems: log.all() };
-  }
-  return { ok: true, value: assembleStudy('eyelink-fixation-report', raw, sizes), warnings: log.warnings };
+  return finishImport(log, 'eyelink-fixation-report', raw, sizes, { count: dropped, why: 'outside the image' },
+    { line: 2, column: 1, message: 'no fixations in the report' });
 }

@@ -12,7 +12,7 @@
  * A file has one surface and one recording, so the observer, the stimulus (the image shown on the
  * surface) and its size come from the caller; the file is one viewing.
  */
-import { assembleStudy, stimulusKey, type RawFixation, type StimulusSize } from './assemble';
+import { finishImport, stimulusKey, type RawFixation, type StimulusSize } from './assemble';
 import { Columns, ProblemLog, readTable, RowReader } from './table';
 import type { GazeStudy, ImportResult } from './types';
 
@@ -70,11 +70,6 @@ export function importPupilLabsSurface(text: string, options: PupilSurfaceImport
       ...(durationMs === undefined ? {} : { durationMs }),
     });
   }
-  if (!log.ok) return { ok: false, problems: log.all() };
-  if (dropped > 0) log.warn(1, 1, `${dropped} fixations off the surface were left out`);
-  if (raw.length === 0) {
-    log.add(2, 1, 'no fixation on the surface in this file');
-    return { ok: false, problems: log.all() };
-  }
-  return { ok: true, value: assembleStudy('pupil-labs-surface', raw, new Map([[stimulusId, options.stimulusSize]])), warnings: log.warnings };
+  return finishImport(log, 'pupil-labs-surface', raw, new Map([[stimulusId, options.stimulusSize]]), { count: dropped, why: 'off the surface' },
+    { line: 2, column: 1, message: 'no fixation on the surface in this file' });
 }

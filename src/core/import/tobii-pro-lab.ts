@@ -14,7 +14,7 @@
  * Older exports write units in parentheses, newer ones in brackets; numbers may use a decimal
  * comma. Fixations outside the media are dropped (counted in warnings), as in the canonical data.
  */
-import { assembleStudy, stimulusKey, type RawFixation, type StimulusSize } from './assemble';
+import { finishImport, stimulusKey, type RawFixation, type StimulusSize } from './assemble';
 import { Columns, ProblemLog, readTable, RowReader } from './table';
 import type { GazeStudy, ImportResult } from './types';
 
@@ -141,11 +141,8 @@ export function importTobiiProLab(text: string, options: TobiiImportOptions = {}
       ...(durationMs === undefined ? {} : { durationMs }),
     });
   }
-  if (!log.ok) return { ok: false, problems: log.all() };
-  if (dropped > 0) log.warn(1, 1, `${dropped} fixations outside the media were left out`);
-  if (raw.length === 0) {
-    log.add(1, cType + 1, 'no fixations on any media: is "Eye movement type" from the I-VT filter, and is the media name exported?');
-    return { ok: false, problems: log.all() };
-  }
-  return { ok: true, value: assembleStudy('tobii-pro-lab', raw, sizes), warnings: log.warnings };
+  return finishImport(log, 'tobii-pro-lab', raw, sizes, { count: dropped, why: 'outside the media' }, {
+    line: 1, column: cType + 1,
+    message: 'no fixations on any media: is "Eye movement type" from the I-VT filter, and is the media name exported?',
+  });
 }
