@@ -104,13 +104,13 @@ def main(args) -> int:
         rbank = FeatureBank(load_cache(rcache), range(len(frames)))
         rhead, _, rhist = train_head(frames, observers, rbank, split["train"], split["tune"], viewers, held, cfg,
                                      ckpt, tag="random-trunk", log=log)
-        del rbank
+        random_scores = E.population_scores(rhead, rbank, frames, split["val"], cb, cfg, with_ceiling=False)
+        del rbank  # ~2 GB of features: free them before the next training
         log("ablation: without profile conditioning (population-only training)")
         uhead, _, uhist = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
                                      ckpt, tag="unconditioned", conditioned=False, log=log)
         metrics["ablations"] = {
-            "random_trunk": E.population_scores(rhead, _bank_view(rcache, frames), frames, split["val"], cb, cfg,
-                                                with_ceiling=False),
+            "random_trunk": random_scores,
             "unconditioned": {
                 "population": E.population_scores(uhead, bank, frames, split["val"], cb, cfg, with_ceiling=False),
                 "personal_viewers_ll": E.personalisation(uhead, emb, viewers, observers, bank, frames, split["val"],
@@ -123,10 +123,6 @@ def main(args) -> int:
         write_model_card(out, metrics, args, datasets, observers, frames, split)
         log(f"added the ablations to {out}")
     return 0
-
-
-def _bank_view(cache_dir, frames):
-    return FeatureBank(load_cache(cache_dir), range(len(frames)))
 
 
 def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers, frames, split, bank, cfg, metrics,
