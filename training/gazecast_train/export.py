@@ -64,15 +64,25 @@ def fold_zero_pads(m: onnx.ModelProto, pads_by_layer: Dict[str, List[int]]) -> o
     for n in reversed(list(g.node)):
         if any(o in live for o in n.output):
             keep.append(n)
-            live.update(i for i in n.input if i)
+            live.update(_node_inputs(n))
     dead = [n for n in g.node if n not in keep]
     for n in dead:
         g.node.remove(n)
-    used = {i for n in g.node for i in n.input}
+    used = {i for n in g.node for i in _node_inputs(n)}
     for init in list(g.initializer):
         if init.name not in used:
             g.initializer.remove(init)
     return m
+
+
+def _node_inputs(n: onnx.NodeProto) -> set:
+    """A node's inputs, including the outer-scope names its subgraphs (an If's branches) read."""
+    names = {i for i in n.input if i}
+    for a in n.attribute:
+        for sub in ([a.g] if a.type == onnx.AttributeProto.GRAPH else list(a.graphs)):
+            for m in sub.node:
+                names |= _node_inputs(m)
+    return names
 
 
 def _swap_and_save(m: onnx.ModelProto, drop, new_inits, new_nodes, dst: str) -> str:

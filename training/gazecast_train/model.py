@@ -22,10 +22,26 @@ MACHADO_DEUTAN = [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413
 VISION_VALUES = ["unknown", "typical", "protan", "deutan"]
 
 
+@torch.jit.script
+def simulate_colour_vision(image: torch.Tensor, mats: torch.Tensor, vision_token: torch.Tensor) -> torch.Tensor:
+    # Scripted (not traced) so that the branch survives export as an ONNX `If`: the unknown and typical
+    # profiles, nearly every request, skip the two per-pixel Pows that cost ~5 % of WASM inference, and the
+    # trunk sees exactly the pixels it was trained on (training caches features of the unsimulated input).
+    # (The exported graph has batch 1; in a mixed batch, unknown/typical rows go through the identity matrix.)
+    if bool((vision_token < 2).all()):
+        return image
+    m = mats[vision_token]  # [B, 3, 3]
+    rgb = torch.clamp(image * 0.5 + 0.5, 0.0, 1.0)
+    lin = torch.pow(rgb, 2.2)  # sRGB ~ gamma 2.2
+    sim = torch.einsum("bij,bjhw->bihw", m, lin)
+    out = torch.pow(torch.clamp(sim, 1e-6, 1.0), 1.0 / 2.2)
+    return (out - 0.5) / 0.5
+
+
 class ColourVisionSimulation(nn.Module):
     """Re-renders the (normalised) input as a viewer with protanopia/deuteranopia would see it.
 
-    unknown and typical use the identity; no gaze data with colour-vision groups exists, so this slot is
+    unknown and typical use the input as it is; no gaze data with colour-vision groups exists, so this slot is
     supported by simulation alone, not by learning.
     """
 
@@ -35,12 +51,7 @@ class ColourVisionSimulation(nn.Module):
         self.register_buffer("mats", torch.tensor([eye, eye, MACHADO_PROTAN, MACHADO_DEUTAN], dtype=torch.float32))
 
     def forward(self, image: torch.Tensor, vision_token: torch.Tensor) -> torch.Tensor:
-        m = self.mats[vision_token]  # [B, 3, 3]
-        rgb = torch.clamp(image * 0.5 + 0.5, 0.0, 1.0)
-        lin = torch.pow(rgb, 2.2)  # sRGB ~ gamma 2.2
-        sim = torch.einsum("bij,bjhw->bihw", m, lin)
-        out = torch.pow(torch.clamp(sim, 1e-6, 1.0), 1.0 / 2.2)
-        return (out - 0.5) / 0.5
+        return simulate_colour_vision(image, self.mats, vision_token)
 
 
 class DensityHead(nn.Module):
@@ -50,22 +61,31 @@ class DensityHead(nn.Module):
 
     def __init__(self, token_slots: Sequence[int], emb_dim: int, out_h: int, out_w: int,
                  prior: np.ndarray, ch: int = 64, cond_dim: int = 32, conditioned: bool = True,
-                 cond_map: tuple = (6, 8)):
+                 cond_map: tuple = (6, 8), c1_kernel: int = 3, cond_shift: bool = False, use_s32: bool = True):
         super().__init__()
+        self.use_s32 = use_s32
         self.conditioned = conditioned
+        # A profile-chosen sub-cell translation and sharpness of the whole map: a viewer's systematic
+        # eye-tracker offset and how spread out their fixations are, both global properties of a person.
+        self.n_shift = 3 if cond_shift else 0
         # A coarse spatial log-map chosen by the profile: where on the frame this viewer tends to look (their own
         # centre bias and systematic eye-tracker offsets), which feature modulation alone expresses poorly.
         self.cond_map = cond_map
         self.n_map = cond_map[0] * cond_map[1] if cond_map else 0
-        self.p8, self.p16, self.p32 = nn.Conv2d(256, 48, 1), nn.Conv2d(512, 48, 1), nn.Conv2d(1024, 48, 1)
-        self.c1 = nn.Conv2d(144, ch, 3, padding=1)
+        self.p8, self.p16 = nn.Conv2d(256, 48, 1), nn.Conv2d(512, 48, 1)
+        self.p32 = nn.Conv2d(1024, 48, 1) if use_s32 else None
+        self.n_feat = 48 * (3 if use_s32 else 2)
+        # c1 mixes the three scales; as a 3x3 it was the head's costliest conv (~8 % of WASM time), and the
+        # dilated c2/c3 already give the spatial context, so the shipped head uses a 1x1 here.
+        self.c1 = nn.Conv2d(self.n_feat, ch, c1_kernel, padding=c1_kernel // 2)
         self.c2 = nn.Conv2d(ch, ch, 3, padding=2, dilation=2)
         self.c3 = nn.Conv2d(ch, ch, 3, padding=4, dilation=4)
         self.out = nn.Conv2d(ch, 1, 1)
         self.token_emb = nn.ModuleList([nn.Embedding(n, cond_dim, padding_idx=0) for n in token_slots])
         self.user_proj = nn.Linear(emb_dim, cond_dim, bias=False)
         self.film1 = nn.Linear(cond_dim, cond_dim, bias=False)
-        self.film2 = nn.Linear(cond_dim, 6 * ch + 1 + self.n_map, bias=False)
+        self.n_film = 6 * ch + 1 + self.n_map + self.n_shift
+        self.film2 = nn.Linear(cond_dim, self.n_film, bias=False)
         nn.init.zeros_(self.film2.weight)
         self.prior = nn.Parameter(torch.tensor(prior, dtype=torch.float32).reshape(out_h, out_w))
         self.ch = ch
@@ -73,6 +93,8 @@ class DensityHead(nn.Module):
     def features(self, s8, s16, s32):
         a = F.relu(self.p8(s8))
         b = F.interpolate(F.relu(self.p16(s16)), size=a.shape[-2:], mode="bilinear", align_corners=False)
+        if self.p32 is None:
+            return torch.cat([a, b], dim=1)
         c = F.interpolate(F.relu(self.p32(s32)), size=a.shape[-2:], mode="bilinear", align_corners=False)
         return torch.cat([a, b, c], dim=1)
 
@@ -88,18 +110,31 @@ class DensityHead(nn.Module):
         if self.conditioned:
             f = self.condition(tokens, user_embedding)
         else:
-            f = torch.zeros(x.shape[0], 6 * ch + 1 + self.n_map, dtype=x.dtype)
+            f = torch.zeros(x.shape[0], self.n_film, dtype=x.dtype)
         for k, conv in enumerate((self.c1, self.c2, self.c3)):
             g = f[:, 2 * k * ch:(2 * k + 1) * ch, None, None]
             b = f[:, (2 * k + 1) * ch:(2 * k + 2) * ch, None, None]
             x = F.relu(conv(x) * (1 + g) + b)
         prior_w = 1 + f[:, 6 * ch:6 * ch + 1, None, None]
         logits = self.out(x) + self.prior[None, None] * prior_w
+        if self.n_shift:
+            logits = self.shift_and_sharpen(logits, f[:, -3:])
         if self.n_map:
-            m = f[:, 6 * ch + 1:].reshape(-1, 1, self.cond_map[0], self.cond_map[1])
+            m = f[:, 6 * ch + 1:6 * ch + 1 + self.n_map].reshape(-1, 1, self.cond_map[0], self.cond_map[1])
             logits = logits + F.interpolate(m, size=logits.shape[-2:], mode="bilinear", align_corners=False)
         n, _, h, w = logits.shape
         return F.log_softmax(logits.reshape(n, h * w), dim=1).reshape(n, 1, h, w)
+
+
+    @staticmethod
+    def shift_and_sharpen(logits, p):
+        """Translates the logit map by (dx, dy) cells to first order (L(x - d) ~ L - d . grad L, exact enough for
+        the sub-cell offsets of eye-tracker calibration) and scales it by (1 + t). All zero = unchanged."""
+        lp = F.pad(logits, (1, 1, 1, 1), mode="replicate")
+        gx = (lp[:, :, 1:-1, 2:] - lp[:, :, 1:-1, :-2]) * 0.5
+        gy = (lp[:, :, 2:, 1:-1] - lp[:, :, :-2, 1:-1]) * 0.5
+        dx, dy, t = p[:, 0, None, None, None], p[:, 1, None, None, None], p[:, 2, None, None, None]
+        return (logits - dx * gx - dy * gy) * (1 + t)
 
 
 class GazeModel(nn.Module):
@@ -126,7 +161,7 @@ class ViewerEncoder(nn.Module):
     def __init__(self, head: DensityHead, emb_dim: int, hidden: int = 96):
         super().__init__()
         self.head = head  # shares (frozen) the head's multi-scale projections
-        self.mlp = nn.Sequential(nn.Linear(144 * 2 + 48, hidden), nn.ReLU(), nn.Linear(hidden, emb_dim))
+        self.mlp = nn.Sequential(nn.Linear(head.n_feat * 2 + 48, hidden), nn.ReLU(), nn.Linear(hidden, emb_dim))
 
     @staticmethod
     def pooled(feats, density):

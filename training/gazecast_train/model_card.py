@@ -15,8 +15,20 @@ def _f(x, d=3):
         return "–"
 
 
+def hyper_parameters(cfg: Dict) -> str:
+    return ("Hyper-parameters were chosen on the *tune* split (10 % of stimuli; population log-likelihood plus the "
+            "own-embedding gain), never on validation: the input size (160x120, 192x144, 256x192; speed bought with "
+            "the least loss), the first head conv (1x1 or 3x3), the stride-32 tap (dropped: -0.006 bits on tune), "
+            "the viewer shift/sharpness term (kept: +0.007 bits of own-embedding gain), the share of "
+            f"population-profile samples ({cfg['p_population']}; 0.5 gave 0.02 bits less own-embedding gain at the "
+            f"same population fit), the training length ({cfg['epochs']} epochs) and the embeddings' learning rate "
+            f"({cfg['emb_lr_mult']:g}x the head's). Everything else was fixed beforehand. The validation split "
+            "below was not used for any choice.")
+
+
 def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split):
     P = m["population"]
+    cfg = m["config"]
     lines = [f"# Model card: {os.path.basename(out)}", "",
              "A profile-conditioned fixation-density model for gazecast (contract `gazecast-model/1`). It predicts, for "
              "an image or video frame and a viewer profile (age, gender, colour vision) or a personal embedding, the "
@@ -28,26 +40,31 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
              "Seeded (seed 0), resumable (features and checkpoints in `training/runs/`). About 25 minutes on the "
              "2-core CPU (features 2 min, head 4 min, encoder 2 min, evaluation 4 min, ablations 12 min); "
              "`--config smoke` runs the whole pipeline on 24 frames.", "",
-             "Hyper-parameters: the training length (24 epochs), the share of population-profile samples (0.5) and "
-             "the embeddings' learning rate (10x the head's) were chosen among three settings on the *tune* split "
-             "(10 % of stimuli, by population log-likelihood plus the own-embedding gain); everything else was fixed "
-             "beforehand. The validation split below was not used for any choice.", "",
+             hyper_parameters(m["config"]), "",
              "## Architecture", "",
+             f"- Input {cfg['in_w']}x{cfg['in_h']} (letterboxed), output {cfg['out_w']}x{cfg['out_h']} (stride 8).",
              "- Colour-vision simulation in the graph (Machado, Oliveira & Fernandes 2009, severity 1.0, linear RGB) "
-             "selected by the `vision` token; `unknown`/`typical` = identity.",
+             "selected by the `vision` token; for `unknown`/`typical` an ONNX `If` skips it and the trunk sees the "
+             "input unchanged.",
              "- Frozen MobileNet v1 trunk (ImageNet, Keras Applications weights ported from TF.js; batch norms folded), "
-             "taps at stride 8/16/32 (`conv_pw_5`, `conv_pw_11`, `conv_dw_13` — `conv_pw_13` is missing from the "
-             "shared weights, so the trunk ends at the depthwise block).",
-             "- Head: 1x1 projections, three 3x3 convolutions (dilation 1/2/4) each FiLM-modulated by the profile "
-             "(age and gender token embeddings + a linear map of the 16-d user embedding), a learned centre-bias map "
-             "whose weight the profile also modulates, and a log-softmax over the grid (a calibrated distribution: "
-             "`logsumexp = 0`).",
+             + ("taps at stride 8/16/32 (`conv_pw_5`, `conv_pw_11`, `conv_dw_13` — `conv_pw_13` is missing from the "
+                "shared weights, so the trunk ends at the depthwise block)." if cfg.get("use_s32", True) else
+                "taps at stride 8 and 16 (`conv_pw_5`, `conv_pw_11`); the graph stops at `conv_pw_11`, so the "
+                "stride-32 blocks (and the missing `conv_pw_13`) cost nothing."),
+             f"- Head: 1x1 projections, three convolutions ({cfg.get('c1_kernel', 3)}x{cfg.get('c1_kernel', 3)}, "
+             "3x3 dilation 2, 3x3 dilation 4) each FiLM-modulated by the profile "
+             f"(age and gender token embeddings + a linear map of the {cfg['emb_dim']}-d user embedding), a learned "
+             "centre-bias map whose weight the profile also modulates, a coarse 6x8 log-map chosen by the profile"
+             + (", a profile-chosen sub-cell shift and sharpness of the whole map (a viewer's calibration offset and "
+                "spread)" if cfg.get("cond_shift") else "")
+             + ", and a log-softmax over the grid (a calibrated distribution: `logsumexp = 0`).",
              "- Population = all tokens 0 and a zero embedding: the conditioning path has no biases, so that input "
              "leaves the network unmodulated.",
              "- Viewer encoder (`encoder.onnx`): trunk features pooled under one viewing's fixation density, minus "
              "their spatial mean, plus a coarse 6x8 copy of the density, through an MLP to the embedding space; "
              "trained with a triplet loss (positive = the viewer's learned embedding, negative = another viewer of "
-             "the same dataset) plus a regression term. A new viewer's embedding = the mean over their viewings.", "",
+             "the same dataset), a regression term, and the head's likelihood of the viewer's fixations under the "
+             "mean of k of their encoded viewings. A new viewer's embedding = the mean over their viewings.", "",
              "## Data", "",
              "| dataset | frames | train | tune | val | observers | licence |", "|---|---|---|---|---|---|---|"]
     lic = {"osie": "MIT", "eyecrowd": "MIT", "scene": "MIT", "causality": "none stated (research only)"}

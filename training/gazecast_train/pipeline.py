@@ -19,7 +19,7 @@ from .model import EncoderGraph, GazeModel
 from .mobilenet import pretrained_trunk, random_trunk
 from .profile import SLOTS, VISION_SLOT, observer_attributes, observer_tokens
 from .splits import held_out_viewers, split_frames
-from .train import FeatureBank, TrainConfig, train_encoder, train_head
+from .train import FeatureBank, TrainConfig, personal_finetune, train_encoder, train_head
 from .model_card import write_model_card
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -49,6 +49,7 @@ def main(args) -> int:
     cfg = TrainConfig(seed=args.seed)
     if smoke:
         cfg.epochs, cfg.eval_every, cfg.encoder_epochs, cfg.batch = 2, 1, 2, 8
+        cfg.personal_epochs = min(cfg.personal_epochs, 1)
     if args.epochs:
         cfg.epochs = args.epochs
     os.makedirs(work, exist_ok=True)
@@ -74,6 +75,15 @@ def main(args) -> int:
     ckpt = os.path.join(work, "checkpoints")
     head, emb, history = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
                                     ckpt, tag="main", log=log)
+    personal_ckpt = os.path.join(ckpt, "personal.pt")
+    if os.path.exists(personal_ckpt):  # resume
+        st = torch.load(personal_ckpt)
+        head.load_state_dict(st["head"]); emb = st["emb"]
+        log("[personal] resumed")
+    else:
+        head, emb = personal_finetune(head, emb, frames, observers, bank, split["train"], split["tune"], viewers, held,
+                                      cfg, log=log)
+        torch.save({"head": head.state_dict(), "emb": emb}, personal_ckpt)
     enc = train_encoder(head, emb, viewers, frames, bank, split["train"], cfg, log=log)
 
     tokens_of = lambda v: observer_tokens(observers.get(v))  # noqa: E731
@@ -128,6 +138,7 @@ def main(args) -> int:
 def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers, frames, split, bank, cfg, metrics,
                        datasets, smoke):
     os.makedirs(out, exist_ok=True)
+    trunk.with_s32 = cfg.use_s32  # the exported graph computes only the taps the head reads
     model = GazeModel(trunk, head, VISION_SLOT).eval()
     n_slots = len(SLOTS)
     img = torch.zeros(1, 3, cfg.in_h, cfg.in_w)

@@ -30,10 +30,16 @@ class TrainConfig:
     emb_l2: float = 1e-4
     emb_lr_mult: float = 10.0
     cond_map: bool = True
+    cond_dim: int = 32
+    c1_kernel: int = 3
+    cond_shift: bool = False
+    use_s32: bool = True
     p_population: float = 0.5  # share of samples trained with the population (zero) profile
     p_tokens_only: float = 0.3  # of attributed viewers' samples: tokens without an embedding
     eval_every: int = 5
     encoder_epochs: int = 15
+    personal_epochs: int = 0  # second stage: conditioning path + embeddings on viewer samples only
+    personal_lr: float = 1e-3
     seed: int = 0
 
 
@@ -87,7 +93,8 @@ def train_head(frames: List[Frame], observers: Dict[str, Observer], bank: Featur
     rng = np.random.default_rng(cfg.seed)
     prior = centre_prior(frames, train_rows, cfg, exclude)
     head = DensityHead([len(s["values"]) for s in SLOTS[:LEARNED_SLOTS]], cfg.emb_dim, cfg.out_h, cfg.out_w,
-                       prior, conditioned=conditioned, cond_map=(6, 8) if cfg.cond_map else None)
+                       prior, conditioned=conditioned, cond_map=(6, 8) if cfg.cond_map else None,
+                       cond_dim=cfg.cond_dim, c1_kernel=cfg.c1_kernel, cond_shift=cfg.cond_shift, use_s32=cfg.use_s32)
     emb = torch.nn.Parameter(torch.randn(len(viewers), cfg.emb_dim) * 0.01)
     vindex = {v: i for i, v in enumerate(viewers)}
     opt = torch.optim.AdamW([{"params": head.parameters()}, {"params": [emb], "weight_decay": 0.0, "lr": cfg.lr * cfg.emb_lr_mult}],
@@ -113,25 +120,8 @@ def train_head(frames: List[Frame], observers: Dict[str, Observer], bank: Featur
         total, n = 0.0, 0
         for s in range(steps_per_epoch):
             rows = order[s * cfg.batch:(s + 1) * cfg.batch]
-            flips = list(rng.random(len(rows)) < 0.5) if bank.has_flip else [False] * len(rows)
-            tokens, uemb, cells = [], [], []
-            for r, fl in zip(rows, flips):
-                f = frames[r]
-                present = [v for v in f.fixations if v in vindex]
-                if not conditioned or rng.random() < cfg.p_population or not present:
-                    pts = f.all_fixations([o for o in f.fixations if o not in exclude])
-                    tokens.append([0, 0]); uemb.append(None)
-                else:
-                    v = present[rng.integers(len(present))]
-                    pts = f.fixations[v]
-                    tk = tok_cache[v][:LEARNED_SLOTS]
-                    tokens.append(tk)
-                    uemb.append(None if (any(tk) and rng.random() < cfg.p_tokens_only) else vindex[v])
-                cells.append(fixation_cells(f, pts, cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h, flip=fl))
-            s8, s16, s32 = bank.get(rows, flips)
-            zero = torch.zeros(cfg.emb_dim)
-            u = torch.stack([emb[i] if i is not None else zero for i in uemb])
-            logp = head(s8, s16, s32, torch.tensor(tokens), u)
+            logp, cells = _forward_batch(head, emb, frames, bank, rows, vindex, tok_cache, exclude, cfg, rng,
+                                         cfg.p_population if conditioned else 1.0)
             loss = nll(logp, cells) + cfg.emb_l2 * (emb ** 2).sum(1).mean()
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
             total += float(loss); n += 1
@@ -151,6 +141,101 @@ def train_head(frames: List[Frame], observers: Dict[str, Observer], bank: Featur
         head.load_state_dict(best[1]); emb.data = best[2]
     head.eval()
     return head, emb.data.clone(), history
+
+
+def _forward_batch(head, emb, frames, bank, rows, vindex, tok_cache, exclude, cfg, rng, p_population: float):
+    """One training batch: each frame is drawn with the population profile (all its viewers' fixations, zero
+    embedding) with probability p_population, else with one of its viewers (their fixations, tokens, embedding;
+    tokens only for a share of attributed viewers so that attribute tokens work without an embedding)."""
+    flips = list(rng.random(len(rows)) < 0.5) if bank.has_flip else [False] * len(rows)
+    tokens, uemb, cells = [], [], []
+    for r, fl in zip(rows, flips):
+        f = frames[r]
+        present = [v for v in f.fixations if v in vindex]
+        if rng.random() < p_population or not present:
+            pts = f.all_fixations([o for o in f.fixations if o not in exclude])
+            tokens.append([0, 0]); uemb.append(None)
+        else:
+            v = present[rng.integers(len(present))]
+            pts = f.fixations[v]
+            tk = tok_cache[v][:LEARNED_SLOTS]
+            tokens.append(tk)
+            uemb.append(None if (any(tk) and rng.random() < cfg.p_tokens_only) else vindex[v])
+        cells.append(fixation_cells(f, pts, cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h, flip=fl))
+    s8, s16, s32 = bank.get(rows, flips)
+    zero = torch.zeros(cfg.emb_dim)
+    u = torch.stack([emb[i] if i is not None else zero for i in uemb])
+    return head(s8, s16, s32, torch.tensor(tokens), u), cells
+
+
+CONDITIONING = ("token_emb", "user_proj", "film1", "film2")
+
+
+def personal_finetune(head: DensityHead, emb: torch.Tensor, frames: List[Frame], observers: Dict[str, Observer],
+                      bank: FeatureBank, train_rows: List[int], tune_rows: List[int], viewers: List[str],
+                      exclude: set, cfg: TrainConfig, log=print):
+    """Second stage: trains only the conditioning path (token embeddings, user projection, FiLM) and the viewer
+    embeddings, on viewer samples only. The conditioning path has no biases and token 0 embeds to zero, so the
+    population prediction is unchanged to the bit, while the first stage's population samples no longer pull the
+    shared conditioning weights. Keeps the epoch with the best own-embedding likelihood on tune."""
+    if cfg.personal_epochs <= 0:
+        return head, emb
+    torch.manual_seed(cfg.seed + 2)
+    rng = np.random.default_rng(cfg.seed + 2)
+    cond = [p for n, p in head.named_parameters() if n.startswith(CONDITIONING)]
+    for n, p in head.named_parameters():
+        p.requires_grad_(n.startswith(CONDITIONING))
+    emb = torch.nn.Parameter(emb.clone())
+    vindex = {v: i for i, v in enumerate(viewers)}
+    tok_cache = {v: observer_tokens(observers.get(v)) for v in viewers}
+    rows = [r for r in train_rows if any(v in vindex for v in frames[r].fixations)]
+    steps = max(1, len(rows) // cfg.batch)
+    opt = torch.optim.AdamW([{"params": cond}, {"params": [emb], "weight_decay": 0.0, "lr": cfg.personal_lr * cfg.emb_lr_mult}],
+                            lr=cfg.personal_lr, weight_decay=cfg.weight_decay)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg.personal_epochs * steps)
+    score = lambda: _own_tune_ll(head, emb.data, frames, bank, tune_rows, viewers, cfg, tok_cache)  # noqa: E731
+    best = (score(), {k: v.clone() for k, v in head.state_dict().items()}, emb.data.clone())
+    log(f"[personal] start: own-embedding tune LL {best[0]:.4f}")
+    for epoch in range(cfg.personal_epochs):
+        head.train()
+        order = rng.permutation(rows)
+        for s in range(steps):
+            logp, cells = _forward_batch(head, emb, frames, bank, order[s * cfg.batch:(s + 1) * cfg.batch], vindex,
+                                         tok_cache, exclude, cfg, rng, 0.0)
+            loss = nll(logp, cells) + cfg.emb_l2 * (emb ** 2).sum(1).mean()
+            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        sc = score()
+        log(f"[personal] epoch {epoch + 1}/{cfg.personal_epochs} own-embedding tune LL {sc:.4f}")
+        if sc > best[0]:
+            best = (sc, {k: v.clone() for k, v in head.state_dict().items()}, emb.data.clone())
+    head.load_state_dict(best[1])
+    for p in head.parameters():
+        p.requires_grad_(True)
+    head.eval()
+    return head, best[2]
+
+
+@torch.no_grad()
+def _own_tune_ll(head, emb, frames, bank, rows, viewers, cfg, tok_cache) -> float:
+    """Mean log-likelihood (bits/fixation over uniform) of training viewers' tune fixations under their own
+    tokens and embedding."""
+    head.eval()
+    vindex = {v: i for i, v in enumerate(viewers)}
+    tot, n = 0.0, 0
+    for s in range(0, len(rows), 64):
+        rr = list(rows[s:s + 64])
+        s8, s16, s32 = bank.get(rr, [False] * len(rr))
+        for v, i in vindex.items():
+            sel = [k for k, r in enumerate(rr) if v in frames[r].fixations]
+            if not sel:
+                continue
+            tk = torch.tensor([tok_cache[v][:LEARNED_SLOTS]] * len(sel))
+            logp = head(s8[sel], s16[sel], s32[sel], tk, emb[i].expand(len(sel), -1)).flatten(1)
+            for k, j in enumerate(sel):
+                f = frames[rr[j]]
+                c = torch.from_numpy(fixation_cells(f, f.fixations[v], cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h))
+                tot += float((logp[k, c] + np.log(logp.shape[1])).sum() / np.log(2)); n += len(c)
+    return tot / max(n, 1)
 
 
 @torch.no_grad()
