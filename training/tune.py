@@ -5,7 +5,7 @@
 
 Each named config overrides TrainConfig fields; the input size sets in_w/in_h and the stride-8 output grid. Prints,
 per config: seconds, population log-likelihood on tune (bits/fixation over uniform, comparable only within one
-size), the own-embedding gain over the population for training viewers on tune stimuli (also per dataset), another
+size), with --ceiling IG and NSS as fractions of the inter-observer ceiling on tune, the own-embedding gain over the population for training viewers on tune stimuli (also per dataset), another
 viewer's embedding, and the gain from right age/gender tokens. The features come from the cache that train.py
 writes (training/cache/pretrained-WxH, made here if missing). training/TUNING.md records the runs behind the
 shipped defaults.
@@ -25,7 +25,7 @@ import torch  # noqa: E402
 
 from gazecast_train import evaluate as E  # noqa: E402
 from gazecast_train.data import load_frames  # noqa: E402
-from gazecast_train.features import cache_features, load_cache  # noqa: E402
+from gazecast_train.features import all_taps, cache_features, load_cache  # noqa: E402
 from gazecast_train.mobilenet import pretrained_trunk  # noqa: E402
 from gazecast_train.pipeline import DEFAULT_WEIGHTS, REPO  # noqa: E402
 from gazecast_train.profile import observer_tokens  # noqa: E402
@@ -46,19 +46,22 @@ def main() -> int:
     ap.add_argument("--data", nargs="+", default=[os.path.join(SHARED, d) for d in ("osie", "eyecrowd", "scene", "causality")])
     ap.add_argument("--size", default="192x144", help="input WxH (multiples of 8)")
     ap.add_argument("--configs", required=True, help='JSON: {"name": {TrainConfig field: value}}')
+    ap.add_argument("--ceiling", action="store_true", help="also IG and NSS as fractions of the inter-observer "
+                    "ceiling on tune (about a minute more per config)")
     args = ap.parse_args()
     torch.set_num_threads(max(1, os.cpu_count() or 1))
     w, h = (int(x) for x in args.size.split("x"))
     frames, observers = load_frames(args.data)
-    cache_dir = cache_features(frames, pretrained_trunk(DEFAULT_WEIGHTS),
-                               os.path.join(REPO, "training", "cache", f"pretrained-{w}x{h}"), w, h, flips=True)
+    cache_dir = cache_features(frames, all_taps(pretrained_trunk(DEFAULT_WEIGHTS)),
+                               os.path.join(REPO, "training", "cache", f"pretrained-{w}x{h}-all"), w, h, flips=True)
     split = split_frames(frames)
     held = set(held_out_viewers(observers))
     viewers = sorted(v for v in observers if v not in held)
     bank = FeatureBank(load_cache(cache_dir), range(len(frames)))
     tokens_of = lambda v: observer_tokens(observers.get(v))  # noqa: E731
+    cb = E.CentreBias(frames, split["train"], held)
     for name, overrides in json.loads(args.configs).items():
-        cfg = TrainConfig(**{"eval_every": 100, "in_w": w, "in_h": h, "out_w": w // 8, "out_h": h // 8, **overrides})
+        cfg = TrainConfig(**{"eval_every": 100, "in_w": w, "in_h": h, **overrides})
         t = time.time()
         head, emb, hist = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
                                      os.path.join(REPO, "training", "runs", "tune", f"{args.size}-{key(cfg)}"), tag=name,
@@ -66,6 +69,7 @@ def main() -> int:
         head, emb = personal_finetune(head, emb, frames, observers, bank, split["train"], split["tune"], viewers, held,
                                       cfg, log=lambda m: None)
         after = tune_ll(head, frames, bank, split["tune"], cfg, held)
+        pop = E.population_scores(head, bank, frames, split["tune"], cb, cfg) if args.ceiling else {}
         pz = E.personalisation(head, emb, viewers, observers, bank, frames, split["tune"], cfg, tokens_of)
         at = E.attribute_gain(head, bank, frames, split["tune"], observers, cfg, tokens_of)
         print(json.dumps({"name": name, "size": args.size, "overrides": overrides, "seconds": round(time.time() - t),
@@ -73,7 +77,10 @@ def main() -> int:
                           "own_minus_population_bits": round(pz["own_minus_population_bits"], 4),
                           "per_dataset": {k: round(v, 3) for k, v in pz["per_dataset_own_minus_population_bits"].items()},
                           "other_minus_population_bits": round(pz["other_minus_population_bits"], 4),
-                          "attribute_gain_bits": round(at["gain_bits_right_tokens"], 4)}), flush=True)
+                          "attribute_gain_bits": round(at["gain_bits_right_tokens"], 4),
+                          "of_ceiling": {ds: {"ig": round(d["ig_fraction_of_ceiling"], 3),
+                                              "nss": round(d["nss_fraction_of_ceiling"], 3)} for ds, d in pop.items()}}),
+              flush=True)
     return 0
 
 

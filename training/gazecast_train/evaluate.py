@@ -191,8 +191,7 @@ def personalisation(head, emb, viewers, observers, bank, frames, val_rows, cfg, 
 @torch.no_grad()
 def encode_viewings(enc, bank, frames, rows, viewer, cfg) -> np.ndarray:
     dens = torch.from_numpy(np.stack([viewing_density(frames[r], frames[r].fixations[viewer], cfg) for r in rows]))
-    s8, s16, s32 = bank.get(rows, [False] * len(rows))
-    return enc(s8, s16, s32, dens).numpy()
+    return enc(*bank.get(rows, [False] * len(rows)), dens).numpy()
 
 
 def few_shot(enc, head, bank, frames, train_rows, val_rows, held_out, cfg, ks=(5, 10, 20), draws=5, seed=0):

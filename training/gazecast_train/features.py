@@ -18,6 +18,14 @@ import torch
 
 from .data import Frame, frame_pixels, normalise
 
+TAPS = ("s4", "s8", "s16", "s32")  # the trunk's outputs, in order; a trunk may leave some out (None)
+
+
+def all_taps(trunk):
+    """The trunk set to return every tap, so one cache serves heads that read any of them."""
+    trunk.with_s4, trunk.with_s32 = True, True
+    return trunk
+
 
 def cache_features(frames: List[Frame], trunk: torch.nn.Module, cache_dir: str, in_w: int, in_h: int,
                    flips: bool, batch: int = 8) -> str:
@@ -27,10 +35,11 @@ def cache_features(frames: List[Frame], trunk: torch.nn.Module, cache_dir: str, 
     n = len(frames)
     with torch.no_grad():
         probe = trunk(torch.zeros(1, 3, in_h, in_w))
-    shapes = {k: (n,) + tuple(t.shape[1:]) for k, t in zip(("s8", "s16", "s32"), probe)}
-    names = ["s8", "s16", "s32"] + (["s8f", "s16f", "s32f"] if flips else [])
+    taps = [k for k, t in zip(TAPS, probe) if t is not None]
+    shapes = {k: (n,) + tuple(t.shape[1:]) for k, t in zip(TAPS, probe) if t is not None}
+    names = taps + ([k + "f" for k in taps] if flips else [])
     progress_path = os.path.join(cache_dir, "done.json")
-    meta = {"ids": ids, "in_w": in_w, "in_h": in_h, "flips": flips}
+    meta = {"ids": ids, "in_w": in_w, "in_h": in_h, "flips": flips, "taps": taps}
     fresh = not (os.path.exists(index_path) and json.load(open(index_path)) == meta)
     done = 0 if fresh else json.load(open(progress_path)).get("done", 0) if os.path.exists(progress_path) else 0
     mode = "w+" if fresh else "r+"
@@ -47,12 +56,10 @@ def cache_features(frames: List[Frame], trunk: torch.nn.Module, cache_dir: str, 
         pixels[start:start + len(chunk)] = px
         x = torch.from_numpy(np.stack([normalise(p) for p in px]))
         with torch.no_grad():
-            outs = trunk(x)
-            for k, t in zip(("s8", "s16", "s32"), outs):
-                arrays[k][start:start + len(chunk)] = t.numpy().astype(np.float16)
-            if flips:
-                for k, t in zip(("s8f", "s16f", "s32f"), trunk(torch.flip(x, dims=[3]))):
-                    arrays[k][start:start + len(chunk)] = t.numpy().astype(np.float16)
+            for suffix, inp in [("", x)] + ([("f", torch.flip(x, dims=[3]))] if flips else []):
+                for k, t in zip(TAPS, trunk(inp)):
+                    if t is not None:
+                        arrays[k + suffix][start:start + len(chunk)] = t.numpy().astype(np.float16)
         for a in list(arrays.values()) + [pixels]:
             a.flush()
         json.dump({"done": start + len(chunk)}, open(progress_path, "w"))
@@ -66,7 +73,7 @@ def cache_features(frames: List[Frame], trunk: torch.nn.Module, cache_dir: str, 
 def load_cache(cache_dir: str) -> dict:
     meta = json.load(open(os.path.join(cache_dir, "index.json")))
     out = {"ids": meta["ids"]}
-    for k in ("pixels", "s8", "s16", "s32", "s8f", "s16f", "s32f"):
+    for k in ("pixels",) + TAPS + tuple(t + "f" for t in TAPS):
         p = os.path.join(cache_dir, f"{k}.npy")
         if os.path.exists(p):
             out[k] = np.load(p, mmap_mode="r")

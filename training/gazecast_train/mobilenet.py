@@ -24,7 +24,7 @@ BLOCKS: List[Tuple[int, int]] = [
     (1, 64), (2, 128), (1, 128), (2, 256), (1, 256), (2, 512),
     (1, 512), (1, 512), (1, 512), (1, 512), (1, 512), (2, 1024), (1, 1024),
 ]
-TAP_STRIDE8, TAP_STRIDE16 = "conv_pw_5", "conv_pw_11"
+TAP_STRIDE4, TAP_STRIDE8, TAP_STRIDE16 = "conv_pw_3", "conv_pw_5", "conv_pw_11"
 
 
 def read_tfjs_weights(folder: str) -> Dict[str, np.ndarray]:
@@ -80,19 +80,25 @@ class MobileNetTrunk(nn.Module):
         # False: stop after the stride-16 tap (conv_pw_11) and return no stride-32 map. The blocks after it
         # are ~18 % of WASM inference; a head that does not read s32 should not pay for them.
         self.with_s32 = True
+        # True: also return the stride-4 map (conv_pw_3, 128 ch) for a head that refines its output to stride 4.
+        self.with_s4 = False
 
-    def forward(self, x: torch.Tensor) -> Tuple[torch.Tensor, torch.Tensor, Optional[torch.Tensor]]:
-        s8 = s16 = None
+    def forward(self, x: torch.Tensor) -> Tuple[Optional[torch.Tensor], torch.Tensor, torch.Tensor,
+                                                 Optional[torch.Tensor]]:
+        """(s4, s8, s16, s32); s4 is None unless with_s4, s32 None unless with_s32."""
+        s4 = s8 = s16 = None
         for name in self.order:
             x = torch.clamp(self.layers[name](x), 0.0, 6.0)  # ReLU6
-            if name == TAP_STRIDE8:
+            if name == TAP_STRIDE4 and self.with_s4:
+                s4 = x
+            elif name == TAP_STRIDE8:
                 s8 = x
             elif name == TAP_STRIDE16:
                 s16 = x
                 if not self.with_s32:
-                    return s8, s16, None
+                    return s4, s8, s16, None
         assert s8 is not None and s16 is not None
-        return s8, s16, x
+        return s4, s8, s16, x
 
     def onnx_pads(self) -> Dict[str, List[int]]:
         """[top, left, bottom, right] zero padding of each 3x3 layer, for folding into ONNX Conv nodes."""

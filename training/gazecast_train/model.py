@@ -22,27 +22,13 @@ MACHADO_DEUTAN = [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413
 VISION_VALUES = ["unknown", "typical", "protan", "deutan"]
 
 
-@torch.jit.script
-def simulate_colour_vision(image: torch.Tensor, mats: torch.Tensor, vision_token: torch.Tensor) -> torch.Tensor:
-    # Scripted (not traced) so that the branch survives export as an ONNX `If`: the unknown and typical
-    # profiles, nearly every request, skip the two per-pixel Pows that cost ~5 % of WASM inference, and the
-    # trunk sees exactly the pixels it was trained on (training caches features of the unsimulated input).
-    # (The exported graph has batch 1; in a mixed batch, unknown/typical rows go through the identity matrix.)
-    if bool((vision_token < 2).all()):
-        return image
-    m = mats[vision_token]  # [B, 3, 3]
-    rgb = torch.clamp(image * 0.5 + 0.5, 0.0, 1.0)
-    lin = torch.pow(rgb, 2.2)  # sRGB ~ gamma 2.2
-    sim = torch.einsum("bij,bjhw->bihw", m, lin)
-    out = torch.pow(torch.clamp(sim, 1e-6, 1.0), 1.0 / 2.2)
-    return (out - 0.5) / 0.5
-
-
 class ColourVisionSimulation(nn.Module):
     """Re-renders the (normalised) input as a viewer with protanopia/deuteranopia would see it.
 
-    unknown and typical use the input as it is; no gaze data with colour-vision groups exists, so this slot is
-    supported by simulation alone, not by learning.
+    unknown and typical use the identity matrix; no gaze data with colour-vision groups exists, so this slot is
+    supported by simulation alone, not by learning. (Skipping it for unknown/typical with an ONNX `If` saved ~5 %
+    of WASM time, but onnxruntime-web 1.30's WebGPU session cannot be created with that `If`: "Provider type for
+    Cast node ... is not set". So the graph always simulates.)
     """
 
     def __init__(self):
@@ -51,7 +37,12 @@ class ColourVisionSimulation(nn.Module):
         self.register_buffer("mats", torch.tensor([eye, eye, MACHADO_PROTAN, MACHADO_DEUTAN], dtype=torch.float32))
 
     def forward(self, image: torch.Tensor, vision_token: torch.Tensor) -> torch.Tensor:
-        return simulate_colour_vision(image, self.mats, vision_token)
+        m = self.mats[vision_token]  # [B, 3, 3]
+        rgb = torch.clamp(image * 0.5 + 0.5, 0.0, 1.0)
+        lin = torch.pow(rgb, 2.2)  # sRGB ~ gamma 2.2
+        sim = torch.einsum("bij,bjhw->bihw", m, lin)
+        out = torch.pow(torch.clamp(sim, 1e-6, 1.0), 1.0 / 2.2)
+        return (out - 0.5) / 0.5
 
 
 class DensityHead(nn.Module):
@@ -61,8 +52,13 @@ class DensityHead(nn.Module):
 
     def __init__(self, token_slots: Sequence[int], emb_dim: int, out_h: int, out_w: int,
                  prior: np.ndarray, ch: int = 64, cond_dim: int = 32, conditioned: bool = True,
-                 cond_map: tuple = (6, 8), c1_kernel: int = 3, cond_shift: bool = False, use_s32: bool = True):
+                 cond_map: tuple = (6, 8), c1_kernel: int = 3, cond_shift: bool = False, use_s32: bool = True,
+                 out_stride: int = 8):
         super().__init__()
+        # out_stride 4: the stride-8 head's features, upsampled, meet the trunk's stride-4 map (conv_pw_3) in two
+        # small convs, so the density has 4x the cells for ~3 % more compute. The coarser stride-8 grid blurred
+        # peaks by more than the ceiling's Gaussian (a cell was 1/24 of the width) and cost NSS.
+        self.out_stride = out_stride
         self.use_s32 = use_s32
         self.conditioned = conditioned
         # A profile-chosen sub-cell translation and sharpness of the whole map: a viewer's systematic
@@ -80,7 +76,13 @@ class DensityHead(nn.Module):
         self.c1 = nn.Conv2d(self.n_feat, ch, c1_kernel, padding=c1_kernel // 2)
         self.c2 = nn.Conv2d(ch, ch, 3, padding=2, dilation=2)
         self.c3 = nn.Conv2d(ch, ch, 3, padding=4, dilation=4)
-        self.out = nn.Conv2d(ch, 1, 1)
+        if out_stride == 4:
+            self.p4 = nn.Conv2d(128, 32, 1)
+            self.r1 = nn.Conv2d(ch + 32, 32, 1)
+            self.r2 = nn.Conv2d(32, 32, 3, padding=1)
+            self.out = nn.Conv2d(32, 1, 1)
+        else:
+            self.out = nn.Conv2d(ch, 1, 1)
         self.token_emb = nn.ModuleList([nn.Embedding(n, cond_dim, padding_idx=0) for n in token_slots])
         self.user_proj = nn.Linear(emb_dim, cond_dim, bias=False)
         self.film1 = nn.Linear(cond_dim, cond_dim, bias=False)
@@ -90,7 +92,7 @@ class DensityHead(nn.Module):
         self.prior = nn.Parameter(torch.tensor(prior, dtype=torch.float32).reshape(out_h, out_w))
         self.ch = ch
 
-    def features(self, s8, s16, s32):
+    def features(self, s8, s16, s32=None):
         a = F.relu(self.p8(s8))
         b = F.interpolate(F.relu(self.p16(s16)), size=a.shape[-2:], mode="bilinear", align_corners=False)
         if self.p32 is None:
@@ -104,7 +106,7 @@ class DensityHead(nn.Module):
             cond = cond + emb(tokens[:, i])
         return self.film2(torch.tanh(self.film1(cond)))
 
-    def forward(self, s8, s16, s32, tokens, user_embedding):
+    def forward(self, s4, s8, s16, s32, tokens, user_embedding):
         x = self.features(s8, s16, s32)
         ch = self.ch
         if self.conditioned:
@@ -115,6 +117,10 @@ class DensityHead(nn.Module):
             g = f[:, 2 * k * ch:(2 * k + 1) * ch, None, None]
             b = f[:, (2 * k + 1) * ch:(2 * k + 2) * ch, None, None]
             x = F.relu(conv(x) * (1 + g) + b)
+        if self.out_stride == 4:
+            x = F.interpolate(x, size=s4.shape[-2:], mode="bilinear", align_corners=False)
+            x = F.relu(self.r1(torch.cat([x, F.relu(self.p4(s4))], dim=1)))
+            x = F.relu(self.r2(x))
         prior_w = 1 + f[:, 6 * ch:6 * ch + 1, None, None]
         logits = self.out(x) + self.prior[None, None] * prior_w
         if self.n_shift:
@@ -146,8 +152,7 @@ class GazeModel(nn.Module):
 
     def forward(self, image, profile_tokens, user_embedding):
         x = self.cvd(image, profile_tokens[:, self.vision_slot])
-        s8, s16, s32 = self.trunk(x)
-        return self.head(s8, s16, s32, profile_tokens, user_embedding)
+        return self.head(*self.trunk(x), profile_tokens, user_embedding)
 
 
 class ViewerEncoder(nn.Module):
@@ -165,12 +170,15 @@ class ViewerEncoder(nn.Module):
 
     @staticmethod
     def pooled(feats, density):
+        if density.shape[-1] != feats.shape[-1]:  # a stride-4 density: sum it onto the stride-8 feature grid
+            k = int(density.shape[-1]) // int(feats.shape[-1])  # a constant in the exported graph
+            density = F.avg_pool2d(density, k) * (k * k)
         fix = (feats * density).sum(dim=(2, 3))
         mean = feats.mean(dim=(2, 3))
         coarse = F.adaptive_avg_pool2d(density, (6, 8)).flatten(1) * 48.0
         return torch.cat([fix - mean, fix, coarse], dim=1)
 
-    def forward(self, s8, s16, s32, density):
+    def forward(self, s4, s8, s16, s32, density):
         return self.mlp(self.pooled(self.head.features(s8, s16, s32), density))
 
 
@@ -182,5 +190,4 @@ class EncoderGraph(nn.Module):
         self.trunk, self.encoder = trunk, encoder
 
     def forward(self, image, fixation_density):
-        s8, s16, s32 = self.trunk(image)
-        return self.encoder(s8, s16, s32, fixation_density)
+        return self.encoder(*self.trunk(image), fixation_density)

@@ -17,13 +17,15 @@ def _f(x, d=3):
 
 def hyper_parameters(cfg: Dict) -> str:
     return ("Hyper-parameters were chosen on the *tune* split (10 % of stimuli; population log-likelihood plus the "
-            "own-embedding gain), never on validation: the input size (160x120, 192x144, 256x192; speed bought with "
-            "the least loss), the first head conv (1x1 or 3x3), the stride-32 tap (dropped: -0.006 bits on tune), "
-            "the viewer shift/sharpness term (kept: +0.007 bits of own-embedding gain), the share of "
-            f"population-profile samples ({cfg['p_population']}; 0.5 gave 0.02 bits less own-embedding gain at the "
-            f"same population fit), the training length ({cfg['epochs']} epochs) and the embeddings' learning rate "
-            f"({cfg['emb_lr_mult']:g}x the head's). Everything else was fixed beforehand. The validation split "
-            "below was not used for any choice.")
+            "own-embedding gain) with `training/tune.py`, never on validation; `training/TUNING.md` lists every run. "
+            f"Chosen: input {cfg['in_w']}x{cfg['in_h']} (for WASM speed; 160x120 lost 0.02 bits of own-embedding "
+            f"gain), output stride {cfg.get('out_stride', 8)}, a {cfg['c1_kernel']}x{cfg['c1_kernel']} first head conv, "
+            + ("no stride-32 tap, " if not cfg.get("use_s32", True) else "")
+            + ("the per-viewer shift/sharpness term, " if cfg.get("cond_shift") else "")
+            + f"{cfg['p_population']} of samples on the population profile, {cfg['epochs']} epochs, the embeddings' "
+            f"learning rate at {cfg['emb_lr_mult']:g}x the head's and {cfg['personal_epochs']} epochs of the "
+            "conditioning-only personal stage. Everything else was fixed beforehand. The validation split below was "
+            "not used for any choice.")
 
 
 def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split):
@@ -32,7 +34,7 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
     lines = [f"# Model card: {os.path.basename(out)}", "",
              "A profile-conditioned fixation-density model for gazecast (contract `gazecast-model/1`). It predicts, for "
              "an image or video frame and a viewer profile (age, gender, colour vision) or a personal embedding, the "
-             "probability of a fixation landing in each cell of a 1/8-resolution grid; the runtime turns it into "
+             f"probability of a fixation landing in each cell of a 1/{cfg.get('out_stride', 8)}-resolution grid; the runtime turns it into "
              "fixation points at the frame's native resolution.", "",
              "## Reproduce", "", "```",
              "/usr/bin/python3 training/train.py --data " + " ".join(args.data) + f" --out {args.out}"
@@ -42,21 +44,24 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
              "`--config smoke` runs the whole pipeline on 24 frames.", "",
              hyper_parameters(m["config"]), "",
              "## Architecture", "",
-             f"- Input {cfg['in_w']}x{cfg['in_h']} (letterboxed), output {cfg['out_w']}x{cfg['out_h']} (stride 8).",
+             f"- Input {cfg['in_w']}x{cfg['in_h']} (letterboxed), output {cfg['out_w']}x{cfg['out_h']} "
+             f"(stride {cfg.get('out_stride', 8)}).",
              "- Colour-vision simulation in the graph (Machado, Oliveira & Fernandes 2009, severity 1.0, linear RGB) "
-             "selected by the `vision` token; for `unknown`/`typical` an ONNX `If` skips it and the trunk sees the "
-             "input unchanged.",
+             "selected by the `vision` token; `unknown`/`typical` = identity.",
              "- Frozen MobileNet v1 trunk (ImageNet, Keras Applications weights ported from TF.js; batch norms folded), "
              + ("taps at stride 8/16/32 (`conv_pw_5`, `conv_pw_11`, `conv_dw_13` — `conv_pw_13` is missing from the "
                 "shared weights, so the trunk ends at the depthwise block)." if cfg.get("use_s32", True) else
                 "taps at stride 8 and 16 (`conv_pw_5`, `conv_pw_11`); the graph stops at `conv_pw_11`, so the "
-                "stride-32 blocks (and the missing `conv_pw_13`) cost nothing."),
+                "stride-32 blocks (and the missing `conv_pw_13`) cost nothing.")
+             + (" The stride-4 map (`conv_pw_3`) feeds the output refinement." if cfg.get("out_stride") == 4 else ""),
              f"- Head: 1x1 projections, three convolutions ({cfg.get('c1_kernel', 3)}x{cfg.get('c1_kernel', 3)}, "
              "3x3 dilation 2, 3x3 dilation 4) each FiLM-modulated by the profile "
              f"(age and gender token embeddings + a linear map of the {cfg['emb_dim']}-d user embedding), a learned "
              "centre-bias map whose weight the profile also modulates, a coarse 6x8 log-map chosen by the profile"
              + (", a profile-chosen sub-cell shift and sharpness of the whole map (a viewer's calibration offset and "
                 "spread)" if cfg.get("cond_shift") else "")
+             + (", then upsampled 2x and refined at stride 4 with the trunk's stride-4 map (a 1x1 and a 3x3 conv)"
+                if cfg.get("out_stride") == 4 else "")
              + ", and a log-softmax over the grid (a calibrated distribution: `logsumexp = 0`).",
              "- Population = all tokens 0 and a zero embedding: the conditioning path has no biases, so that input "
              "leaves the network unmodulated.",

@@ -14,8 +14,8 @@ import torch
 from . import evaluate as E
 from .data import load_frames
 from .export import export_onnx, file_entry, fp16_weights, int8_conv_weights
-from .features import cache_features, load_cache
-from .model import EncoderGraph, GazeModel
+from .features import all_taps, cache_features, load_cache
+from .model import EncoderGraph, GazeModel, ViewerEncoder
 from .mobilenet import pretrained_trunk, random_trunk
 from .profile import SLOTS, VISION_SLOT, observer_attributes, observer_tokens
 from .splits import held_out_viewers, split_frames
@@ -69,8 +69,8 @@ def main(args) -> int:
     log(f"split: {', '.join(f'{k} {len(v)}' for k, v in split.items())}; held-out viewers {sorted(held)}")
 
     trunk = pretrained_trunk(weights)
-    cache_dir = cache_features(frames, trunk, os.path.join(work, "features-pretrained"), cfg.in_w, cfg.in_h,
-                               flips=True, batch=8)
+    cache_dir = cache_features(frames, all_taps(trunk), os.path.join(work, "features-pretrained"), cfg.in_w,
+                               cfg.in_h, flips=True, batch=8)
     bank = FeatureBank(load_cache(cache_dir), range(len(frames)))
     ckpt = os.path.join(work, "checkpoints")
     head, emb, history = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
@@ -84,7 +84,15 @@ def main(args) -> int:
         head, emb = personal_finetune(head, emb, frames, observers, bank, split["train"], split["tune"], viewers, held,
                                       cfg, log=log)
         torch.save({"head": head.state_dict(), "emb": emb}, personal_ckpt)
-    enc = train_encoder(head, emb, viewers, frames, bank, split["train"], cfg, log=log)
+    enc_ckpt = os.path.join(ckpt, "encoder.pt")
+    if os.path.exists(enc_ckpt):  # resume
+        enc = ViewerEncoder(head, cfg.emb_dim)
+        enc.load_state_dict(torch.load(enc_ckpt))
+        enc.eval()
+        log("[encoder] resumed")
+    else:
+        enc = train_encoder(head, emb, viewers, frames, bank, split["train"], cfg, log=log)
+        torch.save(enc.state_dict(), enc_ckpt)
 
     tokens_of = lambda v: observer_tokens(observers.get(v))  # noqa: E731
     cb = E.CentreBias(frames, split["train"], held)
@@ -109,7 +117,7 @@ def main(args) -> int:
     log(f"wrote {out}")
     if not args.no_ablations:
         log("ablation: same head on a randomly initialised (frozen) trunk")
-        rcache = cache_features(frames, random_trunk(args.seed), os.path.join(work, "features-random"),
+        rcache = cache_features(frames, all_taps(random_trunk(args.seed)), os.path.join(work, "features-random"),
                                 cfg.in_w, cfg.in_h, flips=False, batch=8)
         rbank = FeatureBank(load_cache(rcache), range(len(frames)))
         rhead, _, rhist = train_head(frames, observers, rbank, split["train"], split["tune"], viewers, held, cfg,
@@ -138,7 +146,8 @@ def main(args) -> int:
 def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers, frames, split, bank, cfg, metrics,
                        datasets, smoke):
     os.makedirs(out, exist_ok=True)
-    trunk.with_s32 = cfg.use_s32  # the exported graph computes only the taps the head reads
+    # the exported graph computes only the taps the head reads
+    trunk.with_s32, trunk.with_s4 = cfg.use_s32, cfg.out_stride == 4
     model = GazeModel(trunk, head, VISION_SLOT).eval()
     n_slots = len(SLOTS)
     img = torch.zeros(1, 3, cfg.in_h, cfg.in_w)

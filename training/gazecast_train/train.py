@@ -12,35 +12,41 @@ import torch
 import torch.nn.functional as F
 
 from .data import Frame, Observer, fixation_cells
+from .features import TAPS
 from .model import DensityHead, ViewerEncoder
 from .profile import LEARNED_SLOTS, SLOTS, observer_tokens
 
 
 @dataclass
 class TrainConfig:
-    in_w: int = 256
-    in_h: int = 192
-    out_w: int = 32
-    out_h: int = 24
+    in_w: int = 192  # 256x192 ran at 74 ms in WASM; 192x144 and the head below at ~33 ms (see TUNING.md)
+    in_h: int = 144
+    out_w: int = 0  # 0: in_w / out_stride
+    out_h: int = 0
     emb_dim: int = 16
-    epochs: int = 24
+    epochs: int = 32
     batch: int = 32
     lr: float = 2e-3
     weight_decay: float = 1e-4
     emb_l2: float = 1e-4
-    emb_lr_mult: float = 10.0
+    emb_lr_mult: float = 30.0
     cond_map: bool = True
     cond_dim: int = 32
     c1_kernel: int = 3
-    cond_shift: bool = False
-    use_s32: bool = True
-    p_population: float = 0.5  # share of samples trained with the population (zero) profile
+    cond_shift: bool = True
+    use_s32: bool = False
+    out_stride: int = 4  # see DensityHead: stride 8 cost NSS (TUNING.md)
+    p_population: float = 0.2  # share of samples trained with the population (zero) profile
     p_tokens_only: float = 0.3  # of attributed viewers' samples: tokens without an embedding
     eval_every: int = 5
     encoder_epochs: int = 15
-    personal_epochs: int = 0  # second stage: conditioning path + embeddings on viewer samples only
+    personal_epochs: int = 6  # second stage: conditioning path + embeddings on viewer samples only
     personal_lr: float = 1e-3
     seed: int = 0
+
+    def __post_init__(self):
+        self.out_w = self.out_w or self.in_w // self.out_stride
+        self.out_h = self.out_h or self.in_h // self.out_stride
 
 
 class FeatureBank:
@@ -51,13 +57,17 @@ class FeatureBank:
         self.has_flip = "s8f" in cache
         sel = np.asarray(self.rows)
         self.t = {k: torch.from_numpy(np.asarray(cache[k][sel], dtype=np.float32))
-                  for k in ("s8", "s16", "s32", "s8f", "s16f", "s32f") if k in cache}
+                  for k in TAPS + tuple(t + "f" for t in TAPS) if k in cache}
         self.pos = {r: i for i, r in enumerate(self.rows)}
 
-    def get(self, rows: Sequence[int], flips: Sequence[bool]):
+    def get(self, rows: Sequence[int], flips: Sequence[bool], taps: Sequence[str] = TAPS):
+        """(s4, s8, s16, s32) for the rows; None for a tap the cache lacks or the caller does not want."""
         idx = torch.tensor([self.pos[r] for r in rows])
         out = []
-        for k in ("s8", "s16", "s32"):
+        for k in TAPS:
+            if k not in self.t or k not in taps:
+                out.append(None)
+                continue
             x = self.t[k][idx]
             if self.has_flip and any(flips):
                 fl = torch.tensor(flips)
@@ -94,7 +104,8 @@ def train_head(frames: List[Frame], observers: Dict[str, Observer], bank: Featur
     prior = centre_prior(frames, train_rows, cfg, exclude)
     head = DensityHead([len(s["values"]) for s in SLOTS[:LEARNED_SLOTS]], cfg.emb_dim, cfg.out_h, cfg.out_w,
                        prior, conditioned=conditioned, cond_map=(6, 8) if cfg.cond_map else None,
-                       cond_dim=cfg.cond_dim, c1_kernel=cfg.c1_kernel, cond_shift=cfg.cond_shift, use_s32=cfg.use_s32)
+                       cond_dim=cfg.cond_dim, c1_kernel=cfg.c1_kernel, cond_shift=cfg.cond_shift, use_s32=cfg.use_s32,
+                       out_stride=cfg.out_stride)
     emb = torch.nn.Parameter(torch.randn(len(viewers), cfg.emb_dim) * 0.01)
     vindex = {v: i for i, v in enumerate(viewers)}
     opt = torch.optim.AdamW([{"params": head.parameters()}, {"params": [emb], "weight_decay": 0.0, "lr": cfg.lr * cfg.emb_lr_mult}],
@@ -162,10 +173,10 @@ def _forward_batch(head, emb, frames, bank, rows, vindex, tok_cache, exclude, cf
             tokens.append(tk)
             uemb.append(None if (any(tk) and rng.random() < cfg.p_tokens_only) else vindex[v])
         cells.append(fixation_cells(f, pts, cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h, flip=fl))
-    s8, s16, s32 = bank.get(rows, flips)
+    fs = bank.get(rows, flips)
     zero = torch.zeros(cfg.emb_dim)
     u = torch.stack([emb[i] if i is not None else zero for i in uemb])
-    return head(s8, s16, s32, torch.tensor(tokens), u), cells
+    return head(*fs, torch.tensor(tokens), u), cells
 
 
 CONDITIONING = ("token_emb", "user_proj", "film1", "film2")
@@ -224,13 +235,13 @@ def _own_tune_ll(head, emb, frames, bank, rows, viewers, cfg, tok_cache) -> floa
     tot, n = 0.0, 0
     for s in range(0, len(rows), 64):
         rr = list(rows[s:s + 64])
-        s8, s16, s32 = bank.get(rr, [False] * len(rr))
+        fs = bank.get(rr, [False] * len(rr))
         for v, i in vindex.items():
             sel = [k for k, r in enumerate(rr) if v in frames[r].fixations]
             if not sel:
                 continue
             tk = torch.tensor([tok_cache[v][:LEARNED_SLOTS]] * len(sel))
-            logp = head(s8[sel], s16[sel], s32[sel], tk, emb[i].expand(len(sel), -1)).flatten(1)
+            logp = head(*[None if t is None else t[sel] for t in fs], tk, emb[i].expand(len(sel), -1)).flatten(1)
             for k, j in enumerate(sel):
                 f = frames[rr[j]]
                 c = torch.from_numpy(fixation_cells(f, f.fixations[v], cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h))
@@ -244,11 +255,11 @@ def predict_rows(head: DensityHead, bank: FeatureBank, rows: Sequence[int], toke
     out = []
     for s in range(0, len(rows), 64):
         rr = list(rows[s:s + 64])
-        s8, s16, s32 = bank.get(rr, [False] * len(rr))
+        fs = bank.get(rr, [False] * len(rr))
         tk = torch.zeros(len(rr), LEARNED_SLOTS, dtype=torch.long) if tokens is None else \
             torch.as_tensor(tokens, dtype=torch.long).reshape(1, -1).expand(len(rr), -1)[:, :LEARNED_SLOTS]
         u = torch.zeros(len(rr), emb_dim) if uemb is None else torch.as_tensor(uemb).reshape(1, -1).expand(len(rr), -1)
-        out.append(head(s8, s16, s32, tk, u))
+        out.append(head(*fs, tk, u))
     return torch.cat(out)
 
 
@@ -294,7 +305,7 @@ def train_encoder(head: DensityHead, emb: torch.Tensor, viewers: List[str], fram
             chunks = []
             for s in range(0, len(rows_u), 64):
                 rr = rows_u[s:s + 64]
-                chunks.append(head.features(*bank.get(rr, [fl] * len(rr))))
+                chunks.append(head.features(*bank.get(rr, [fl] * len(rr), taps=("s8", "s16", "s32"))[1:]))
             feats[fl] = torch.cat(chunks)
     pair_row = torch.tensor([pos_of[r] for r, _ in pairs])
     pooled = {}
@@ -357,6 +368,6 @@ def few_shot_nll(enc, head, pooled, pairs, pairs_of, eligible, frames, bank, cfg
         r, v = pairs[pick[k]]
         rows.append(r)
         cells.append(fixation_cells(frames[r], frames[r].fixations[v], cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h))
-    s8, s16, s32 = bank.get(rows, [False] * len(rows))
-    logp = head(s8, s16, s32, torch.zeros(len(rows), LEARNED_SLOTS, dtype=torch.long), torch.stack(zs))
+    fs = bank.get(rows, [False] * len(rows))
+    logp = head(*fs, torch.zeros(len(rows), LEARNED_SLOTS, dtype=torch.long), torch.stack(zs))
     return nll(logp, cells)

@@ -45,11 +45,22 @@ class WeightPortTest(unittest.TestCase):
 
     def test_taps_have_expected_strides_and_channels(self):
         trunk = pretrained_trunk(WEIGHTS)
+        trunk.with_s4 = True
         with torch.no_grad():
-            s8, s16, s32 = trunk(torch.zeros(1, 3, 64, 96))
+            s4, s8, s16, s32 = trunk(torch.zeros(1, 3, 64, 96))
+        self.assertEqual(tuple(s4.shape), (1, 128, 16, 24))
         self.assertEqual(tuple(s8.shape), (1, 256, 8, 12))
         self.assertEqual(tuple(s16.shape), (1, 512, 4, 6))
         self.assertEqual(tuple(s32.shape), (1, 1024, 2, 3))
+
+    def test_a_trunk_without_the_stride_32_tap_stops_at_conv_pw_11(self):
+        trunk = pretrained_trunk(WEIGHTS)
+        trunk.with_s32 = False
+        with torch.no_grad():
+            s4, s8, s16, s32 = trunk(torch.zeros(1, 3, 64, 96))
+        self.assertIsNone(s4)
+        self.assertIsNone(s32)
+        self.assertEqual(tuple(s16.shape), (1, 512, 4, 6))
 
 
 class LetterboxTest(unittest.TestCase):
