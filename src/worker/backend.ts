@@ -65,8 +65,9 @@ export async function decideBackend(choice: BackendChoice): Promise<BackendDecis
  * pages have; without isolation it silently runs one thread, so we say 1 explicitly. With it, we
  * use every core but one (at most 4): the page's main thread, video decoding and compositing need
  * a core too, and onnxruntime's threads spin while they wait. Measured on a 2-core machine with
- * other work running, 2 threads ran this model 2-4x slower than 1 (bench/README "Benchmarks"),
- * so a 2-core machine gets one thread unless `wasmThreads` says otherwise.
+ * other work running, 2 threads ran the 256x192 model 2-4x slower than 1; on the same machine
+ * idle, 2 threads ran the 192x144 model 1.9x faster (README "Benchmarks"). A 2-core machine gets
+ * the safe choice, one thread, unless `wasmThreads` says otherwise.
  */
 export function defaultWasmThreads(): number {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;

@@ -241,12 +241,12 @@ export class PredictorEngine implements EngineApi {
     if (this.#closed) throw new GazecastError('closed', 'The predictor was closed.');
   }
 
-  /** Runs the main session, falling back to WASM once if WebGPU fails. */
   /** Moves to WASM first if the GPU device was lost since the last inference. */
   async #leaveLostGpu(): Promise<void> {
     if (this.#gpuLost && this.#backend === 'webgpu') await this.#moveToWasm(this.#gpuLost);
   }
 
+  /** Runs the main session, falling back to WASM once if WebGPU fails. */
   async #run(feeds: Record<string, Tensor>): Promise<{ log: Float32Array; ms: number }> {
     await this.#leaveLostGpu();
     const { output } = this.#manifest;

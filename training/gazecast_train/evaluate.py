@@ -15,6 +15,7 @@ import torch.nn.functional as F
 
 from . import metrics as M
 from .data import Frame, letterbox_geometry
+from .model import ViewerEncoder
 from .train import TrainConfig, predict_rows, viewing_density
 
 UP = 4
@@ -191,7 +192,7 @@ def personalisation(head, emb, viewers, observers, bank, frames, val_rows, cfg, 
 @torch.no_grad()
 def encode_viewings(enc, bank, frames, rows, viewer, cfg) -> np.ndarray:
     dens = torch.from_numpy(np.stack([viewing_density(frames[r], frames[r].fixations[viewer], cfg) for r in rows]))
-    return enc(*bank.get(rows, [False] * len(rows)), dens).numpy()
+    return enc(*bank.get(rows, [False] * len(rows), taps=ViewerEncoder.TAPS), dens).numpy()
 
 
 def few_shot(enc, head, bank, frames, train_rows, val_rows, held_out, cfg, ks=(5, 10, 20), draws=5, seed=0):

@@ -19,6 +19,7 @@ import torch
 from .data import Frame, frame_pixels, normalise
 
 TAPS = ("s4", "s8", "s16", "s32")  # the trunk's outputs, in order; a trunk may leave some out (None)
+MAPS = TAPS + tuple(t + "f" for t in TAPS)  # cached arrays: each tap, plain and of the mirrored frame
 
 
 def all_taps(trunk):
@@ -73,7 +74,7 @@ def cache_features(frames: List[Frame], trunk: torch.nn.Module, cache_dir: str, 
 def load_cache(cache_dir: str) -> dict:
     meta = json.load(open(os.path.join(cache_dir, "index.json")))
     out = {"ids": meta["ids"]}
-    for k in ("pixels",) + TAPS + tuple(t + "f" for t in TAPS):
+    for k in ("pixels",) + MAPS:
         p = os.path.join(cache_dir, f"{k}.npy")
         if os.path.exists(p):
             out[k] = np.load(p, mmap_mode="r")

@@ -56,7 +56,7 @@ class DensityHead(nn.Module):
                  out_stride: int = 8):
         super().__init__()
         # out_stride 4: the stride-8 head's features, upsampled, meet the trunk's stride-4 map (conv_pw_3) in two
-        # small convs, so the density has 4x the cells for ~3 % more compute. The coarser stride-8 grid blurred
+        # small convs, so the density has 4x the cells for ~6 % of WASM time (per-node profile). The coarser stride-8 grid blurred
         # peaks by more than the ceiling's Gaussian (a cell was 1/24 of the width) and cost NSS.
         self.out_stride = out_stride
         self.use_s32 = use_s32
@@ -71,8 +71,8 @@ class DensityHead(nn.Module):
         self.p8, self.p16 = nn.Conv2d(256, 48, 1), nn.Conv2d(512, 48, 1)
         self.p32 = nn.Conv2d(1024, 48, 1) if use_s32 else None
         self.n_feat = 48 * (3 if use_s32 else 2)
-        # c1 mixes the three scales; as a 3x3 it was the head's costliest conv (~8 % of WASM time), and the
-        # dilated c2/c3 already give the spatial context, so the shipped head uses a 1x1 here.
+        # c1 mixes the scales. As a 3x3 it is the head's costliest conv; a 1x1 was tried for speed but lost
+        # 0.02-0.03 bits of population likelihood on tune (TUNING.md), so the shipped head keeps the 3x3.
         self.c1 = nn.Conv2d(self.n_feat, ch, c1_kernel, padding=c1_kernel // 2)
         self.c2 = nn.Conv2d(ch, ch, 3, padding=2, dilation=2)
         self.c3 = nn.Conv2d(ch, ch, 3, padding=4, dilation=4)
@@ -162,6 +162,8 @@ class ViewerEncoder(nn.Module):
     to what the image offers on average, and where on the frame they look (a coarse density) carry their
     idiosyncrasies; averaging over viewings gives the viewer's embedding. Pooling comes first and everything after
     it is an MLP on vectors, so training on tens of thousands of viewings is cheap."""
+
+    TAPS = ("s8", "s16", "s32")  # the trunk maps it reads (through the head's projections); never s4
 
     def __init__(self, head: DensityHead, emb_dim: int, hidden: int = 96):
         super().__init__()

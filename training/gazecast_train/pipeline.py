@@ -193,18 +193,18 @@ def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers,
                     "inputs": {"image": "image", "fixations": "fixation_density"}, "output": "user_embedding"},
         "panel": "panel.json",
         "trainedOn": datasets,
-        "metrics": summary_metrics(metrics),
     }
-    json.dump(manifest, open(os.path.join(out, "manifest.json"), "w"), indent=2)
-    json.dump(metrics, open(os.path.join(out, "metrics.json"), "w"), indent=1, default=float)
+    _save_with_metrics(out, manifest, metrics)
 
 
 def write_manifest(out: str, metrics: Dict):
     """Refreshes the manifest's machine-readable metrics (and metrics.json) after later evaluations."""
-    path = os.path.join(out, "manifest.json")
-    manifest = json.load(open(path))
+    _save_with_metrics(out, json.load(open(os.path.join(out, "manifest.json"))), metrics)
+
+
+def _save_with_metrics(out: str, manifest: Dict, metrics: Dict):
     manifest["metrics"] = summary_metrics(metrics)
-    json.dump(manifest, open(path, "w"), indent=2)
+    json.dump(manifest, open(os.path.join(out, "manifest.json"), "w"), indent=2)
     json.dump(metrics, open(os.path.join(out, "metrics.json"), "w"), indent=1, default=float)
 
 

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 from .data import Frame, Observer, fixation_cells
-from .features import TAPS
+from .features import MAPS, TAPS
 from .model import DensityHead, ViewerEncoder
 from .profile import LEARNED_SLOTS, SLOTS, observer_tokens
 
@@ -57,7 +57,7 @@ class FeatureBank:
         self.has_flip = "s8f" in cache
         sel = np.asarray(self.rows)
         self.t = {k: torch.from_numpy(np.asarray(cache[k][sel], dtype=np.float32))
-                  for k in TAPS + tuple(t + "f" for t in TAPS) if k in cache}
+                  for k in MAPS if k in cache}
         self.pos = {r: i for i, r in enumerate(self.rows)}
 
     def get(self, rows: Sequence[int], flips: Sequence[bool], taps: Sequence[str] = TAPS):
@@ -245,7 +245,7 @@ def _own_tune_ll(head, emb, frames, bank, rows, viewers, cfg, tok_cache) -> floa
             for k, j in enumerate(sel):
                 f = frames[rr[j]]
                 c = torch.from_numpy(fixation_cells(f, f.fixations[v], cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h))
-                tot += float((logp[k, c] + np.log(logp.shape[1])).sum() / np.log(2)); n += len(c)
+                tot += _ll_bits(logp[k], c); n += len(c)
     return tot / max(n, 1)
 
 
@@ -263,6 +263,12 @@ def predict_rows(head: DensityHead, bank: FeatureBank, rows: Sequence[int], toke
     return torch.cat(out)
 
 
+def _ll_bits(logp_row, cells) -> float:
+    """Summed log-likelihood of the fixations in `cells` (one row of flat log-probabilities, NumPy or torch), in
+    bits over a uniform map of the same grid."""
+    return float((logp_row[cells] + np.log(logp_row.shape[-1])).sum() / np.log(2))
+
+
 def tune_ll(head, frames, bank, rows, cfg, exclude) -> float:
     """Mean log-likelihood (bits/fixation over uniform) of all fixations on the tune split (population)."""
     head.eval()
@@ -272,7 +278,7 @@ def tune_ll(head, frames, bank, rows, cfg, exclude) -> float:
         f = frames[r]
         pts = f.all_fixations([o for o in f.fixations if o not in exclude])
         c = fixation_cells(f, pts, cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h)
-        tot += float((logp[k, c] + np.log(logp.shape[1])).sum() / np.log(2)); n += len(c)
+        tot += _ll_bits(logp[k], c); n += len(c)
     return tot / max(n, 1)
 
 
@@ -305,7 +311,8 @@ def train_encoder(head: DensityHead, emb: torch.Tensor, viewers: List[str], fram
             chunks = []
             for s in range(0, len(rows_u), 64):
                 rr = rows_u[s:s + 64]
-                chunks.append(head.features(*bank.get(rr, [fl] * len(rr), taps=("s8", "s16", "s32"))[1:]))
+                _, s8, s16, s32 = bank.get(rr, [fl] * len(rr), taps=ViewerEncoder.TAPS)
+                chunks.append(head.features(s8, s16, s32))
             feats[fl] = torch.cat(chunks)
     pair_row = torch.tensor([pos_of[r] for r, _ in pairs])
     pooled = {}
