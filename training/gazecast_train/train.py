@@ -33,10 +33,12 @@ class TrainConfig:
     cond_map: bool = True
     cond_dim: int = 32
     c1_kernel: int = 3
+    head_ch: int = 64  # width of the head's context convs
+    separable_context: bool = False  # c2/c3 as depthwise + 1x1 instead of full 3x3
     cond_shift: bool = True
     use_s32: bool = False
     out_stride: int = 4  # see DensityHead: stride 8 cost NSS (TUNING.md)
-    p_population: float = 0.2  # share of samples trained with the population (zero) profile
+    p_population: float = 0.35  # share of samples trained with the population (zero) profile
     p_tokens_only: float = 0.3  # of attributed viewers' samples: tokens without an embedding
     eval_every: int = 5
     encoder_epochs: int = 15
@@ -105,7 +107,7 @@ def train_head(frames: List[Frame], observers: Dict[str, Observer], bank: Featur
     head = DensityHead([len(s["values"]) for s in SLOTS[:LEARNED_SLOTS]], cfg.emb_dim, cfg.out_h, cfg.out_w,
                        prior, conditioned=conditioned, cond_map=(6, 8) if cfg.cond_map else None,
                        cond_dim=cfg.cond_dim, c1_kernel=cfg.c1_kernel, cond_shift=cfg.cond_shift, use_s32=cfg.use_s32,
-                       out_stride=cfg.out_stride)
+                       out_stride=cfg.out_stride, ch=cfg.head_ch, separable_context=cfg.separable_context)
     emb = torch.nn.Parameter(torch.randn(len(viewers), cfg.emb_dim) * 0.01)
     vindex = {v: i for i, v in enumerate(viewers)}
     opt = torch.optim.AdamW([{"params": head.parameters()}, {"params": [emb], "weight_decay": 0.0, "lr": cfg.lr * cfg.emb_lr_mult}],
