@@ -12,11 +12,11 @@ export interface PredictorOptions {
   readonly modelUrl: string | URL;
   /** 'auto' (default): WebGPU on a real GPU adapter, else WASM; an explicit choice is honoured */
   readonly backend?: BackendChoice;
-  /** model file precision to prefer, e.g. 'int8-weights' (smaller download); default fp16 weights */
+  /** model file precision to prefer, e.g. 'fp16-weights'; default int8 weights on WASM, fp16 on WebGPU */
   readonly precision?: string;
   /** run inference in a Web Worker (default true) or on the calling thread (same interface) */
   readonly worker?: boolean;
-  /** WASM threads; default all cores but one (at most 4) when cross-origin isolated, else 1 */
+  /** WASM threads; default when cross-origin isolated: all cores but one (at most 4), both of 2; else 1 */
   readonly wasmThreads?: number;
   /** keep model files in Cache Storage so later loads work offline (default true) */
   readonly cache?: boolean;

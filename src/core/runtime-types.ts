@@ -34,9 +34,9 @@ export interface EngineLoadOptions {
   /** absolute URL of the model folder or its manifest.json */
   readonly modelUrl: string;
   readonly backend?: BackendChoice;
-  /** file precision to prefer, e.g. 'int8-weights' (default: fp16 weights where the model has them) */
+  /** file precision to prefer, e.g. 'fp16-weights' (default: int8 weights on WASM, fp16 on WebGPU, where the model has them) */
   readonly precision?: string;
-  /** WASM threads; default: all cores but one (at most 4) when the page is cross-origin isolated, else 1 */
+  /** WASM threads; default when the page is cross-origin isolated: all cores but one (at most 4), both of 2; else 1 */
   readonly wasmThreads?: number;
   /** store model files in Cache Storage and read them from there (default true) */
   readonly cache?: boolean;

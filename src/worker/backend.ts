@@ -63,15 +63,16 @@ export async function decideBackend(choice: BackendChoice): Promise<BackendDecis
 /**
  * WASM threads. onnxruntime needs SharedArrayBuffer for threads, which only cross-origin isolated
  * pages have; without isolation it silently runs one thread, so we say 1 explicitly. With it, we
- * use every core but one (at most 4): the page's main thread, video decoding and compositing need
- * a core too, and onnxruntime's threads spin while they wait. Measured on a 2-core machine with
- * other work running, 2 threads ran the 256x192 model 2-4x slower than 1; on the same machine
- * idle, 2 threads ran the 192x144 model 1.9x faster (README "Benchmarks"). A 2-core machine gets
- * the safe choice, one thread, unless `wasmThreads` says otherwise.
+ * run multi-threaded: every core but one (at most 4) where there are 3 or more, since the page's
+ * main thread, video decoding and compositing need a core too; both cores on a 2-core machine,
+ * where leaving one idle halves throughput. Measured there (README "Benchmarks"), 2 threads beat 1
+ * by 1.8x on inference, and while the video played live they delivered 1.2x the predictions per
+ * second at 0.7x the lag; only with other work saturating both cores (a training job) were they
+ * 1.6x slower than 1. `wasmThreads: 1` is the choice for such a machine.
  */
 export function defaultWasmThreads(): number {
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
   if (!isolated) return 1;
-  const cores = (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1;
-  return Math.max(1, Math.min(4, cores - 1));
+  const cores = Math.max(1, (globalThis.navigator as Navigator | undefined)?.hardwareConcurrency ?? 1);
+  return cores <= 2 ? cores : Math.min(4, cores - 1);
 }

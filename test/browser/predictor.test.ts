@@ -37,11 +37,12 @@ describe('predictor on WASM in a worker', () => {
     expect(progress.at(-1)).toEqual({ status: 'ready', backend: 'wasm', progress: 100 });
     expect(progress.filter((p) => p.status === 'ready')).toHaveLength(1);
     expect(progress.some((p) => p.status === 'done' && p.file === predictor.model.file)).toBe(true);
-    expect(predictor.model.precision).toBe('fp16-weights');
-    // the page is cross-origin isolated (vite.config headers), so WASM may use threads: all
-    // cores but one, at most 4
+    expect(predictor.model.precision).toBe('int8-weights');
+    // the page is cross-origin isolated (vite.config headers), so WASM runs multi-threaded: all
+    // cores but one (at most 4), both of 2
     expect(crossOriginIsolated).toBe(true);
-    expect(predictor.model.wasmThreads).toBe(Math.max(1, Math.min(4, navigator.hardwareConcurrency - 1)));
+    const cores = navigator.hardwareConcurrency;
+    expect(predictor.model.wasmThreads).toBe(cores <= 2 ? cores : Math.min(4, cores - 1));
   });
 
   it('matches onnxruntime-node on the still, for every golden profile', async () => {

@@ -38,7 +38,7 @@ describe('backend choice', () => {
     expect(e).toBeInstanceOf(GazecastError);
     expect((e as GazecastError).code).toBe('no-webgpu');
   });
-  it('uses one WASM thread unless cross-origin isolated, then all cores but one (at most 4)', () => {
+  it('uses one WASM thread unless cross-origin isolated, then all cores but one (at most 4), both of 2', () => {
     vi.stubGlobal('navigator', { hardwareConcurrency: 8 });
     vi.stubGlobal('crossOriginIsolated', false);
     expect(defaultWasmThreads()).toBe(1);
@@ -46,7 +46,11 @@ describe('backend choice', () => {
     expect(defaultWasmThreads()).toBe(4);
     vi.stubGlobal('navigator', { hardwareConcurrency: 4 });
     expect(defaultWasmThreads()).toBe(3);
+    vi.stubGlobal('navigator', { hardwareConcurrency: 3 });
+    expect(defaultWasmThreads()).toBe(2);
     vi.stubGlobal('navigator', { hardwareConcurrency: 2 });
+    expect(defaultWasmThreads()).toBe(2);
+    vi.stubGlobal('navigator', { hardwareConcurrency: 1 });
     expect(defaultWasmThreads()).toBe(1);
   });
 });

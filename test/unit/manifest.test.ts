@@ -73,12 +73,13 @@ describe('parseManifest', () => {
 
 describe('chooseModelFile', () => {
   const m = parseManifest(contractManifest());
-  it('defaults to fp16 weights on both backends', () => {
-    expect(chooseModelFile(m, 'wasm').precision).toBe('fp16-weights');
+  it('defaults to int8 weights on WASM and fp16 weights on WebGPU', () => {
+    expect(chooseModelFile(m, 'wasm').precision).toBe('int8-weights');
     expect(chooseModelFile(m, 'webgpu').precision).toBe('fp16-weights');
   });
   it('honours an explicit precision the model has', () => {
-    expect(chooseModelFile(m, 'wasm', 'int8-weights').path).toBe('model.w8.onnx');
+    expect(chooseModelFile(m, 'wasm', 'fp16-weights').path).toBe('model.w16.onnx');
+    expect(chooseModelFile(m, 'webgpu', 'int8-weights').path).toBe('model.w8.onnx');
   });
   it('falls back to the backend preference when the precision is missing', () => {
     expect(chooseModelFile(m, 'webgpu', 'fp32').precision).toBe('fp16-weights');
