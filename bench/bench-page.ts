@@ -18,6 +18,8 @@ export interface BenchConfig {
   readonly e2eRuns: number;
   /** video analysis at this rate; 0 skips it */
   readonly samplesPerSecond: number;
+  /** live mode over this much real-time playback of the video (0 skips it): the app's own load on the cores */
+  readonly liveMs: number;
   /** frames for the memory check (0 skips it) */
   readonly memoryFrames: number;
 }
@@ -115,6 +117,8 @@ async function run(cfg: BenchConfig, onMemoryProgress?: (done: number) => Promis
     };
   }
 
+  const live = cfg.liveMs > 0 ? await measureLive(predictor, cfg.videoUrl, cfg.liveMs) : undefined;
+
   let mem: { after100: Memory; after: Memory; frames: number } | undefined;
   if (cfg.memoryFrames > 0) {
     // a fresh predictor, so the count starts at 0; frames go the whole e2e path
@@ -141,7 +145,47 @@ async function run(cfg: BenchConfig, onMemoryProgress?: (done: number) => Promis
     inference: stats(inference),
     e2e: stats(e2e),
     video,
+    live,
     memory: mem,
+  };
+}
+
+/**
+ * Live mode while the video plays in real time, as in the app: decoding, presenting and capturing frames compete
+ * with inference for the same cores. Lag is how far the playing video has moved on from the frame a prediction is
+ * for, when that prediction arrives.
+ */
+async function measureLive(predictor: Predictor, videoUrl: string, liveMs: number) {
+  const v = await loadVideo(videoUrl);
+  v.loop = true;
+  const inference: number[] = [];
+  const lag: number[] = [];
+  const session = predictor.startLive(v, {
+    smoothing: false,
+    onPrediction: (p) => {
+      inference.push(p.inferenceMs);
+      // the loop wraps media time: ignore the one prediction that straddles it
+      const ahead = v.currentTime * 1000 - p.timestampMs;
+      if (ahead >= 0) lag.push(ahead);
+    },
+  });
+  await v.play();
+  const t0 = performance.now();
+  await new Promise((r) => setTimeout(r, liveMs));
+  const seconds = (performance.now() - t0) / 1000;
+  session.stop();
+  v.pause();
+  const shown = (v as HTMLVideoElement & { getVideoPlaybackQuality(): VideoPlaybackQuality }).getVideoPlaybackQuality();
+  v.remove();
+  return {
+    seconds,
+    predictionsPerSecond: session.processed / seconds,
+    processed: session.processed,
+    dropped: session.dropped,
+    inference: stats(inference),
+    lagMs: stats(lag),
+    videoFramesDropped: shown.droppedVideoFrames,
+    videoFramesShown: shown.totalVideoFrames,
   };
 }
 

@@ -3,12 +3,15 @@
  * `npm run bench`: builds a benchmark page with Vite, serves it cross-origin isolated (so WASM can
  * use threads), and drives Debian's Chromium headless through the public predictor API for each
  * backend and model variant: load time, first inference, median and p95 inference after warm-up,
- * end-to-end frame→points latency, whole-video analysis throughput, and memory after 2,000
+ * end-to-end frame→points latency, whole-video analysis throughput, live mode during real-time
+ * playback (predictions per second, inference time and how far behind the playing video the
+ * predictions arrive, with decoding and presenting competing for the cores), and memory after 2,000
  * frames against after 100. Prints a table and JSON (also written to bench/results/latest.json).
  *
  *   npm run bench                       the default set (about 4-5 minutes on 2 cores)
  *   npm run bench -- --quick            fewer runs, no memory check (about a minute)
  *   npm run bench -- --only=wasm-n      one configuration family (wasm-1, wasm-n, webgpu)
+ *   npm run bench -- --precisions=int8-weights,fp16-weights   model variants, in this order
  *   npm run bench -- --memory-frames=N  frames for the memory check (default 2000)
  *
  * WebGPU without a GPU is SwiftShader (software Vulkan): its figures are labelled "software"
@@ -35,8 +38,12 @@ const modelId = arg('model', 'gazecast-mnv1-s8');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 const manifest = JSON.parse(readFileSync(join(root, 'public/models', modelId, 'manifest.json'), 'utf8'));
-const precisions = manifest.files.map((f) => f.precision).filter((p) => p !== 'fp32');
-const defaultPrecision = precisions.includes('fp16-weights') ? 'fp16-weights' : precisions[0];
+const listed = manifest.files.map((f) => f.precision).filter((p) => p !== 'fp32');
+// --precisions=a,b picks variants and their order (order matters little now that an untimed run comes first)
+const precisions = arg('precisions', '') ? String(arg('precisions', '')).split(',').filter((p) => listed.includes(p)) : listed;
+// what createPredictor loads by itself per backend (src/core/manifest.ts PRECISION_PREFERENCE)
+const preference = { wasm: ['int8-weights', 'fp16-weights', 'fp32'], webgpu: ['fp16-weights', 'fp32', 'int8-weights'] };
+const defaultPrecision = (backend) => preference[backend].find((p) => listed.includes(p)) ?? listed[0];
 
 // ---- build and serve the bench page (production bundle, like a deployed app)
 const outDir = join(here, '.dist');
@@ -96,7 +103,8 @@ const info = await infoPage.evaluate(() => window.gazecastBench.info());
 await infoPage.close();
 const threads = Math.min(4, info.hardwareConcurrency);
 // what createPredictor picks by itself on this machine (src/worker/backend.ts defaultWasmThreads)
-const defaultThreads = info.crossOriginIsolated ? Math.max(1, Math.min(4, info.hardwareConcurrency - 1)) : 1;
+const cores = Math.max(1, info.hardwareConcurrency);
+const defaultThreads = !info.crossOriginIsolated ? 1 : cores <= 2 ? cores : Math.min(4, cores - 1);
 
 const base = {
   modelUrl: `models/${modelId}/`,
@@ -105,12 +113,13 @@ const base = {
 };
 const configs = [];
 for (const precision of precisions) {
-  const isDefault = precision === defaultPrecision;
+  const isDefault = precision === defaultPrecision('wasm');
   for (const [family, n] of [['wasm-1', 1], ['wasm-n', threads]]) {
     if (family === 'wasm-n' && n === 1) continue; // a 1-core machine has no threaded case
     configs.push({
-      name: `wasm-${n}t${n === defaultThreads ? ' (default)' : ''}`, family, backend: 'wasm', wasmThreads: n, precision,
+      name: `wasm-${n}t${isDefault && n === defaultThreads ? ' (default)' : ''}`, family, backend: 'wasm', wasmThreads: n, precision,
       warmupMs: quick ? 1500 : 3000, minWarmups: 2, runs: quick ? 20 : 50, e2eRuns: quick ? 10 : 30, samplesPerSecond: 5,
+      liveMs: quick ? 5000 : 15000,
       // the memory check runs on the configuration an app gets by default
       memoryFrames: isDefault && n === defaultThreads ? memoryFrames : 0,
     });
@@ -119,16 +128,28 @@ for (const precision of precisions) {
 if (info.webgpu) {
   const software = info.webgpu.fallback;
   configs.push({
-    name: software ? 'webgpu (software)' : 'webgpu', family: 'webgpu', backend: 'webgpu', precision: defaultPrecision,
+    name: software ? 'webgpu (software)' : 'webgpu', family: 'webgpu', backend: 'webgpu', precision: defaultPrecision('webgpu'),
     // SwiftShader runs this network in seconds per frame: a couple of runs show it works, no more
     warmupMs: 0, minWarmups: software ? 0 : 2, runs: software ? 2 : 50, e2eRuns: software ? 1 : 30,
-    samplesPerSecond: software ? 0 : 5, memoryFrames: 0,
+    samplesPerSecond: software ? 0 : 5, liveMs: software ? 0 : 15000, memoryFrames: 0,
   });
+}
+
+const selected = configs.filter((c) => !only || String(only).split(',').includes(c.family));
+// The first configuration measured in a fresh browser ran 10-20 % slower than the same one later (the browser
+// and the machine settle for longer than one page's warm-up), so an untimed run comes first.
+if (selected.length > 0) {
+  process.stderr.write('settling the browser (untimed)...\n');
+  const page = await openPage();
+  await page.evaluate((c) => window.gazecastBench.run(c), {
+    ...base, ...selected[0], warmupMs: 8000, runs: 1, e2eRuns: 1, samplesPerSecond: 0, liveMs: 0, memoryFrames: 0,
+  });
+  await page.close();
 }
 
 const loadBefore = loadavg();
 const results = [];
-for (const cfg of configs.filter((c) => !only || String(only).split(',').includes(c.family))) {
+for (const cfg of selected) {
   process.stderr.write(`${cfg.name} ${cfg.precision}...\n`);
   const page = await openPage();
   const marks = {};
@@ -169,11 +190,12 @@ const mib = (b) => (b === undefined ? '-' : (b / 2 ** 20).toFixed(0));
 const rows = results.map((r) => [
   r.config, r.model.precision, f(r.loadMs, 0), f(r.firstInferenceMs, 0), f(r.inference.median), f(r.inference.p95), f(r.e2e.median), f(r.e2e.p95),
   r.video ? `${f(r.video.fps)} / ${f(r.video.realtimeRatio, 2)}x` : '-',
+  r.live ? `${f(r.live.predictionsPerSecond)} / ${f(r.live.inference.median)} / ${f(r.live.lagMs.median, 0)}` : '-',
   r.memory ? `${mib(r.memory.after100.browserPssBytes)} → ${mib(r.memory.after.browserPssBytes)}` : '-',
   r.memory ? `${mib(r.memory.after100.uaBytes)} → ${mib(r.memory.after.uaBytes)}` : '-',
   r.memory ? `${mib(r.memory.after100.jsHeapBytes)} → ${mib(r.memory.after.jsHeapBytes)}` : '-',
 ]);
-const head = ['backend', 'variant', 'load ms', 'first ms', 'median ms', 'p95 ms', 'e2e median', 'e2e p95', 'video fps / x real time (5/s)', `browser PSS MiB 100→${memoryFrames}`, 'UA memory MiB', 'page JS heap MiB'];
+const head = ['backend', 'variant', 'load ms', 'first ms', 'median ms', 'p95 ms', 'e2e median', 'e2e p95', 'video fps / x real time (5/s)', 'live: predictions/s / median ms / lag ms', `browser PSS MiB 100→${memoryFrames}`, 'UA memory MiB', 'page JS heap MiB'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
 const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
 console.log(JSON.stringify(report, null, 2));

@@ -19,7 +19,7 @@ from .profile import LEARNED_SLOTS, SLOTS, observer_tokens
 
 @dataclass
 class TrainConfig:
-    in_w: int = 192  # 256x192 ran at 74-82 ms in WASM (1 thread), this model at 43 ms (TUNING.md, README)
+    in_w: int = 192  # 256x192 ran at 74-82 ms in WASM (1 thread), this size at 37-47 ms (TUNING.md, README)
     in_h: int = 144
     out_w: int = 0  # 0: in_w / out_stride
     out_h: int = 0
