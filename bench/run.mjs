@@ -8,7 +8,7 @@
  * predictions arrive, with decoding and presenting competing for the cores), and memory after 2,000
  * frames against after 100. Prints a table and JSON (also written to bench/results/latest.json).
  *
- *   npm run bench                       the default set (about 4-5 minutes on 2 cores)
+ *   npm run bench                       the default set (about 8 minutes on 2 cores)
  *   npm run bench -- --quick            fewer runs, no memory check (about a minute)
  *   npm run bench -- --only=wasm-n      one configuration family (wasm-1, wasm-n, webgpu)
  *   npm run bench -- --precisions=int8-weights,fp16-weights   model variants, in this order
@@ -40,7 +40,10 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const manifest = JSON.parse(readFileSync(join(root, 'public/models', modelId, 'manifest.json'), 'utf8'));
 const listed = manifest.files.map((f) => f.precision).filter((p) => p !== 'fp32');
 // --precisions=a,b picks variants and their order (order matters little now that an untimed run comes first)
-const precisions = arg('precisions', '') ? String(arg('precisions', '')).split(',').filter((p) => listed.includes(p)) : listed;
+const precisions = arg('precisions', '') ? String(arg('precisions', '')).split(',') : listed;
+for (const p of precisions) {
+  if (!listed.includes(p)) throw new Error(`--precisions: ${modelId} has no "${p}" file (it has ${listed.join(', ')})`);
+}
 // what createPredictor loads by itself per backend (src/core/manifest.ts PRECISION_PREFERENCE)
 const preference = { wasm: ['int8-weights', 'fp16-weights', 'fp32'], webgpu: ['fp16-weights', 'fp32', 'int8-weights'] };
 const defaultPrecision = (backend) => preference[backend].find((p) => listed.includes(p)) ?? listed[0];

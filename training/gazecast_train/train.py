@@ -33,7 +33,7 @@ class TrainConfig:
     cond_map: bool = True
     cond_dim: int = 32
     c1_kernel: int = 3
-    head_ch: int = 64  # width of the head's context convs
+    head_ch: int = 64  # width of the head's convs c1-c3
     separable_context: bool = False  # c2/c3 as depthwise + 1x1 instead of full 3x3
     cond_shift: bool = True
     use_s32: bool = False
