@@ -3,6 +3,7 @@
  * bench/run.mjs through Playwright (window.gazecastBench).
  */
 import { createPredictor, type BackendChoice, type Predictor } from '../src/index';
+import { defaultWasmThreads } from '../src/worker/backend';
 
 export interface BenchConfig {
   readonly modelUrl: string;
@@ -175,7 +176,7 @@ async function measureLive(predictor: Predictor, videoUrl: string, liveMs: numbe
   const seconds = (performance.now() - t0) / 1000;
   session.stop();
   v.pause();
-  const shown = (v as HTMLVideoElement & { getVideoPlaybackQuality(): VideoPlaybackQuality }).getVideoPlaybackQuality();
+  const shown = v.getVideoPlaybackQuality();
   v.remove();
   return {
     seconds,
@@ -196,6 +197,8 @@ async function info() {
     userAgent: navigator.userAgent,
     hardwareConcurrency: navigator.hardwareConcurrency,
     crossOriginIsolated,
+    // what createPredictor picks by itself on this page
+    defaultWasmThreads: defaultWasmThreads(),
     webgpu: adapter ? { vendor: i?.vendor, architecture: i?.architecture, description: i?.description, fallback: Boolean(i?.isFallbackAdapter) } : null,
   };
 }

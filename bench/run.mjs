@@ -17,7 +17,7 @@
  * WebGPU without a GPU is SwiftShader (software Vulkan): its figures are labelled "software"
  * and only show that the path works.
  */
-import { build, preview } from 'vite';
+import { build, preview, runnerImport } from 'vite';
 import { chromium } from 'playwright-core';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release, loadavg } from 'node:os';
@@ -37,16 +37,16 @@ const memoryFrames = Number(arg('memory-frames', quick ? 0 : 2000));
 const modelId = arg('model', 'gazecast-mnv1-s8');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
-const manifest = JSON.parse(readFileSync(join(root, 'public/models', modelId, 'manifest.json'), 'utf8'));
+// the file each backend loads by default comes from the runtime's own choice (src/core/manifest.ts)
+const { parseManifest, chooseModelFile } = (await runnerImport(join(root, 'src/core/manifest.ts'), { configFile: false, logLevel: 'error' })).module;
+const manifest = parseManifest(JSON.parse(readFileSync(join(root, 'public/models', modelId, 'manifest.json'), 'utf8')));
 const listed = manifest.files.map((f) => f.precision).filter((p) => p !== 'fp32');
 // --precisions=a,b picks variants and their order (order matters little now that an untimed run comes first)
 const precisions = arg('precisions', '') ? String(arg('precisions', '')).split(',') : listed;
 for (const p of precisions) {
   if (!listed.includes(p)) throw new Error(`--precisions: ${modelId} has no "${p}" file (it has ${listed.join(', ')})`);
 }
-// what createPredictor loads by itself per backend (src/core/manifest.ts PRECISION_PREFERENCE)
-const preference = { wasm: ['int8-weights', 'fp16-weights', 'fp32'], webgpu: ['fp16-weights', 'fp32', 'int8-weights'] };
-const defaultPrecision = (backend) => preference[backend].find((p) => listed.includes(p)) ?? listed[0];
+const defaultPrecision = (backend) => chooseModelFile(manifest, backend).precision;
 
 // ---- build and serve the bench page (production bundle, like a deployed app)
 const outDir = join(here, '.dist');
@@ -105,9 +105,7 @@ const infoPage = await openPage();
 const info = await infoPage.evaluate(() => window.gazecastBench.info());
 await infoPage.close();
 const threads = Math.min(4, info.hardwareConcurrency);
-// what createPredictor picks by itself on this machine (src/worker/backend.ts defaultWasmThreads)
-const cores = Math.max(1, info.hardwareConcurrency);
-const defaultThreads = !info.crossOriginIsolated ? 1 : cores <= 2 ? cores : Math.min(4, cores - 1);
+const defaultThreads = info.defaultWasmThreads;
 
 const base = {
   modelUrl: `models/${modelId}/`,

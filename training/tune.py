@@ -3,11 +3,12 @@
 
   /usr/bin/python3 training/tune.py --size 192x144 --configs '{"a": {"p_population": 0.3}, "b": {...}}'
 
-Each named config overrides TrainConfig fields; the input size sets in_w/in_h and the stride-8 output grid. Prints,
+Each named config overrides TrainConfig fields; the input size sets in_w/in_h, and the output grid follows from
+them and out_stride. Prints,
 per config: seconds, population log-likelihood on tune (bits/fixation over uniform, comparable only within one
 size), with --ceiling IG and NSS as fractions of the inter-observer ceiling on tune, the own-embedding gain over the population for training viewers on tune stimuli (also per dataset), another
 viewer's embedding, and the gain from right age/gender tokens. The features come from the cache that train.py
-writes (training/cache/pretrained-WxH, made here if missing). training/TUNING.md records the runs behind the
+writes (training/cache/pretrained-WxH-all, every tap and mirrored frames, made here if missing). training/TUNING.md records the runs behind the
 shipped defaults.
 """
 from __future__ import annotations

@@ -3,7 +3,6 @@ import { chooseModelFile, manifestUrlOf, parseManifest, parseManifestText } from
 import { contractManifest } from './manifest-fixture';
 import { thrownGazecastError } from './helpers/thrown';
 
-
 /** Sets a nested field by path, e.g. ['files', 1, 'sha256']. */
 function withField(path: (string | number)[], value: unknown): Record<string, unknown> {
   const m = contractManifest();

@@ -6,7 +6,6 @@ import { thrownGazecastError } from './helpers/thrown';
 
 const spec = parseManifest(contractManifest()).profile;
 
-
 describe('profile tokens', () => {
   it('encodes by slot order; absent keys are unknown (0)', () => {
     expect(Array.from(encodeProfileTokens(spec, { gender: 'female', age: '25-34' }))).toEqual([2n, 1n, 0n]);

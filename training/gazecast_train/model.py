@@ -59,7 +59,6 @@ class DensityHead(nn.Module):
         # small convs, so the density has 4x the cells for ~6 % of WASM time (per-node profile). The coarser stride-8 grid blurred
         # peaks by more than the ceiling's Gaussian (a cell was 1/24 of the width) and cost NSS.
         self.out_stride = out_stride
-        self.use_s32 = use_s32
         self.conditioned = conditioned
         # A profile-chosen sub-cell translation and sharpness of the whole map: a viewer's systematic
         # eye-tracker offset and how spread out their fixations are, both global properties of a person.
@@ -134,7 +133,6 @@ class DensityHead(nn.Module):
             logits = logits + F.interpolate(m, size=logits.shape[-2:], mode="bilinear", align_corners=False)
         n, _, h, w = logits.shape
         return F.log_softmax(logits.reshape(n, h * w), dim=1).reshape(n, 1, h, w)
-
 
     @staticmethod
     def shift_and_sharpen(logits, p):
