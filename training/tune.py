@@ -31,14 +31,14 @@ from gazecast_train.mobilenet import pretrained_trunk  # noqa: E402
 from gazecast_train.pipeline import DEFAULT_WEIGHTS, REPO  # noqa: E402
 from gazecast_train.profile import observer_tokens  # noqa: E402
 from gazecast_train.splits import held_out_viewers, split_frames  # noqa: E402
-from gazecast_train.train import FeatureBank, TrainConfig, personal_finetune, train_head, tune_ll  # noqa: E402
+from gazecast_train.train import FeatureBank, TrainConfig, personal_finetune, population_finetune, train_head, tune_ll  # noqa: E402
 
 SHARED = os.path.join(os.path.dirname(REPO), "shared", "data")
 
 
 def key(cfg: TrainConfig) -> str:
     """Checkpoints are per exact config, so a renamed or edited config never resumes another's run."""
-    stage1 = {k: v for k, v in vars(cfg).items() if not k.startswith("personal_")}  # stage 2 reuses stage 1
+    stage1 = {k: v for k, v in vars(cfg).items() if not k.startswith(("personal_", "population_"))}  # later stages reuse it
     return hashlib.sha1(json.dumps(stage1, sort_keys=True).encode()).hexdigest()[:10]
 
 
@@ -65,8 +65,9 @@ def main() -> int:
         cfg = TrainConfig(**{"eval_every": 100, "in_w": w, "in_h": h, **overrides})
         t = time.time()
         head, emb, hist = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
-                                     os.path.join(REPO, "training", "runs", "tune", f"{args.size}-{key(cfg)}"), tag=name,
+                                     os.path.join(REPO, "training", "runs", "tune", f"{args.size}-{key(cfg)}"), tag="main",
                                      log=lambda m: None)
+        head = population_finetune(head, frames, bank, split["train"], split["tune"], held, cfg, log=lambda m: None)
         head, emb = personal_finetune(head, emb, frames, observers, bank, split["train"], split["tune"], viewers, held,
                                       cfg, log=lambda m: None)
         after = tune_ll(head, frames, bank, split["tune"], cfg, held)

@@ -19,7 +19,7 @@ from .model import EncoderGraph, GazeModel, ViewerEncoder
 from .mobilenet import pretrained_trunk, random_trunk
 from .profile import SLOTS, VISION_SLOT, observer_attributes, observer_tokens
 from .splits import held_out_viewers, split_frames
-from .train import FeatureBank, TrainConfig, personal_finetune, train_encoder, train_head
+from .train import FeatureBank, TrainConfig, personal_finetune, population_finetune, train_encoder, train_head
 from .model_card import write_model_card
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -49,7 +49,7 @@ def main(args) -> int:
     cfg = TrainConfig(seed=args.seed)
     if smoke:
         cfg.epochs, cfg.eval_every, cfg.encoder_epochs, cfg.batch = 2, 1, 2, 8
-        cfg.personal_epochs = min(cfg.personal_epochs, 1)
+        cfg.personal_epochs, cfg.population_epochs = min(cfg.personal_epochs, 1), min(cfg.population_epochs, 1)
     if args.epochs:
         cfg.epochs = args.epochs
     os.makedirs(work, exist_ok=True)
@@ -81,6 +81,13 @@ def main(args) -> int:
         head.load_state_dict(st["head"]); emb = st["emb"]
         log("[personal] resumed")
     else:
+        population_ckpt = os.path.join(ckpt, "population.pt")
+        if os.path.exists(population_ckpt):  # resume
+            head.load_state_dict(torch.load(population_ckpt))
+            log("[population] resumed")
+        else:
+            head = population_finetune(head, frames, bank, split["train"], split["tune"], held, cfg, log=log)
+            torch.save(head.state_dict(), population_ckpt)
         head, emb = personal_finetune(head, emb, frames, observers, bank, split["train"], split["tune"], viewers, held,
                                       cfg, log=log)
         torch.save({"head": head.state_dict(), "emb": emb}, personal_ckpt)
@@ -122,11 +129,13 @@ def main(args) -> int:
         rbank = FeatureBank(load_cache(rcache), range(len(frames)))
         rhead, _, rhist = train_head(frames, observers, rbank, split["train"], split["tune"], viewers, held, cfg,
                                      ckpt, tag="random-trunk", log=log)
+        rhead = population_finetune(rhead, frames, rbank, split["train"], split["tune"], held, cfg, log=log)
         random_scores = E.population_scores(rhead, rbank, frames, split["val"], cb, cfg, with_ceiling=False)
         del rbank  # ~2 GB of features: free them before the next training
         log("ablation: without profile conditioning (population-only training)")
         uhead, _, uhist = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
                                      ckpt, tag="unconditioned", conditioned=False, log=log)
+        uhead = population_finetune(uhead, frames, bank, split["train"], split["tune"], held, cfg, log=log)
         metrics["ablations"] = {
             "random_trunk": random_scores,
             "unconditioned": {

@@ -44,6 +44,8 @@ class TrainConfig:
     encoder_epochs: int = 15
     personal_epochs: int = 6  # second stage: conditioning path + embeddings on viewer samples only
     personal_lr: float = 1e-3
+    population_epochs: int = 4  # between the stages: every weight but the conditioning path, population samples only
+    population_lr: float = 3e-4
     seed: int = 0
 
     def __post_init__(self):
@@ -97,6 +99,14 @@ def nll(logp: torch.Tensor, cells: List[np.ndarray]) -> torch.Tensor:
     return torch.stack(losses).mean()
 
 
+def make_head(cfg: TrainConfig, prior: np.ndarray, conditioned: bool = True) -> DensityHead:
+    """The density head the config describes, its centre bias initialised to `prior` (log-probabilities)."""
+    return DensityHead([len(s["values"]) for s in SLOTS[:LEARNED_SLOTS]], cfg.emb_dim, cfg.out_h, cfg.out_w,
+                       prior, conditioned=conditioned, cond_map=(6, 8) if cfg.cond_map else None,
+                       cond_dim=cfg.cond_dim, c1_kernel=cfg.c1_kernel, cond_shift=cfg.cond_shift, use_s32=cfg.use_s32,
+                       out_stride=cfg.out_stride, ch=cfg.head_ch, separable_context=cfg.separable_context)
+
+
 def train_head(frames: List[Frame], observers: Dict[str, Observer], bank: FeatureBank, train_rows: List[int],
                tune_rows: List[int], viewers: List[str], exclude: set, cfg: TrainConfig, ckpt_dir: str,
                conditioned: bool = True, tag: str = "main", log=print):
@@ -104,10 +114,7 @@ def train_head(frames: List[Frame], observers: Dict[str, Observer], bank: Featur
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     prior = centre_prior(frames, train_rows, cfg, exclude)
-    head = DensityHead([len(s["values"]) for s in SLOTS[:LEARNED_SLOTS]], cfg.emb_dim, cfg.out_h, cfg.out_w,
-                       prior, conditioned=conditioned, cond_map=(6, 8) if cfg.cond_map else None,
-                       cond_dim=cfg.cond_dim, c1_kernel=cfg.c1_kernel, cond_shift=cfg.cond_shift, use_s32=cfg.use_s32,
-                       out_stride=cfg.out_stride, ch=cfg.head_ch, separable_context=cfg.separable_context)
+    head = make_head(cfg, prior, conditioned)
     emb = torch.nn.Parameter(torch.randn(len(viewers), cfg.emb_dim) * 0.01)
     vindex = {v: i for i, v in enumerate(viewers)}
     opt = torch.optim.AdamW([{"params": head.parameters()}, {"params": [emb], "weight_decay": 0.0, "lr": cfg.lr * cfg.emb_lr_mult}],
@@ -182,6 +189,44 @@ def _forward_batch(head, emb, frames, bank, rows, vindex, tok_cache, exclude, cf
 
 
 CONDITIONING = ("token_emb", "user_proj", "film1", "film2")
+
+
+def population_finetune(head: DensityHead, frames: List[Frame], bank: FeatureBank,
+                        train_rows: List[int], tune_rows: List[int], exclude: set, cfg: TrainConfig, log=print):
+    """Between the two stages: trains every head weight except the conditioning path on population samples only
+    (all viewers' fixations, zero profile). The first stage gives 65 % of its samples to single viewers, whose
+    few fixations pull the shared weights too; this stage lets the population map settle on the pooled density,
+    and the personal stage that follows re-fits the conditioning path to the settled head. Keeps the epoch with
+    the best population likelihood on tune (or the head as it came, if no epoch beats it)."""
+    if cfg.population_epochs <= 0:
+        return head
+    torch.manual_seed(cfg.seed + 3)
+    rng = np.random.default_rng(cfg.seed + 3)
+    shared = [p for n, p in head.named_parameters() if not n.startswith(CONDITIONING)]
+    for n, p in head.named_parameters():
+        p.requires_grad_(not n.startswith(CONDITIONING))
+    steps = max(1, len(train_rows) // cfg.batch)
+    opt = torch.optim.AdamW(shared, lr=cfg.population_lr, weight_decay=cfg.weight_decay)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg.population_epochs * steps)
+    best = (tune_ll(head, frames, bank, tune_rows, cfg, exclude), {k: v.clone() for k, v in head.state_dict().items()})
+    log(f"[population] start: tune LL {best[0]:.4f}")
+    for epoch in range(cfg.population_epochs):
+        head.train()
+        order = rng.permutation(train_rows)
+        for s in range(steps):
+            logp, cells = _forward_batch(head, None, frames, bank, order[s * cfg.batch:(s + 1) * cfg.batch], {},
+                                         {}, exclude, cfg, rng, 1.0)
+            loss = nll(logp, cells)
+            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        sc = tune_ll(head, frames, bank, tune_rows, cfg, exclude)
+        log(f"[population] epoch {epoch + 1}/{cfg.population_epochs} tune LL {sc:.4f}")
+        if sc > best[0]:
+            best = (sc, {k: v.clone() for k, v in head.state_dict().items()})
+    head.load_state_dict(best[1])
+    for p in head.parameters():
+        p.requires_grad_(True)
+    head.eval()
+    return head
 
 
 def personal_finetune(head: DensityHead, emb: torch.Tensor, frames: List[Frame], observers: Dict[str, Observer],

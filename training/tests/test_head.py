@@ -4,8 +4,9 @@ import unittest
 import numpy as np
 import torch
 
+from training.gazecast_train.data import Frame
 from training.gazecast_train.model import ColourVisionSimulation, DensityHead
-from training.gazecast_train.train import CONDITIONING
+from training.gazecast_train.train import CONDITIONING, FeatureBank, TrainConfig, population_finetune, tune_ll
 
 
 def head(**kw):
@@ -61,6 +62,32 @@ class PopulationInvarianceTest(unittest.TestCase):
         fs = feats()
         out = h(*fs, torch.tensor([[2, 1], [0, 0]]), torch.randn(2, 16))
         np.testing.assert_allclose(torch.logsumexp(out.flatten(1), 1).detach().numpy(), 0.0, atol=1e-5)
+
+
+class PopulationStageTest(unittest.TestCase):
+    def test_trains_the_shared_weights_and_leaves_the_conditioning_path_alone(self):
+        """The population stage sits between the two stages: it must not move what the personal stage refits, and
+        it keeps the head as it came unless an epoch beats it on tune."""
+        rng = np.random.default_rng(0)
+        frames = []
+        for i in range(8):  # a 64x48 frame whose two viewers look near its top-left quarter
+            fx = {v: (rng.normal([16, 12], 4, (6, 2))).clip(0, 47).astype(np.float32) for v in ("a", "b")}
+            frames.append(Frame(f"x-{i}", f"x-{i}", "x", "", "image", 64, 48, fixations=fx))
+        g = torch.Generator().manual_seed(2)
+        cache = {"s4": torch.rand(8, 128, 12, 16, generator=g).numpy(), "s8": torch.rand(8, 256, 6, 8, generator=g).numpy(),
+                 "s16": torch.rand(8, 512, 3, 4, generator=g).numpy()}
+        bank = FeatureBank(cache, range(8))
+        cfg = TrainConfig(in_w=64, in_h=48, batch=4, population_epochs=3, population_lr=1e-2)
+        h = head()
+        before = {k: v.clone() for k, v in h.state_dict().items()}
+        ll0 = tune_ll(h, frames, bank, list(range(8)), cfg, set())
+        h = population_finetune(h, frames, bank, list(range(8)), list(range(8)), set(), cfg, log=lambda m: None)
+        self.assertGreater(tune_ll(h, frames, bank, list(range(8)), cfg, set()), ll0)
+        for name, p in h.state_dict().items():
+            if name.startswith(CONDITIONING):
+                self.assertTrue(torch.equal(p, before[name]), name)
+        self.assertFalse(torch.equal(h.state_dict()["c1.weight"], before["c1.weight"]))
+        self.assertTrue(all(p.requires_grad for p in h.parameters()))
 
 
 class ColourVisionTest(unittest.TestCase):
