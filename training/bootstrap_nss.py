@@ -33,7 +33,7 @@ from gazecast_train.train import FeatureBank, TrainConfig, make_head, predict_ro
 from tune import SHARED  # noqa: E402
 
 
-def per_stimulus_nss(ckpt: str, w: int, h: int, frames, rows, cb_args):
+def per_stimulus_nss(ckpt: str, w: int, h: int, frames, rows, cb: E.CentreBias):
     """stimulus id -> (dataset, model NSS per viewer, ceiling NSS per viewer)."""
     cfg = TrainConfig(in_w=w, in_h=h)
     st = torch.load(ckpt)
@@ -43,7 +43,6 @@ def per_stimulus_nss(ckpt: str, w: int, h: int, frames, rows, cb_args):
     head.load_state_dict(st)  # else a plain state dict (the pipeline's population.pt)
     head.eval()
     bank = FeatureBank(load_cache(os.path.join(REPO, "training", "cache", f"pretrained-{w}x{h}-all")), rows)
-    cb = E.CentreBias(*cb_args)  # its cache is per grid, so one per input size
     logp = predict_rows(head, bank, rows, emb_dim=cfg.emb_dim)
     out = {}
     for k, r in enumerate(rows):
@@ -77,12 +76,13 @@ def main() -> int:
     frames, observers = load_frames([os.path.join(SHARED, d) for d in ("osie", "eyecrowd", "scene", "causality")])
     split = split_frames(frames)
     held = set(held_out_viewers(observers))
+    cb = E.CentreBias(frames, split["train"], held)
     runs = {}
     for spec in args.runs:
         name, rest = spec.split("=", 1)
         size, ckpt = rest.split(":", 1)
         w, h = (int(x) for x in size.split("x"))
-        runs[name] = per_stimulus_nss(ckpt, w, h, frames, split["tune"], (frames, split["train"], held))
+        runs[name] = per_stimulus_nss(ckpt, w, h, frames, split["tune"], cb)
     names = list(runs)
     first = runs[names[0]]
     rng = np.random.default_rng(0)

@@ -74,7 +74,7 @@ class CentreBias:
         self.cache: Dict[tuple, np.ndarray] = {}
 
     def density(self, g: Grid) -> np.ndarray:
-        key = (g.f.dataset, g.f.width, g.f.height)
+        key = (g.f.dataset, g.f.width, g.f.height, g.shape)  # the grid depends on the model's input size too
         if key not in self.cache:
             pts = self.pts.get(g.f.dataset)
             if pts is None:

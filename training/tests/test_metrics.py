@@ -54,3 +54,19 @@ class MetricsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CentreBiasTest(unittest.TestCase):
+    def test_one_centre_bias_serves_grids_of_two_input_sizes(self):
+        """Its per-frame cache must follow the scoring grid, which the model's input size sets (bootstrap_nss.py
+        scores a 192x144 and a 224x168 model with one CentreBias)."""
+        from training.gazecast_train.data import Frame
+        from training.gazecast_train.evaluate import CentreBias, Grid
+        from training.gazecast_train.train import TrainConfig
+        f = Frame("x-1", "x-1", "x", "", "image", 256, 256, fixations={"a": np.array([[128.0, 100.0]], np.float32)})
+        cb = CentreBias([f], [0], set())
+        for w, h in ((192, 144), (224, 168)):
+            g = Grid(f, TrainConfig(in_w=w, in_h=h))
+            d = cb.density(g)
+            self.assertEqual(d.shape, g.shape)
+            self.assertAlmostEqual(float(d.sum()), 1.0, places=6)
