@@ -4,12 +4,13 @@
   /usr/bin/python3 training/tune.py --size 192x144 --configs '{"a": {"p_population": 0.3}, "b": {...}}'
 
 Each named config overrides TrainConfig fields; the input size sets in_w/in_h, and the output grid follows from
-them and out_stride. Prints,
-per config: seconds, population log-likelihood on tune (bits/fixation over uniform, comparable only within one
-size), with --ceiling IG and NSS as fractions of the inter-observer ceiling on tune, the own-embedding gain over the population for training viewers on tune stimuli (also per dataset), another
+them and out_stride. Prints, per config: seconds, population log-likelihood on tune (bits/fixation over uniform,
+comparable only within one size), with --ceiling IG and NSS as fractions of the inter-observer ceiling on tune,
+the own-embedding gain over the population for training viewers on tune stimuli (also per dataset), another
 viewer's embedding, and the gain from right age/gender tokens. The features come from the cache that train.py
-writes (training/cache/pretrained-WxH-all, every tap and mirrored frames, made here if missing). training/TUNING.md records the runs behind the
-shipped defaults.
+writes (training/cache/pretrained-WxH-all, every tap and mirrored frames, made here if missing). The first stage is
+checkpointed per config key (training/runs/tune/WxH-<key>/main.pt); configs that differ only in population_* or
+personal_* fields share it. training/TUNING.md records the runs behind the shipped defaults.
 """
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ from gazecast_train.mobilenet import pretrained_trunk  # noqa: E402
 from gazecast_train.pipeline import DEFAULT_WEIGHTS, REPO  # noqa: E402
 from gazecast_train.profile import observer_tokens  # noqa: E402
 from gazecast_train.splits import held_out_viewers, split_frames  # noqa: E402
-from gazecast_train.train import FeatureBank, TrainConfig, personal_finetune, population_finetune, train_head, tune_ll  # noqa: E402
+from gazecast_train.train import (FeatureBank, TrainConfig, personal_finetune, population_finetune,  # noqa: E402
+                                  train_head, tune_ll)
 
 SHARED = os.path.join(os.path.dirname(REPO), "shared", "data")
 

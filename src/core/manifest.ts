@@ -218,7 +218,8 @@ export function parseManifestText(text: string): ModelManifest {
  *  decodes to fp32 at load (correlation with fp32 0.99998). int8 pointwise weights are a quarter of the
  *  download (correlation 0.9992 with PyTorch) and, on WASM in Chromium with one thread, had the
  *  lower median inference in all five benchmark runs (one with the order reversed; fp16 took 9-29 %
- *  longer; README), so WASM takes them first. WebGPU keeps fp16: no GPU was at hand to show int8 is no slower there. */
+ *  longer; README), so WASM takes them first. WebGPU keeps fp16: no GPU was at hand to show int8 is
+ *  no slower there. */
 export const PRECISION_PREFERENCE: Readonly<Record<'webgpu' | 'wasm', readonly string[]>> = {
   webgpu: ['fp16-weights', 'fp32', 'int8-weights'],
   wasm: ['int8-weights', 'fp16-weights', 'fp32'],

@@ -122,8 +122,9 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
               if key in d and float(d[key]) < target]
     lines += ["", "Targets (IG at least 75 %, NSS at least 85 % of the ceiling): "
               + (f"missed by {', '.join(misses)}." if misses else "met on every dataset.")
-              + " With 57-120 frames per dataset a fraction has a standard deviation of about 2 points (bootstrap over "
-              "stimuli of the NSS fraction, `training/bootstrap_nss.py`, run on the tune split)."]
+              + " These fractions move with the choice of images: on this project's tune split, 40-60 images per "
+              "dataset gave NSS fractions a standard deviation of 2-3 points (bootstrap over stimuli, "
+              "`training/bootstrap_nss.py`)."]
     pz = m["personalisation"]
     lines += ["", "## Personalisation (training viewers, their validation fixations)", "",
               "| embedding | LL (bits/fix) | NSS |", "|---|---|---|"]

@@ -52,10 +52,6 @@ class MetricsTest(unittest.TestCase):
         self.assertEqual(np.unravel_index(m.argmax(), m.shape), (2, 2))
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class CentreBiasTest(unittest.TestCase):
     def test_one_centre_bias_serves_grids_of_two_input_sizes(self):
         """Its per-frame cache must follow the scoring grid, which the model's input size sets (bootstrap_nss.py
@@ -70,3 +66,7 @@ class CentreBiasTest(unittest.TestCase):
             d = cb.density(g)
             self.assertEqual(d.shape, g.shape)
             self.assertAlmostEqual(float(d.sum()), 1.0, places=6)
+
+
+if __name__ == "__main__":
+    unittest.main()
