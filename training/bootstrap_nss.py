@@ -49,16 +49,8 @@ def per_stimulus_nss(ckpt: str, w: int, h: int, frames, rows, cb: E.CentreBias):
         f = frames[r]
         g = E.Grid(f, cfg)
         P, C = g.density(logp[k]), cb.density(g)
-        model, ceiling = [], []
-        for v, vp in f.fixations.items():
-            rest = [o for o in f.fixations if o != v]
-            if not rest:
-                continue
-            vfix = g.cells(vp)
-            Q = E.CEILING_MIX * M.fixation_map(g.cells(f.all_fixations(rest)), g.shape, E.CEILING_SIGMA * g.shape[1]) \
-                + (1 - E.CEILING_MIX) * C
-            model.append(M.nss(P, vfix)); ceiling.append(M.nss(Q, vfix))
-        out[f.stimulus_id] = (f.dataset, model, ceiling)
+        pairs = [(M.nss(P, vfix), M.nss(Q, vfix)) for vfix, Q in E.ceiling_by_viewer(f, g, C)]
+        out[f.stimulus_id] = (f.dataset, [m for m, _ in pairs], [c for _, c in pairs])
     return out
 
 

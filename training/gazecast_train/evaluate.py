@@ -87,6 +87,18 @@ class CentreBias:
         return self.cache[key]
 
 
+def ceiling_by_viewer(f: Frame, g: Grid, centre_bias: np.ndarray):
+    """For each viewer of the frame who has company: their fixations (grid cells) and the inter-observer
+    ceiling's map for them, a Gaussian density of the other viewers' fixations (sigma CEILING_SIGMA x the grid's
+    width) mixed CEILING_MIX / (1 - CEILING_MIX) with the centre bias."""
+    for v, vp in f.fixations.items():
+        rest = [o for o in f.fixations if o != v]
+        if not rest:
+            continue
+        others = M.fixation_map(g.cells(f.all_fixations(rest)), g.shape, CEILING_SIGMA * g.shape[1])
+        yield g.cells(vp), CEILING_MIX * others + (1 - CEILING_MIX) * centre_bias
+
+
 def _agg(values: List[float]) -> float:
     return float(np.mean(values)) if values else float("nan")
 
@@ -124,13 +136,7 @@ def population_scores(head, bank, frames: Sequence[Frame], rows: Sequence[int], 
             d.setdefault(f"{name}.kld", []).append(M.kld(Q, emp))
             d.setdefault(f"{name}.sim", []).append(M.sim(Q, emp))
         if with_ceiling:
-            for v, vp in f.fixations.items():
-                rest = [o for o in f.fixations if o != v]
-                if not rest:
-                    continue
-                vfix = g.cells(vp)
-                ofx = g.cells(f.all_fixations(rest))
-                Q = CEILING_MIX * M.fixation_map(ofx, g.shape, CEILING_SIGMA * g.shape[1]) + (1 - CEILING_MIX) * C
+            for vfix, Q in ceiling_by_viewer(f, g, C):
                 d.setdefault("ceiling.ll", []).extend(M.log_likelihood_bits(Q, vfix))
                 d.setdefault("ceiling.nss", []).append(M.nss(Q, vfix))
                 d.setdefault("ceiling.auc_judd", []).append(M.auc_judd(Q, vfix))

@@ -191,6 +191,40 @@ def _forward_batch(head, emb, frames, bank, rows, vindex, tok_cache, exclude, cf
 CONDITIONING = ("token_emb", "user_proj", "film1", "film2")
 
 
+def _fine_tune(head: DensityHead, trainable, rows, epochs: int, lr: float, batch_loss, score, label: str,
+               what: str, cfg: TrainConfig, rng, log, extra=()):
+    """The loop both later stages share: trains the head parameters whose names `trainable` accepts (and the
+    `extra` optimizer groups, e.g. the viewer embeddings) with AdamW under a cosine schedule, over `rows` in
+    shuffled batches (`batch_loss(rows)`), scores after every epoch and ends with the best state: the one it came
+    with if no epoch beats it. Logs `[label]` lines with the score, named `what`. Returns the best values of the
+    `extra` parameters."""
+    for n, p in head.named_parameters():
+        p.requires_grad_(trainable(n))
+    extras = [p for g in extra for p in g["params"]]
+    steps = max(1, len(rows) // cfg.batch)
+    opt = torch.optim.AdamW([{"params": [p for n, p in head.named_parameters() if trainable(n)]}, *extra], lr=lr,
+                            weight_decay=cfg.weight_decay)
+    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs * steps)
+    snapshot = lambda: ({k: v.clone() for k, v in head.state_dict().items()}, [p.data.clone() for p in extras])  # noqa: E731
+    best = (score(), *snapshot())
+    log(f"[{label}] start: {what} {best[0]:.4f}")
+    for epoch in range(epochs):
+        head.train()
+        order = rng.permutation(rows)
+        for s in range(steps):
+            loss = batch_loss(order[s * cfg.batch:(s + 1) * cfg.batch])
+            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        sc = score()
+        log(f"[{label}] epoch {epoch + 1}/{epochs} {what} {sc:.4f}")
+        if sc > best[0]:
+            best = (sc, *snapshot())
+    head.load_state_dict(best[1])
+    for p in head.parameters():
+        p.requires_grad_(True)
+    head.eval()
+    return best[2]
+
+
 def population_finetune(head: DensityHead, frames: List[Frame], bank: FeatureBank,
                         train_rows: List[int], tune_rows: List[int], exclude: set, cfg: TrainConfig, log=print):
     """Between the two stages: trains every head weight except the conditioning path on population samples only
@@ -202,30 +236,13 @@ def population_finetune(head: DensityHead, frames: List[Frame], bank: FeatureBan
         return head
     torch.manual_seed(cfg.seed + 3)
     rng = np.random.default_rng(cfg.seed + 3)
-    shared = [p for n, p in head.named_parameters() if not n.startswith(CONDITIONING)]
-    for n, p in head.named_parameters():
-        p.requires_grad_(not n.startswith(CONDITIONING))
-    steps = max(1, len(train_rows) // cfg.batch)
-    opt = torch.optim.AdamW(shared, lr=cfg.population_lr, weight_decay=cfg.weight_decay)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg.population_epochs * steps)
-    best = (tune_ll(head, frames, bank, tune_rows, cfg, exclude), {k: v.clone() for k, v in head.state_dict().items()})
-    log(f"[population] start: tune LL {best[0]:.4f}")
-    for epoch in range(cfg.population_epochs):
-        head.train()
-        order = rng.permutation(train_rows)
-        for s in range(steps):
-            logp, cells = _forward_batch(head, None, frames, bank, order[s * cfg.batch:(s + 1) * cfg.batch], {},
-                                         {}, exclude, cfg, rng, 1.0)
-            loss = nll(logp, cells)
-            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-        sc = tune_ll(head, frames, bank, tune_rows, cfg, exclude)
-        log(f"[population] epoch {epoch + 1}/{cfg.population_epochs} tune LL {sc:.4f}")
-        if sc > best[0]:
-            best = (sc, {k: v.clone() for k, v in head.state_dict().items()})
-    head.load_state_dict(best[1])
-    for p in head.parameters():
-        p.requires_grad_(True)
-    head.eval()
+
+    def batch_loss(rows):  # no viewers to draw from: every sample is the population's
+        return nll(*_forward_batch(head, None, frames, bank, rows, {}, {}, exclude, cfg, rng, 1.0))
+
+    _fine_tune(head, lambda n: not n.startswith(CONDITIONING), train_rows, cfg.population_epochs, cfg.population_lr,
+               batch_loss, lambda: tune_ll(head, frames, bank, tune_rows, cfg, exclude), "population", "tune LL",
+               cfg, rng, log)
     return head
 
 
@@ -240,37 +257,21 @@ def personal_finetune(head: DensityHead, emb: torch.Tensor, frames: List[Frame],
         return head, emb
     torch.manual_seed(cfg.seed + 2)
     rng = np.random.default_rng(cfg.seed + 2)
-    cond = [p for n, p in head.named_parameters() if n.startswith(CONDITIONING)]
-    for n, p in head.named_parameters():
-        p.requires_grad_(n.startswith(CONDITIONING))
     emb = torch.nn.Parameter(emb.clone())
     vindex = {v: i for i, v in enumerate(viewers)}
     tok_cache = {v: observer_tokens(observers.get(v)) for v in viewers}
-    rows = [r for r in train_rows if any(v in vindex for v in frames[r].fixations)]
-    steps = max(1, len(rows) // cfg.batch)
-    opt = torch.optim.AdamW([{"params": cond}, {"params": [emb], "weight_decay": 0.0, "lr": cfg.personal_lr * cfg.emb_lr_mult}],
-                            lr=cfg.personal_lr, weight_decay=cfg.weight_decay)
-    sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, cfg.personal_epochs * steps)
-    score = lambda: _own_tune_ll(head, emb.data, frames, bank, tune_rows, viewers, cfg, tok_cache)  # noqa: E731
-    best = (score(), {k: v.clone() for k, v in head.state_dict().items()}, emb.data.clone())
-    log(f"[personal] start: own-embedding tune LL {best[0]:.4f}")
-    for epoch in range(cfg.personal_epochs):
-        head.train()
-        order = rng.permutation(rows)
-        for s in range(steps):
-            logp, cells = _forward_batch(head, emb, frames, bank, order[s * cfg.batch:(s + 1) * cfg.batch], vindex,
-                                         tok_cache, exclude, cfg, rng, 0.0)
-            loss = nll(logp, cells) + cfg.emb_l2 * (emb ** 2).sum(1).mean()
-            opt.zero_grad(); loss.backward(); opt.step(); sched.step()
-        sc = score()
-        log(f"[personal] epoch {epoch + 1}/{cfg.personal_epochs} own-embedding tune LL {sc:.4f}")
-        if sc > best[0]:
-            best = (sc, {k: v.clone() for k, v in head.state_dict().items()}, emb.data.clone())
-    head.load_state_dict(best[1])
-    for p in head.parameters():
-        p.requires_grad_(True)
-    head.eval()
-    return head, best[2]
+
+    def batch_loss(rows):
+        logp, cells = _forward_batch(head, emb, frames, bank, rows, vindex, tok_cache, exclude, cfg, rng, 0.0)
+        return nll(logp, cells) + cfg.emb_l2 * (emb ** 2).sum(1).mean()
+
+    (best_emb,) = _fine_tune(
+        head, lambda n: n.startswith(CONDITIONING), [r for r in train_rows if any(v in vindex for v in frames[r].fixations)],
+        cfg.personal_epochs, cfg.personal_lr, batch_loss,
+        lambda: _own_tune_ll(head, emb.data, frames, bank, tune_rows, viewers, cfg, tok_cache),
+        "personal", "own-embedding tune LL", cfg, rng, log,
+        extra=[{"params": [emb], "weight_decay": 0.0, "lr": cfg.personal_lr * cfg.emb_lr_mult}])
+    return head, best_emb
 
 
 @torch.no_grad()
