@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import torch  # noqa: E402
 
 from gazecast_train import evaluate as E  # noqa: E402
-from gazecast_train.data import load_frames  # noqa: E402
+from gazecast_train.data import load_frames, stable_fraction  # noqa: E402
 from gazecast_train.features import all_taps, cache_features, load_cache  # noqa: E402
 from gazecast_train.mobilenet import pretrained_trunk  # noqa: E402
 from gazecast_train.pipeline import DEFAULT_WEIGHTS, REPO  # noqa: E402
@@ -40,7 +40,8 @@ SHARED = os.path.join(os.path.dirname(REPO), "shared", "data")
 
 def key(cfg: TrainConfig) -> str:
     """Checkpoints are per exact config, so a renamed or edited config never resumes another's run."""
-    stage1 = {k: v for k, v in vars(cfg).items() if not k.startswith(("personal_", "population_"))}  # later stages reuse it
+    # later stages reuse it; tune.py never refits on train + tune, so that switch names nothing here
+    stage1 = {k: v for k, v in vars(cfg).items() if not k.startswith(("personal_", "population_", "refit_"))}
     return hashlib.sha1(json.dumps(stage1, sort_keys=True).encode()).hexdigest()[:10]
 
 
@@ -49,6 +50,9 @@ def main() -> int:
     ap.add_argument("--data", nargs="+", default=[os.path.join(SHARED, d) for d in ("osie", "eyecrowd", "scene", "causality")])
     ap.add_argument("--size", default="192x144", help="input WxH (multiples of 8)")
     ap.add_argument("--configs", required=True, help='JSON: {"name": {TrainConfig field: value}}')
+    ap.add_argument("--train-fraction", type=float, default=1.0, help="train on this share of the training "
+                    "split's stimuli (ranked by a hash of their id; a learning-curve point), tune split unchanged")
+    ap.add_argument("--verbose", action="store_true", help="print each stage's per-epoch log")
     ap.add_argument("--ceiling", action="store_true", help="also IG and NSS as fractions of the inter-observer "
                     "ceiling on tune (about a minute more per config)")
     args = ap.parse_args()
@@ -58,25 +62,31 @@ def main() -> int:
     cache_dir = cache_features(frames, all_taps(pretrained_trunk(DEFAULT_WEIGHTS)),
                                os.path.join(REPO, "training", "cache", f"pretrained-{w}x{h}-all"), w, h, flips=True)
     split = split_frames(frames)
+    if args.train_fraction < 1.0:
+        keep = {f.stimulus_id for f in frames if stable_fraction("curve:" + f.stimulus_id) < args.train_fraction}
+        split["train"] = [r for r in split["train"] if frames[r].stimulus_id in keep]
+        print(f"training on {len(split['train'])} frames ({args.train_fraction:.0%} of the stimuli)", flush=True)
+    log = print if args.verbose else (lambda m: None)
     held = set(held_out_viewers(observers))
     viewers = sorted(v for v in observers if v not in held)
     bank = FeatureBank(load_cache(cache_dir), range(len(frames)))
     tokens_of = lambda v: observer_tokens(observers.get(v))  # noqa: E731
     cb = E.CentreBias(frames, split["train"], held)
+    curve = "" if args.train_fraction >= 1.0 else f"-train{args.train_fraction:g}"
     for name, overrides in json.loads(args.configs).items():
         cfg = TrainConfig(**{"eval_every": 100, "in_w": w, "in_h": h, **overrides})
         t = time.time()
         head, emb, hist = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
-                                     os.path.join(REPO, "training", "runs", "tune", f"{args.size}-{key(cfg)}"), tag="main",
-                                     log=lambda m: None)
-        head = population_finetune(head, frames, bank, split["train"], split["tune"], held, cfg, log=lambda m: None)
+                                     os.path.join(REPO, "training", "runs", "tune", f"{args.size}-{key(cfg)}{curve}"),
+                                     tag="main", log=log)
+        head = population_finetune(head, frames, bank, split["train"], split["tune"], held, cfg, log=log)
         head, emb = personal_finetune(head, emb, frames, observers, bank, split["train"], split["tune"], viewers, held,
-                                      cfg, log=lambda m: None)
+                                      cfg, log=log)
         after = tune_ll(head, frames, bank, split["tune"], cfg, held)
         pop = E.population_scores(head, bank, frames, split["tune"], cb, cfg) if args.ceiling else {}
         pz = E.personalisation(head, emb, viewers, observers, bank, frames, split["tune"], cfg, tokens_of)
         at = E.attribute_gain(head, bank, frames, split["tune"], observers, cfg, tokens_of)
-        print(json.dumps({"name": name, "size": args.size, "overrides": overrides, "seconds": round(time.time() - t),
+        print(json.dumps({"name": name, "size": args.size, "train_fraction": args.train_fraction, "overrides": overrides, "seconds": round(time.time() - t),
                           "tune_ll_bits": round(hist[-1]["tune_ll_bits"], 4), "tune_ll_bits_final": round(after, 4),
                           "own_minus_population_bits": round(pz["own_minus_population_bits"], 4),
                           "per_dataset": {k: round(v, 3) for k, v in pz["per_dataset_own_minus_population_bits"].items()},

@@ -28,7 +28,11 @@ def hyper_parameters(cfg: Dict) -> str:
                f"path, population samples only, learning rate {cfg['population_lr']:g}), "
                if cfg.get("population_epochs") else "")
             + f"and {cfg['personal_epochs']} epochs of the conditioning-only personal stage. Everything else was fixed "
-            "beforehand. No choice was made on the validation split below, but it is not blind to it: validation "
+            "beforehand. "
+            + ("With those settings the shipped weights were then trained on train + tune, each stage keeping its "
+               "last epoch (the runs on tune showed the last epoch best or within noise of it). "
+               if cfg.get("refit_on_tune") else "")
+            + "No choice was made on the validation split below, but it is not blind to it: validation "
             "shortfalls of earlier versions (NSS on osie and scene) are what sent two questions to the tune split, "
             "the stride-4 output and the population stage (`training/TUNING.md` says which).")
 
@@ -84,8 +88,9 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
         nobs = sum(1 for o in observers.values() if o.dataset == ds)
         lines.append(f"| {ds} | {len(idx)} | {cnt['train']} | {cnt['tune']} | {cnt['val']} | {nobs} | "
                      f"{lic.get(ds, 'see dataset README')} |")
-    lines += ["", "Split by stimulus (hash of the stimulus id): 70 % train, 10 % tune (early stopping), 20 % "
-              "validation (reported below, never used for a choice). Video: one frame every 0.5 s with the fixations "
+    lines += ["", "Split by stimulus (hash of the stimulus id): 70 % train, 10 % tune ("
+              + ("settings chosen on it, then trained on with train" if cfg.get("refit_on_tune") else "early stopping")
+              + "), 20 % validation (reported below, never used for a choice). Video: one frame every 0.5 s with the fixations "
               "that overlap ±250 ms around it. The first fixation of each trial (the fixation cross) is left out of "
               "training and scoring. Held-out viewers (no gaze of theirs in any training step): "
               + ", ".join(m["held_out_viewers"]) + ".", "",

@@ -46,7 +46,7 @@ def main(args) -> int:
     work = args.work or os.path.join(REPO, "training", "runs", f"{model_id}-{args.config}")
     weights = args.weights or DEFAULT_WEIGHTS
     smoke = args.config == "smoke"
-    cfg = TrainConfig(seed=args.seed)
+    cfg = TrainConfig(seed=args.seed, refit_on_tune=not args.no_refit)
     if smoke:
         cfg.epochs, cfg.eval_every, cfg.encoder_epochs, cfg.batch = 2, 1, 2, 8
         cfg.personal_epochs, cfg.population_epochs = min(cfg.personal_epochs, 1), min(cfg.population_epochs, 1)
@@ -67,14 +67,18 @@ def main(args) -> int:
     held = set(held_out_viewers(observers))
     viewers = sorted(v for v in observers if v not in held)
     log(f"split: {', '.join(f'{k} {len(v)}' for k, v in split.items())}; held-out viewers {sorted(held)}")
+    # fit: what the weights learn from; pick: what chooses each stage's epoch (nothing, in the refit on train + tune)
+    fit, pick = (split["train"] + split["tune"], []) if cfg.refit_on_tune else (split["train"], split["tune"])
+    if cfg.refit_on_tune:
+        log("refit on train + tune with the settings tune.py fixed; each stage keeps its last epoch")
 
     trunk = pretrained_trunk(weights)
     cache_dir = cache_features(frames, all_taps(trunk), os.path.join(work, "features-pretrained"), cfg.in_w,
                                cfg.in_h, flips=True, batch=8)
     bank = FeatureBank(load_cache(cache_dir), range(len(frames)))
     ckpt = os.path.join(work, "checkpoints")
-    head, emb, history = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
-                                    ckpt, tag="main", log=log)
+    head, emb, history = train_head(frames, observers, bank, fit, pick, viewers, held, cfg, ckpt, tag="main",
+                                    log=log)
     personal_ckpt = os.path.join(ckpt, "personal.pt")
     if os.path.exists(personal_ckpt):  # resume
         st = torch.load(personal_ckpt)
@@ -86,10 +90,9 @@ def main(args) -> int:
             head.load_state_dict(torch.load(population_ckpt))
             log("[population] resumed")
         else:
-            head = population_finetune(head, frames, bank, split["train"], split["tune"], held, cfg, log=log)
+            head = population_finetune(head, frames, bank, fit, pick, held, cfg, log=log)
             torch.save(head.state_dict(), population_ckpt)
-        head, emb = personal_finetune(head, emb, frames, observers, bank, split["train"], split["tune"], viewers, held,
-                                      cfg, log=log)
+        head, emb = personal_finetune(head, emb, frames, observers, bank, fit, pick, viewers, held, cfg, log=log)
         torch.save({"head": head.state_dict(), "emb": emb}, personal_ckpt)
     enc_ckpt = os.path.join(ckpt, "encoder.pt")
     if os.path.exists(enc_ckpt):  # resume
@@ -98,7 +101,7 @@ def main(args) -> int:
         enc.eval()
         log("[encoder] resumed")
     else:
-        enc = train_encoder(head, emb, viewers, frames, bank, split["train"], cfg, log=log)
+        enc = train_encoder(head, emb, viewers, frames, bank, fit, cfg, log=log)
         torch.save(enc.state_dict(), enc_ckpt)
 
     tokens_of = lambda v: observer_tokens(observers.get(v))  # noqa: E731
@@ -127,15 +130,15 @@ def main(args) -> int:
         rcache = cache_features(frames, all_taps(random_trunk(args.seed)), os.path.join(work, "features-random"),
                                 cfg.in_w, cfg.in_h, flips=False, batch=8)
         rbank = FeatureBank(load_cache(rcache), range(len(frames)))
-        rhead, _, rhist = train_head(frames, observers, rbank, split["train"], split["tune"], viewers, held, cfg,
-                                     ckpt, tag="random-trunk", log=log)
-        rhead = population_finetune(rhead, frames, rbank, split["train"], split["tune"], held, cfg, log=log)
+        rhead, _, rhist = train_head(frames, observers, rbank, fit, pick, viewers, held, cfg, ckpt,
+                                     tag="random-trunk", log=log)
+        rhead = population_finetune(rhead, frames, rbank, fit, pick, held, cfg, log=log)
         random_scores = E.population_scores(rhead, rbank, frames, split["val"], cb, cfg, with_ceiling=False)
         del rbank  # ~2 GB of features: free them before the next training
         log("ablation: without profile conditioning (population-only training)")
-        uhead, _, uhist = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
-                                     ckpt, tag="unconditioned", conditioned=False, log=log)
-        uhead = population_finetune(uhead, frames, bank, split["train"], split["tune"], held, cfg, log=log)
+        uhead, _, uhist = train_head(frames, observers, bank, fit, pick, viewers, held, cfg, ckpt,
+                                     tag="unconditioned", conditioned=False, log=log)
+        uhead = population_finetune(uhead, frames, bank, fit, pick, held, cfg, log=log)
         metrics["ablations"] = {
             "random_trunk": random_scores,
             "unconditioned": {

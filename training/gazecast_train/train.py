@@ -46,6 +46,10 @@ class TrainConfig:
     personal_lr: float = 1e-3
     population_epochs: int = 4  # between the stages: every weight but the conditioning path, population samples only
     population_lr: float = 3e-4
+    # The shipped model's last step: once tune.py has fixed every setting above (epoch counts included) on the
+    # tune split, the pipeline trains on train + tune and each stage keeps its last epoch (nothing left to pick
+    # with). The tune split is 10 % of the stimuli: 15 % more to learn from. tune.py never refits.
+    refit_on_tune: bool = True
     seed: int = 0
 
     def __post_init__(self):
@@ -110,7 +114,8 @@ def make_head(cfg: TrainConfig, prior: np.ndarray, conditioned: bool = True) -> 
 def train_head(frames: List[Frame], observers: Dict[str, Observer], bank: FeatureBank, train_rows: List[int],
                tune_rows: List[int], viewers: List[str], exclude: set, cfg: TrainConfig, ckpt_dir: str,
                conditioned: bool = True, tag: str = "main", log=print):
-    """Returns (head, viewer embedding matrix [len(viewers), dim], history)."""
+    """Returns (head, viewer embedding matrix [len(viewers), dim], history). Ends with the epoch that scored best
+    on `tune_rows`, or with the last epoch if `tune_rows` is empty (the refit on train + tune)."""
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
     prior = centre_prior(frames, train_rows, cfg, exclude)
@@ -146,7 +151,7 @@ def train_head(frames: List[Frame], observers: Dict[str, Observer], bank: Featur
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
             total += float(loss); n += 1
         entry = {"epoch": epoch + 1, "train_nll": total / n, "seconds": time.time() - t0}
-        if (epoch + 1) % cfg.eval_every == 0 or epoch + 1 == cfg.epochs:
+        if tune_rows and ((epoch + 1) % cfg.eval_every == 0 or epoch + 1 == cfg.epochs):
             score = tune_ll(head, frames, bank, tune_rows, cfg, exclude)
             entry["tune_ll_bits"] = score
             if score > best[0]:
@@ -196,7 +201,8 @@ def _fine_tune(head: DensityHead, trainable, rows, epochs: int, lr: float, batch
     """The loop both later stages share: trains the head parameters whose names `trainable` accepts (and the
     `extra` optimizer groups, e.g. the viewer embeddings) with AdamW under a cosine schedule, over `rows` in
     shuffled batches (`batch_loss(rows)`), scores after every epoch and ends with the best state: the one it came
-    with if no epoch beats it. Logs `[label]` lines with the score, named `what`. Returns the best values of the
+    with if no epoch beats it. With `score` None (the refit on train + tune: nothing held out to score on) it
+    ends with the last epoch. Logs `[label]` lines with the score, named `what`. Returns the kept values of the
     `extra` parameters."""
     for n, p in head.named_parameters():
         p.requires_grad_(trainable(n))
@@ -206,23 +212,28 @@ def _fine_tune(head: DensityHead, trainable, rows, epochs: int, lr: float, batch
                             weight_decay=cfg.weight_decay)
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, epochs * steps)
     snapshot = lambda: ({k: v.clone() for k, v in head.state_dict().items()}, [p.data.clone() for p in extras])  # noqa: E731
-    best = (score(), *snapshot())
-    log(f"[{label}] start: {what} {best[0]:.4f}")
+    best = (score(), *snapshot()) if score else None
+    if best:
+        log(f"[{label}] start: {what} {best[0]:.4f}")
     for epoch in range(epochs):
         head.train()
         order = rng.permutation(rows)
         for s in range(steps):
             loss = batch_loss(order[s * cfg.batch:(s + 1) * cfg.batch])
             opt.zero_grad(); loss.backward(); opt.step(); sched.step()
+        if not score:
+            log(f"[{label}] epoch {epoch + 1}/{epochs}")
+            continue
         sc = score()
         log(f"[{label}] epoch {epoch + 1}/{epochs} {what} {sc:.4f}")
         if sc > best[0]:
             best = (sc, *snapshot())
-    head.load_state_dict(best[1])
+    if best:
+        head.load_state_dict(best[1])
     for p in head.parameters():
         p.requires_grad_(True)
     head.eval()
-    return best[2]
+    return best[2] if best else [p.data.clone() for p in extras]
 
 
 def population_finetune(head: DensityHead, frames: List[Frame], bank: FeatureBank,
@@ -231,7 +242,8 @@ def population_finetune(head: DensityHead, frames: List[Frame], bank: FeatureBan
     (all viewers' fixations, zero profile). The first stage gives 65 % of its samples to single viewers, whose
     few fixations pull the shared weights too; this stage lets the population map settle on the pooled density,
     and the personal stage that follows re-fits the conditioning path to the settled head. Keeps the epoch with
-    the best population likelihood on tune (or the head as it came, if no epoch beats it)."""
+    the best population likelihood on tune (or the head as it came, if no epoch beats it); the last epoch if
+    `tune_rows` is empty."""
     if cfg.population_epochs <= 0:
         return head
     torch.manual_seed(cfg.seed + 3)
@@ -241,8 +253,8 @@ def population_finetune(head: DensityHead, frames: List[Frame], bank: FeatureBan
         return nll(*_forward_batch(head, None, frames, bank, rows, {}, {}, exclude, cfg, rng, 1.0))
 
     _fine_tune(head, lambda n: not n.startswith(CONDITIONING), train_rows, cfg.population_epochs, cfg.population_lr,
-               batch_loss, lambda: tune_ll(head, frames, bank, tune_rows, cfg, exclude), "population", "tune LL",
-               cfg, rng, log)
+               batch_loss, (lambda: tune_ll(head, frames, bank, tune_rows, cfg, exclude)) if tune_rows else None,
+               "population", "tune LL", cfg, rng, log)
     return head
 
 
@@ -252,7 +264,8 @@ def personal_finetune(head: DensityHead, emb: torch.Tensor, frames: List[Frame],
     """Second stage: trains only the conditioning path (token embeddings, user projection, FiLM) and the viewer
     embeddings, on viewer samples only. The conditioning path has no biases and token 0 embeds to zero, so the
     population prediction is unchanged to the bit, while the first stage's population samples no longer pull the
-    shared conditioning weights. Keeps the epoch with the best own-embedding likelihood on tune."""
+    shared conditioning weights. Keeps the epoch with the best own-embedding likelihood on tune (the last epoch if
+    `tune_rows` is empty)."""
     if cfg.personal_epochs <= 0:
         return head, emb
     torch.manual_seed(cfg.seed + 2)
@@ -268,7 +281,7 @@ def personal_finetune(head: DensityHead, emb: torch.Tensor, frames: List[Frame],
     (best_emb,) = _fine_tune(
         head, lambda n: n.startswith(CONDITIONING), [r for r in train_rows if any(v in vindex for v in frames[r].fixations)],
         cfg.personal_epochs, cfg.personal_lr, batch_loss,
-        lambda: _own_tune_ll(head, emb.data, frames, bank, tune_rows, viewers, cfg, tok_cache),
+        (lambda: _own_tune_ll(head, emb.data, frames, bank, tune_rows, viewers, cfg, tok_cache)) if tune_rows else None,
         "personal", "own-embedding tune LL", cfg, rng, log,
         extra=[{"params": [emb], "weight_decay": 0.0, "lr": cfg.personal_lr * cfg.emb_lr_mult}])
     return head, best_emb

@@ -6,7 +6,8 @@ import torch
 
 from training.gazecast_train.data import Frame
 from training.gazecast_train.model import ColourVisionSimulation, DensityHead
-from training.gazecast_train.train import CONDITIONING, FeatureBank, TrainConfig, population_finetune, tune_ll
+from training.gazecast_train.train import (CONDITIONING, FeatureBank, TrainConfig, _fine_tune, population_finetune,
+                                          tune_ll)
 
 
 def head(**kw):
@@ -88,6 +89,30 @@ class PopulationStageTest(unittest.TestCase):
                 self.assertTrue(torch.equal(p, before[name]), name)
         self.assertFalse(torch.equal(h.state_dict()["c1.weight"], before["c1.weight"]))
         self.assertTrue(all(p.requires_grad for p in h.parameters()))
+
+
+class FineTuneSelectionTest(unittest.TestCase):
+    """The later stages keep their best epoch on tune, except in the refit on train + tune, which has nothing
+    held out to choose with and keeps the last."""
+
+    def run_stage(self, score):
+        torch.manual_seed(0)
+        m = torch.nn.Linear(2, 1)
+        start = m.weight.detach().clone()
+        target = torch.tensor([[3.0, -2.0]])
+        batch_loss = lambda rows: ((m.weight - target) ** 2).sum()  # noqa: E731
+        stays_put = (lambda: -float((m.weight - start).abs().sum())) if score else None  # prefers the start
+        _fine_tune(m, lambda n: True, np.arange(8), 3, 0.1, batch_loss, stays_put, "t", "score",
+                   TrainConfig(batch=4, weight_decay=0.0), np.random.default_rng(0), lambda msg: None)
+        return start, m.weight.detach(), target
+
+    def test_with_a_score_it_keeps_the_best_epoch(self):
+        start, end, _ = self.run_stage(score=True)
+        self.assertTrue(torch.equal(start, end))
+
+    def test_without_a_score_it_keeps_the_last_epoch(self):
+        start, end, target = self.run_stage(score=False)
+        self.assertLess(float((end - target).abs().sum()), float((start - target).abs().sum()))
 
 
 class ColourVisionTest(unittest.TestCase):
