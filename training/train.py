@@ -28,7 +28,7 @@ if __name__ == "__main__":
     parser.add_argument("--weights", default=None, help="MobileNet v1 TF.js folder (default ../shared/weights/...)")
     parser.add_argument("--epochs", type=int, default=None)
     parser.add_argument("--no-ablations", action="store_true")
-    parser.add_argument("--no-refit", action="store_true", help="train on the train split only and keep each stage's "
-                        "best epoch on tune (by default the final weights are trained on train + tune)")
+    parser.add_argument("--refit", action="store_true", help="train the final weights on train + tune, each stage "
+                        "keeping its last epoch (by default: on train, keeping each stage's best epoch on tune)")
     parser.add_argument("--seed", type=int, default=0)
     sys.exit(main(parser.parse_args()))

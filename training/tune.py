@@ -9,8 +9,8 @@ comparable only within one size), with --ceiling IG and NSS as fractions of the 
 the own-embedding gain over the population for training viewers on tune stimuli (also per dataset), another
 viewer's embedding, and the gain from right age/gender tokens. The features come from the cache that train.py
 writes (training/cache/pretrained-WxH-all, every tap and mirrored frames, made here if missing). The first stage is
-checkpointed per config key (training/runs/tune/WxH-<key>/main.pt); configs that differ only in population_* or
-personal_* fields share it. training/TUNING.md records the runs behind the shipped defaults.
+checkpointed per config key (training/runs/tune/WxH-<key>/main.pt, and the seed ensemble's other first stages as
+teacher-<k>.pt); configs that differ only in population_*, distil_*, teachers or personal_* fields share them. training/TUNING.md records the runs behind the shipped defaults.
 """
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ from gazecast_train.mobilenet import pretrained_trunk  # noqa: E402
 from gazecast_train.pipeline import DEFAULT_WEIGHTS, REPO  # noqa: E402
 from gazecast_train.profile import observer_tokens  # noqa: E402
 from gazecast_train.splits import held_out_viewers, split_frames  # noqa: E402
-from gazecast_train.train import (FeatureBank, TrainConfig, personal_finetune, population_finetune,  # noqa: E402
+from gazecast_train.train import (FeatureBank, TrainConfig, personal_finetune, settle_population,  # noqa: E402
                                   train_head, tune_ll)
 
 SHARED = os.path.join(os.path.dirname(REPO), "shared", "data")
@@ -41,7 +41,8 @@ SHARED = os.path.join(os.path.dirname(REPO), "shared", "data")
 def key(cfg: TrainConfig) -> str:
     """Checkpoints are per exact config, so a renamed or edited config never resumes another's run."""
     # later stages reuse it; tune.py never refits on train + tune, so that switch names nothing here
-    stage1 = {k: v for k, v in vars(cfg).items() if not k.startswith(("personal_", "population_", "refit_"))}
+    stage1 = {k: v for k, v in vars(cfg).items()
+              if not k.startswith(("personal_", "population_", "refit_", "distil_")) and k != "teachers"}
     return hashlib.sha1(json.dumps(stage1, sort_keys=True).encode()).hexdigest()[:10]
 
 
@@ -76,10 +77,11 @@ def main() -> int:
     for name, overrides in json.loads(args.configs).items():
         cfg = TrainConfig(**{"eval_every": 100, "in_w": w, "in_h": h, **overrides})
         t = time.time()
-        head, emb, hist = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg,
-                                     os.path.join(REPO, "training", "runs", "tune", f"{args.size}-{key(cfg)}{curve}"),
+        ckpt = os.path.join(REPO, "training", "runs", "tune", f"{args.size}-{key(cfg)}{curve}")
+        head, emb, hist = train_head(frames, observers, bank, split["train"], split["tune"], viewers, held, cfg, ckpt,
                                      tag="main", log=log)
-        head = population_finetune(head, frames, bank, split["train"], split["tune"], held, cfg, log=log)
+        head = settle_population(head, frames, observers, bank, split["train"], split["tune"], viewers, held, cfg, ckpt,
+                                 log=log)
         head, emb = personal_finetune(head, emb, frames, observers, bank, split["train"], split["tune"], viewers, held,
                                       cfg, log=log)
         after = tune_ll(head, frames, bank, split["tune"], cfg, held)

@@ -1,6 +1,7 @@
 """The end-to-end pipeline behind training/train.py."""
 from __future__ import annotations
 
+import copy
 import json
 import os
 import subprocess
@@ -19,7 +20,8 @@ from .model import EncoderGraph, GazeModel, ViewerEncoder
 from .mobilenet import pretrained_trunk, random_trunk
 from .profile import SLOTS, VISION_SLOT, observer_attributes, observer_tokens
 from .splits import held_out_viewers, split_frames
-from .train import FeatureBank, TrainConfig, personal_finetune, population_finetune, train_encoder, train_head
+from .train import (FeatureBank, TrainConfig, personal_finetune, population_finetune, settle_population, train_encoder,
+                    train_head)
 from .model_card import write_model_card
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -46,7 +48,7 @@ def main(args) -> int:
     work = args.work or os.path.join(REPO, "training", "runs", f"{model_id}-{args.config}")
     weights = args.weights or DEFAULT_WEIGHTS
     smoke = args.config == "smoke"
-    cfg = TrainConfig(seed=args.seed, refit_on_tune=not args.no_refit)
+    cfg = TrainConfig(seed=args.seed, refit_on_tune=args.refit)
     if smoke:
         cfg.epochs, cfg.eval_every, cfg.encoder_epochs, cfg.batch = 2, 1, 2, 8
         cfg.personal_epochs, cfg.population_epochs = min(cfg.personal_epochs, 1), min(cfg.population_epochs, 1)
@@ -79,6 +81,7 @@ def main(args) -> int:
     ckpt = os.path.join(work, "checkpoints")
     head, emb, history = train_head(frames, observers, bank, fit, pick, viewers, held, cfg, ckpt, tag="main",
                                     log=log)
+    first_stage = copy.deepcopy(head)  # for the ablation without distillation
     personal_ckpt = os.path.join(ckpt, "personal.pt")
     if os.path.exists(personal_ckpt):  # resume
         st = torch.load(personal_ckpt)
@@ -90,7 +93,7 @@ def main(args) -> int:
             head.load_state_dict(torch.load(population_ckpt))
             log("[population] resumed")
         else:
-            head = population_finetune(head, frames, bank, fit, pick, held, cfg, log=log)
+            head = settle_population(head, frames, observers, bank, fit, pick, viewers, held, cfg, ckpt, log=log)
             torch.save(head.state_dict(), population_ckpt)
         head, emb = personal_finetune(head, emb, frames, observers, bank, fit, pick, viewers, held, cfg, log=log)
         torch.save({"head": head.state_dict(), "emb": emb}, personal_ckpt)
@@ -148,6 +151,11 @@ def main(args) -> int:
                 "attributes": E.attribute_gain(uhead, bank, frames, split["val"], observers, cfg, tokens_of),
             },
         }
+        if cfg.teachers > 1:  # the two ablations above have no distillation: this is what they compare with
+            log("ablation: without the seed-ensemble distillation (first stage + plain population stage)")
+            plain = population_finetune(first_stage, frames, bank, fit, pick, held, cfg, log=log)
+            metrics["ablations"]["undistilled"] = E.population_scores(plain, bank, frames, split["val"], cb, cfg,
+                                                                      with_ceiling=False)
 
         write_manifest(out, metrics)
         write_model_card(out, metrics, args, datasets, observers, frames, split)
@@ -235,6 +243,9 @@ def summary_metrics(m: Dict) -> Dict:
                             for ds, d in m["ablations"]["random_trunk"].items()},
             "unconditioned": {ds: {k: round(float(v), 4) for k, v in d.items() if k in keep}
                               for ds, d in m["ablations"]["unconditioned"]["population"].items()}}
+        if "undistilled" in m["ablations"]:
+            out["ablations"]["undistilled"] = {ds: {k: round(float(v), 4) for k, v in d.items() if k in keep}
+                                               for ds, d in m["ablations"]["undistilled"].items()}
     return json.loads(json.dumps(out, default=float))
 
 

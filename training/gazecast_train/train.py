@@ -1,10 +1,11 @@
 """Trains the density head, its profile conditioning and the per-viewer embeddings on cached trunk features."""
 from __future__ import annotations
 
+import copy
 import json
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Dict, List, Optional, Sequence
 
 import numpy as np
@@ -46,10 +47,18 @@ class TrainConfig:
     personal_lr: float = 1e-3
     population_epochs: int = 4  # between the stages: every weight but the conditioning path, population samples only
     population_lr: float = 3e-4
-    # The shipped model's last step: once tune.py has fixed every setting above (epoch counts included) on the
-    # tune split, the pipeline trains on train + tune and each stage keeps its last epoch (nothing left to pick
-    # with). The tune split is 10 % of the stimuli: 15 % more to learn from. tune.py never refits.
-    refit_on_tune: bool = True
+    # The population stage can instead distil a seed ensemble: `teachers` heads (this seed's and the next seeds'
+    # first stages, each with the stage above) are averaged into one density per training frame, and the head
+    # learns that density for `distil_epochs` (population samples, every weight but the conditioning path). Two
+    # seeds of the same settings differ by ~0.013 bits on tune, and their mixture beats each (TUNING.md); the
+    # distilled head keeps much of that at one head's inference cost. 1: no distillation.
+    teachers: int = 3
+    distil_epochs: int = 8
+    distil_lr: float = 3e-3
+    # Train the final weights on train + tune, each stage keeping its last epoch (nothing is left to choose with),
+    # once tune.py has fixed every setting above: 15 % more stimuli to learn from. Off: tune picks each stage's best
+    # epoch of the current schedule, and no schedule tried so far ends on its best (TUNING.md). tune.py never refits.
+    refit_on_tune: bool = False
     seed: int = 0
 
     def __post_init__(self):
@@ -255,6 +264,60 @@ def population_finetune(head: DensityHead, frames: List[Frame], bank: FeatureBan
     _fine_tune(head, lambda n: not n.startswith(CONDITIONING), train_rows, cfg.population_epochs, cfg.population_lr,
                batch_loss, (lambda: tune_ll(head, frames, bank, tune_rows, cfg, exclude)) if tune_rows else None,
                "population", "tune LL", cfg, rng, log)
+    return head
+
+
+def settle_population(head: DensityHead, frames: List[Frame], observers: Dict[str, Observer], bank: FeatureBank,
+                      train_rows: List[int], tune_rows: List[int], viewers: List[str], exclude: set,
+                      cfg: TrainConfig, ckpt_dir: str, log=print) -> DensityHead:
+    """The stage between the first and the personal one: `population_finetune`, or with cfg.teachers > 1 the
+    distillation of a seed ensemble (`distil_population`). Teacher k > 0 is a first stage trained with seed
+    cfg.seed + k, checkpointed in `ckpt_dir` as teacher-k.pt; teacher 0 is `head` itself after the plain stage."""
+    if cfg.teachers <= 1:
+        return population_finetune(head, frames, bank, train_rows, tune_rows, exclude, cfg, log=log)
+    teachers = []
+    for k in range(cfg.teachers):
+        tcfg = replace(cfg, seed=cfg.seed + k)
+        t = copy.deepcopy(head) if k == 0 else train_head(frames, observers, bank, train_rows, tune_rows, viewers,
+                                                          exclude, tcfg, ckpt_dir, tag=f"teacher-{k}", log=log)[0]
+        teachers.append(population_finetune(t, frames, bank, train_rows, tune_rows, exclude, tcfg, log=log))
+    return distil_population(head, teachers, frames, bank, train_rows, tune_rows, exclude, cfg, log=log)
+
+
+def distil_population(head: DensityHead, teachers: Sequence[DensityHead], frames: List[Frame], bank: FeatureBank,
+                      train_rows: List[int], tune_rows: List[int], exclude: set, cfg: TrainConfig,
+                      log=print) -> DensityHead:
+    """Trains every head weight except the conditioning path towards the teachers' mixture density (the mean of
+    their probabilities, population profile) on each training frame and its mirror image: cross-entropy against
+    a whole map instead of a few dozen fixations. Keeps the best epoch on tune (the last if `tune_rows` is
+    empty). The teachers learnt only from the training split's fixations, so the tune score stays held out."""
+    rows = list(train_rows)
+    pos = {r: i for i, r in enumerate(rows)}
+    zeros = lambda n: (torch.zeros(n, LEARNED_SLOTS, dtype=torch.long), torch.zeros(n, cfg.emb_dim))  # noqa: E731
+    target = {}
+    with torch.no_grad():
+        for t in teachers:
+            t.eval()
+        for fl in (False, True):
+            parts = []
+            for s in range(0, len(rows), 64):
+                rr = rows[s:s + 64]
+                fs = bank.get(rr, [fl] * len(rr))
+                logp = torch.stack([t(*fs, *zeros(len(rr))).flatten(1) for t in teachers])
+                parts.append((torch.logsumexp(logp, 0) - np.log(len(teachers))).exp())
+            target[fl] = torch.cat(parts)
+    torch.manual_seed(cfg.seed + 4)
+    rng = np.random.default_rng(cfg.seed + 4)
+
+    def batch_loss(rr):
+        flips = list(rng.random(len(rr)) < 0.5) if bank.has_flip else [False] * len(rr)
+        logq = head(*bank.get(rr, flips), *zeros(len(rr))).flatten(1)
+        p = torch.stack([target[fl][pos[r]] for r, fl in zip(rr, flips)])
+        return -(p * logq).sum(1).mean()
+
+    _fine_tune(head, lambda n: not n.startswith(CONDITIONING), rows, cfg.distil_epochs, cfg.distil_lr, batch_loss,
+               (lambda: tune_ll(head, frames, bank, tune_rows, cfg, exclude)) if tune_rows else None,
+               f"distil {len(teachers)} teachers", "tune LL", cfg, rng, log)
     return head
 
 

@@ -1,13 +1,14 @@
 """The density head's conditioning: what the population sees must not depend on anything personal."""
 import unittest
+from dataclasses import replace
 
 import numpy as np
 import torch
 
 from training.gazecast_train.data import Frame
 from training.gazecast_train.model import ColourVisionSimulation, DensityHead
-from training.gazecast_train.train import (CONDITIONING, FeatureBank, TrainConfig, _fine_tune, population_finetune,
-                                          tune_ll)
+from training.gazecast_train.train import (CONDITIONING, FeatureBank, TrainConfig, _fine_tune, distil_population,
+                                          population_finetune, tune_ll)
 
 
 def head(**kw):
@@ -65,30 +66,57 @@ class PopulationInvarianceTest(unittest.TestCase):
         np.testing.assert_allclose(torch.logsumexp(out.flatten(1), 1).detach().numpy(), 0.0, atol=1e-5)
 
 
+def toy_frames():
+    """8 frames of 64x48 whose two viewers look near the top-left quarter, with random cached trunk features."""
+    rng = np.random.default_rng(0)
+    frames = []
+    for i in range(8):
+        fx = {v: (rng.normal([16, 12], 4, (6, 2))).clip(0, 47).astype(np.float32) for v in ("a", "b")}
+        frames.append(Frame(f"x-{i}", f"x-{i}", "x", "", "image", 64, 48, fixations=fx))
+    g = torch.Generator().manual_seed(2)
+    cache = {"s4": torch.rand(8, 128, 12, 16, generator=g).numpy(), "s8": torch.rand(8, 256, 6, 8, generator=g).numpy(),
+             "s16": torch.rand(8, 512, 3, 4, generator=g).numpy()}
+    return frames, FeatureBank(cache, range(8)), TrainConfig(in_w=64, in_h=48, batch=4, population_epochs=3,
+                                                             population_lr=1e-2, distil_epochs=3, distil_lr=1e-2)
+
+
 class PopulationStageTest(unittest.TestCase):
-    def test_trains_the_shared_weights_and_leaves_the_conditioning_path_alone(self):
-        """The population stage sits between the two stages: it must not move what the personal stage refits, and
-        it keeps the head as it came unless an epoch beats it on tune."""
-        rng = np.random.default_rng(0)
-        frames = []
-        for i in range(8):  # a 64x48 frame whose two viewers look near its top-left quarter
-            fx = {v: (rng.normal([16, 12], 4, (6, 2))).clip(0, 47).astype(np.float32) for v in ("a", "b")}
-            frames.append(Frame(f"x-{i}", f"x-{i}", "x", "", "image", 64, 48, fixations=fx))
-        g = torch.Generator().manual_seed(2)
-        cache = {"s4": torch.rand(8, 128, 12, 16, generator=g).numpy(), "s8": torch.rand(8, 256, 6, 8, generator=g).numpy(),
-                 "s16": torch.rand(8, 512, 3, 4, generator=g).numpy()}
-        bank = FeatureBank(cache, range(8))
-        cfg = TrainConfig(in_w=64, in_h=48, batch=4, population_epochs=3, population_lr=1e-2)
-        h = head()
-        before = {k: v.clone() for k, v in h.state_dict().items()}
-        ll0 = tune_ll(h, frames, bank, list(range(8)), cfg, set())
-        h = population_finetune(h, frames, bank, list(range(8)), list(range(8)), set(), cfg, log=lambda m: None)
-        self.assertGreater(tune_ll(h, frames, bank, list(range(8)), cfg, set()), ll0)
+    def assert_conditioning_untouched(self, h, before):
         for name, p in h.state_dict().items():
             if name.startswith(CONDITIONING):
                 self.assertTrue(torch.equal(p, before[name]), name)
         self.assertFalse(torch.equal(h.state_dict()["c1.weight"], before["c1.weight"]))
         self.assertTrue(all(p.requires_grad for p in h.parameters()))
+
+    def test_trains_the_shared_weights_and_leaves_the_conditioning_path_alone(self):
+        """The population stage sits between the two stages: it must not move what the personal stage refits, and
+        it keeps the head as it came unless an epoch beats it on tune."""
+        frames, bank, cfg = toy_frames()
+        h = head()
+        before = {k: v.clone() for k, v in h.state_dict().items()}
+        ll0 = tune_ll(h, frames, bank, list(range(8)), cfg, set())
+        h = population_finetune(h, frames, bank, list(range(8)), list(range(8)), set(), cfg, log=lambda m: None)
+        self.assertGreater(tune_ll(h, frames, bank, list(range(8)), cfg, set()), ll0)
+        self.assert_conditioning_untouched(h, before)
+
+    def test_distillation_moves_the_head_towards_the_teachers_mixture(self):
+        frames, bank, cfg = toy_frames()
+        teachers = [population_finetune(head(), frames, bank, list(range(8)), list(range(8)), set(), cfg,
+                                        log=lambda m: None) for _ in range(2)]
+        with torch.no_grad():  # two different teachers: the second one's map mirrored left-right
+            teachers[1].prior.copy_(teachers[1].prior.flip(-1))
+        fs = bank.get(list(range(8)), [False] * 8)
+        zeros = (torch.zeros(8, 2, dtype=torch.long), torch.zeros(8, 16))
+        with torch.no_grad():
+            mix = torch.logsumexp(torch.stack([t(*fs, *zeros) for t in teachers]), 0) - np.log(2)
+        kl = lambda h: float((mix.exp() * (mix - h(*fs, *zeros))).sum((1, 2, 3)).mean())  # noqa: E731
+        h = head()
+        before = {k: v.clone() for k, v in h.state_dict().items()}
+        kl0 = kl(h)
+        h = distil_population(h, teachers, frames, bank, list(range(8)), [], set(), replace(cfg, distil_epochs=10),
+                              log=lambda m: None)
+        self.assertLess(kl(h), 0.5 * kl0)
+        self.assert_conditioning_untouched(h, before)
 
 
 class FineTuneSelectionTest(unittest.TestCase):
