@@ -216,7 +216,7 @@ export function parseManifestText(text: string): ModelManifest {
 
 /** Default preference of file precisions per backend. fp16 weight storage is half the download and
  *  decodes to fp32 at load (correlation with fp32 0.99998). int8 pointwise weights are a quarter of the
- *  download (correlation 0.9992 with PyTorch) and, on WASM in Chromium with one thread, had the
+ *  download (correlation 0.9994 with PyTorch) and, on WASM in Chromium with one thread, had the
  *  lower median inference in all five benchmark runs (one with the order reversed; fp16 took 9-29 %
  *  longer; README), so WASM takes them first. WebGPU keeps fp16: no GPU was at hand to show int8 is
  *  no slower there. */

@@ -38,8 +38,9 @@ def hyper_parameters(cfg: Dict) -> str:
                "keeping its last epoch. "
                if cfg.get("refit_on_tune") else "")
             + "No choice was made on the validation split below, but it is not blind to it: validation "
-            "shortfalls of earlier versions (NSS on osie and scene) are what sent two questions to the tune split, "
-            "the stride-4 output and the population stage (`training/TUNING.md` says which).")
+            "shortfalls of earlier versions (NSS on osie, then on scene) are what sent questions to the tune split: "
+            "the stride-4 output, the population stage, training on train + tune (not taken) and the seed "
+            "ensemble (`training/TUNING.md` says which).")
 
 
 def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split):
@@ -53,8 +54,9 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
              "## Reproduce", "", "```",
              "/usr/bin/python3 training/train.py --data " + " ".join(args.data) + f" --out {args.out}"
              + (f" --config {args.config}" if args.config != "full" else ""), "```", "",
-             "Seeded (seed 0), resumable (features and checkpoints in `training/runs/`). About 25 minutes on the "
-             "2-core CPU (features 2 min, head 4 min, encoder 2 min, evaluation 4 min, ablations 12 min); "
+             "Seeded (seed 0), resumable (features and checkpoints in `training/runs/`). About 25-30 minutes on "
+             "the 2-core CPU (features 2 min, first stage 3 min, two more seeds for the distilled ensemble 7 min, "
+             "distillation and personal stage 2 min, encoder 2 min, evaluation 2 min, ablations 10 min); "
              "`--config smoke` runs the whole pipeline on 24 frames.", "",
              hyper_parameters(m["config"]), "",
              "## Architecture", "",
@@ -161,7 +163,7 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
     if "ablations" in m:
         ab = m["ablations"]
         plain = ab.get("undistilled")
-        lines += ["## Ablations (same head, same training budget)", "",
+        lines += ["## Ablations", "",
                   "Both trunks are frozen (the product's trunk is frozen too); training a randomly initialised "
                   "MobileNet end-to-end on ~1,200 frames was out of this CPU budget, so the random-trunk column "
                   "measures what the ImageNet features contribute to this head, not the best a from-scratch "
