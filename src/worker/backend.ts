@@ -66,7 +66,7 @@ export async function decideBackend(choice: BackendChoice): Promise<BackendDecis
  * run multi-threaded: every core but one (at most 4) where there are 3 or more, since the page's
  * main thread, video decoding and compositing need a core too; both cores on a 2-core machine,
  * where leaving one idle halves throughput. Measured there (README "Benchmarks"), 2 threads beat 1
- * by 1.8x on inference, and while the video played live they delivered 1.2x the predictions per
+ * by 1.7-1.8x on inference, and while the video played live they delivered 1.2x the predictions per
  * second at 0.7x the lag; only with other work saturating both cores (a training job) were they
  * 1.6x slower than 1. `wasmThreads: 1` is the choice for such a machine.
  */
