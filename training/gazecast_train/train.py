@@ -47,9 +47,9 @@ class TrainConfig:
     personal_lr: float = 1e-3
     population_epochs: int = 4  # between the stages: every weight but the conditioning path, population samples only
     population_lr: float = 3e-4
-    # The population stage can instead distil a seed ensemble: `teachers` heads (this seed's and the next seeds'
-    # first stages, each with the stage above) are averaged into one density per training frame, and the head
-    # learns that density for `distil_epochs` (population samples, every weight but the conditioning path). Two
+    # The population stage can instead distil a seed ensemble: `teachers` heads (this seed's first stage and the
+    # next seeds', each followed by the population stage above) are averaged into one density per training frame,
+    # and the head learns that density for `distil_epochs` (every weight but the conditioning path). Two
     # seeds of the same settings differ by ~0.013 bits on tune, and their mixture beats each (TUNING.md); the
     # distilled head keeps much of that at one head's inference cost. 1: no distillation.
     teachers: int = 3
