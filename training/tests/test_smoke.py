@@ -21,7 +21,8 @@ class SmokeTest(unittest.TestCase):
                                 "--out", out, "--work", os.path.join(tmp, "work")],
                                capture_output=True, text=True, timeout=600)
             self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-3000:])
-            m = json.load(open(os.path.join(out, "manifest.json")))
+            with open(os.path.join(out, "manifest.json")) as fh:
+                m = json.load(fh)
             self.assertEqual(m["schema"], "gazecast-model/1")
             self.assertEqual(m["id"], "gazecast-smoke")
             self.assertEqual([s["key"] for s in m["profile"]["tokens"]["slots"]], ["age", "gender", "vision"])
@@ -32,7 +33,8 @@ class SmokeTest(unittest.TestCase):
                 self.assertGreaterEqual(checks[name]["min_correlation"], 0.99, name)
             self.assertLess(checks["model.w16.onnx"]["max_abs_logsumexp"], 1e-3)
             self.assertTrue(os.path.exists(os.path.join(out, "MODEL_CARD.md")))
-            panel = json.load(open(os.path.join(out, "panel.json")))
+            with open(os.path.join(out, "panel.json")) as fh:
+                panel = json.load(fh)
             self.assertTrue(all(len(p["embedding"]) == m["profile"]["embedding"]["dim"] for p in panel.values()))
 
 
