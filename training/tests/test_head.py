@@ -1,4 +1,6 @@
 """The density head's conditioning: what the population sees must not depend on anything personal."""
+import os
+import tempfile
 import unittest
 from dataclasses import replace
 
@@ -8,7 +10,7 @@ import torch
 from training.gazecast_train.data import Frame
 from training.gazecast_train.model import ColourVisionSimulation, DensityHead
 from training.gazecast_train.train import (CONDITIONING, FeatureBank, TrainConfig, _fine_tune, distil_population,
-                                          population_finetune, tune_ll)
+                                          population_finetune, train_head, tune_ll)
 
 
 def head(**kw):
@@ -117,6 +119,21 @@ class PopulationStageTest(unittest.TestCase):
                               log=lambda m: None)
         self.assertLess(kl(h), 0.5 * kl0)
         self.assert_conditioning_untouched(h, before)
+
+
+class FirstStageSelectionTest(unittest.TestCase):
+    def test_without_tune_rows_the_first_stage_ends_on_its_last_epoch(self):
+        """The refit on train + tune has nothing held out: no tune scores, and the head is the last epoch's."""
+        frames, bank, _ = toy_frames()
+        cfg = TrainConfig(in_w=64, in_h=48, batch=4, epochs=3, eval_every=1)
+        with tempfile.TemporaryDirectory() as tmp:
+            h, _, history = train_head(frames, {}, bank, list(range(8)), [], ["a", "b"], set(), cfg, tmp,
+                                       log=lambda m: None)
+            last = torch.load(os.path.join(tmp, "main.pt"))["head"]
+        self.assertFalse(any("tune_ll_bits" in e for e in history))
+        self.assertEqual(len(history), 3)
+        for name, p in h.state_dict().items():
+            self.assertTrue(torch.equal(p, last[name]), name)
 
 
 class FineTuneSelectionTest(unittest.TestCase):
