@@ -10,7 +10,8 @@ the own-embedding gain over the population for training viewers on tune stimuli 
 viewer's embedding, and the gain from right age/gender tokens. The features come from the cache that train.py
 writes (training/cache/pretrained-WxH-all, every tap and mirrored frames, made here if missing). The first stage is
 checkpointed per config key (training/runs/tune/WxH-<key>/main.pt, and the seed ensemble's other first stages as
-teacher-<k>.pt); configs that differ only in population_*, distil_*, teachers or personal_* fields share them. training/TUNING.md records the runs behind the shipped defaults.
+teacher-<k>.pt); configs that differ only in population_*, distil_*, teachers or personal_* fields share them.
+training/TUNING.md records the runs behind the shipped defaults.
 """
 from __future__ import annotations
 
@@ -88,7 +89,8 @@ def main() -> int:
         pop = E.population_scores(head, bank, frames, split["tune"], cb, cfg) if args.ceiling else {}
         pz = E.personalisation(head, emb, viewers, observers, bank, frames, split["tune"], cfg, tokens_of)
         at = E.attribute_gain(head, bank, frames, split["tune"], observers, cfg, tokens_of)
-        print(json.dumps({"name": name, "size": args.size, "train_fraction": args.train_fraction, "overrides": overrides, "seconds": round(time.time() - t),
+        print(json.dumps({"name": name, "size": args.size, "train_fraction": args.train_fraction,
+                          "overrides": overrides, "seconds": round(time.time() - t),
                           "tune_ll_bits": round(hist[-1]["tune_ll_bits"], 4), "tune_ll_bits_final": round(after, 4),
                           "own_minus_population_bits": round(pz["own_minus_population_bits"], 4),
                           "per_dataset": {k: round(v, 3) for k, v in pz["per_dataset_own_minus_population_bits"].items()},

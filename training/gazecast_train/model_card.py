@@ -97,8 +97,8 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
                      f"{lic.get(ds, 'see dataset README')} |")
     lines += ["", "Split by stimulus (hash of the stimulus id): 70 % train, 10 % tune ("
               + ("settings chosen on it, then trained on with train" if cfg.get("refit_on_tune") else "early stopping")
-              + "), 20 % validation (reported below, never used for a choice). Video: one frame every 0.5 s with the fixations "
-              "that overlap ±250 ms around it. The first fixation of each trial (the fixation cross) is left out of "
+              + "), 20 % validation (reported below, never used for a choice). Video: one frame every 0.5 s with "
+              "the fixations that overlap ±250 ms around it. The first fixation of each trial (the fixation cross) is left out of "
               "training and scoring. Held-out viewers (no gaze of theirs in any training step): "
               + ", ".join(m["held_out_viewers"]) + ".", "",
               "### What backs each profile slot", "", "| slot | values | backed by |", "|---|---|---|"]

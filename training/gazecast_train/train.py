@@ -294,18 +294,12 @@ def distil_population(head: DensityHead, teachers: Sequence[DensityHead], frames
     rows = list(train_rows)
     pos = {r: i for i, r in enumerate(rows)}
     zeros = lambda n: (torch.zeros(n, LEARNED_SLOTS, dtype=torch.long), torch.zeros(n, cfg.emb_dim))  # noqa: E731
+    for t in teachers:
+        t.eval()
     target = {}
-    with torch.no_grad():
-        for t in teachers:
-            t.eval()
-        for fl in (False, True):
-            parts = []
-            for s in range(0, len(rows), 64):
-                rr = rows[s:s + 64]
-                fs = bank.get(rr, [fl] * len(rr))
-                logp = torch.stack([t(*fs, *zeros(len(rr))).flatten(1) for t in teachers])
-                parts.append((torch.logsumexp(logp, 0) - np.log(len(teachers))).exp())
-            target[fl] = torch.cat(parts)
+    for fl in (False, True):
+        logp = torch.stack([predict_rows(t, bank, rows, emb_dim=cfg.emb_dim, flip=fl).flatten(1) for t in teachers])
+        target[fl] = (torch.logsumexp(logp, 0) - np.log(len(teachers))).exp()
     torch.manual_seed(cfg.seed + 4)
     rng = np.random.default_rng(cfg.seed + 4)
 
@@ -375,11 +369,13 @@ def _own_tune_ll(head, emb, frames, bank, rows, viewers, cfg, tok_cache) -> floa
 
 @torch.no_grad()
 def predict_rows(head: DensityHead, bank: FeatureBank, rows: Sequence[int], tokens=None, uemb=None,
-                 emb_dim: int = 16) -> torch.Tensor:
+                 emb_dim: int = 16, flip: bool = False) -> torch.Tensor:
+    """The head's log-density for each row (of the mirrored frames with `flip`), population profile unless
+    `tokens`/`uemb` are given, in batches of 64."""
     out = []
     for s in range(0, len(rows), 64):
         rr = list(rows[s:s + 64])
-        fs = bank.get(rr, [False] * len(rr))
+        fs = bank.get(rr, [flip] * len(rr))
         tk = torch.zeros(len(rr), LEARNED_SLOTS, dtype=torch.long) if tokens is None else \
             torch.as_tensor(tokens, dtype=torch.long).reshape(1, -1).expand(len(rr), -1)[:, :LEARNED_SLOTS]
         u = torch.zeros(len(rr), emb_dim) if uemb is None else torch.as_tensor(uemb).reshape(1, -1).expand(len(rr), -1)
