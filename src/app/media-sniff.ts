@@ -150,3 +150,73 @@ export function checkVideoDuration(name: string, durationS: number, limits: Medi
     );
   }
 }
+
+/** Reads `length` bytes at `offset` of the file (fewer at its end). */
+export type ByteReader = (offset: number, length: number) => Promise<Uint8Array>;
+
+/**
+ * Walks the top-level boxes of an ISO-BMFF (MP4/MOV) file and throws `media-corrupt` when one
+ * runs past the end of the file, or when there is no `moov` (the index) or no `mdat` (the
+ * pictures). A file cut short by an interrupted download or copy keeps a valid header, so
+ * Chromium opens it, reports the full duration and then shows wrong or frozen frames past the
+ * cut ("frame at 0:10.0" showing 6 s); the box sizes say so before anything is decoded.
+ * Reads 16 bytes per top-level box (a handful per file), never the payload.
+ */
+export async function checkMp4Complete(name: string, size: number, read: ByteReader): Promise<void> {
+  let at = 0;
+  const seen = new Set<string>();
+  for (let n = 0; at < size && n < 10_000; n++) {
+    const h = await read(at, 16);
+    if (h.length < 8) throw mp4Damaged(name, `${size - at} stray bytes at the end`);
+    let boxSize = u32be(h, 0);
+    const type = ascii(h, 4, 4);
+    if (boxSize === 1) {
+      if (h.length < 16) throw mp4Damaged(name, `box “${type}” is cut off`);
+      boxSize = u32be(h, 8) * 2 ** 32 + u32be(h, 12);
+    } else if (boxSize === 0) {
+      boxSize = size - at; // "extends to the end of the file" (allowed for the last box)
+    }
+    if (boxSize < 8) throw mp4Damaged(name, `box “${type}” at byte ${at} has an impossible size`);
+    seen.add(type);
+    if (at + boxSize > size) {
+      const missing = at + boxSize - size;
+      throw mp4Damaged(name, `it ends ${formatBytes(missing)} before the end of its “${type}” box, so ${type === 'mdat' ? 'the later frames are missing' : 'part of it is missing'}`);
+    }
+    at += boxSize;
+  }
+  if (!seen.has('moov')) throw mp4Damaged(name, 'it has no index (“moov” box)');
+  if (!seen.has('mdat') && !seen.has('moof')) throw mp4Damaged(name, 'it has no pictures (“mdat” box)');
+}
+
+function formatBytes(n: number): string {
+  return n >= 1e6 ? `${(n / 1e6).toFixed(1)} MB` : n >= 1e3 ? `${(n / 1e3).toFixed(1)} KB` : `${n} bytes`;
+}
+
+function mp4Damaged(name: string, why: string): GazecastError {
+  return new GazecastError(
+    'media-corrupt',
+    `“${name}” is damaged or incomplete: ${why}. Download or export it again; the work on screen is unchanged.`,
+  );
+}
+
+/**
+ * Turns a `<video>` error into a named error. Chromium reports a file it cannot even parse
+ * (`DEMUXER_ERROR_*`, `FFmpegDemuxer: …`) with the same code as an unsupported codec
+ * (MEDIA_ERR_SRC_NOT_SUPPORTED), so the code alone would call a damaged file a codec problem;
+ * the pipeline status in the message tells the two apart. That status is for developers, so it
+ * is kept out of the text the user reads (it stays in `cause`).
+ */
+export function mediaErrorFor(name: string, code: number | undefined, detail: string | undefined): GazecastError {
+  const cause = detail ? new Error(detail) : undefined;
+  const srcNotSupported = code === 4; // MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED
+  const demuxer = /DEMUXER_ERROR|FFmpegDemuxer|could not open|no supported streams/i.test(detail ?? '');
+  const codec = /DECODER_ERROR_NOT_SUPPORTED|codec|decoder/i.test(detail ?? '');
+  if (srcNotSupported && !(demuxer && !codec)) {
+    return new GazecastError(
+      'media-unsupported',
+      `“${name}” uses a format or codec this browser cannot play. Open MP4 or WebM with H.264, VP8, VP9 or AV1, e.g. \`ffmpeg -i "${name}" -c:v libx264 out.mp4\`.`,
+      { cause },
+    );
+  }
+  return new GazecastError('media-corrupt', `“${name}” could not be read: the file is damaged or incomplete. Download or export it again.`, { cause });
+}

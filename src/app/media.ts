@@ -4,7 +4,7 @@
  * the new media in only when it fully loaded.
  */
 import { GazecastError } from '../core/errors';
-import { checkBeforeDecode, checkImageSize, checkVideoDuration, sniff, type MediaLimits, DEFAULT_LIMITS } from './media-sniff';
+import { checkBeforeDecode, checkImageSize, checkMp4Complete, checkVideoDuration, mediaErrorFor, sniff, type MediaLimits, DEFAULT_LIMITS } from './media-sniff';
 
 export interface OpenedMedia {
   readonly kind: 'image' | 'video';
@@ -37,6 +37,7 @@ export async function openMedia(file: Blob, name: string, limits: MediaLimits = 
   const tail = file.size > HEAD ? await bytes(file.slice(Math.max(HEAD, file.size - TAIL))) : undefined;
   const kind = sniff(head, tail);
   checkBeforeDecode(name, file.size, kind, limits);
+  if (kind.kind === 'video' && kind.container === 'mp4') await checkMp4Complete(name, file.size, (at, n) => bytes(file.slice(at, at + n)));
   const url = URL.createObjectURL(file);
   try {
     if (kind.kind === 'image') return await openImage(file, name, url, limits);
@@ -62,14 +63,7 @@ async function openImage(file: Blob, name: string, url: string, limits: MediaLim
 }
 
 function mediaErrorToGazecast(name: string, err: MediaError | null): GazecastError {
-  const detail = err?.message ? ` (${err.message})` : '';
-  if (err?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED) {
-    return new GazecastError(
-      'media-unsupported',
-      `“${name}” uses a format or codec this browser cannot play${detail}. Open MP4 or WebM with H.264, VP8, VP9 or AV1, e.g. \`ffmpeg -i "${name}" -c:v libx264 out.mp4\`.`,
-    );
-  }
-  return new GazecastError('media-corrupt', `“${name}” could not be decoded: the file is damaged or incomplete${detail}.`);
+  return mediaErrorFor(name, err?.code, err?.message);
 }
 
 async function openVideo(file: Blob, name: string, url: string, limits: MediaLimits): Promise<OpenedMedia> {
