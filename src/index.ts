@@ -16,7 +16,7 @@ export type { GazecastErrorCode } from './core/errors';
 
 // models and profiles
 export { parseManifest, MANIFEST_SCHEMA } from './core/manifest';
-export type { ModelManifest, ModelFile, ProfileSlot } from './core/manifest';
+export type { ModelManifest, ModelFile, ModelOutputSpec, ProfileSlot, ScanpathSpec, ScanpathInputs, ScanpathOutputs, ScanpathTiming } from './core/manifest';
 export { parseProfileString, formatProfileString, describeSupportedProfile } from './core/profile';
 export type { ProfileSpec } from './core/profile';
 

@@ -16,11 +16,19 @@ export type GazecastErrorCode =
   | 'frame-too-large' // larger than the browser can decode/draw; message says the limit
   | 'media-unsupported' // a codec or container Chromium cannot decode
   | 'media-corrupt' // the file is damaged or empty
+  | 'file-not-found' // a file or folder named (on the command line) does not exist or cannot be read
+  | 'dependency-missing' // a program or package the Node command line needs is not installed (ffmpeg, onnxruntime-node, sharp)
   | 'aborted' // the caller aborted (AbortSignal)
   | 'closed' // the predictor was closed
   | 'import-invalid' // an imported gaze file is malformed; message has line and column
   | 'aoi-invalid' // an area of interest with no area or non-finite corners
-  | 'density-mismatch'; // two density maps that do not cover the same grid cannot be compared
+  | 'density-mismatch' // two density maps that do not cover the same grid cannot be compared
+  | 'invalid-argument' // a public function was called with an argument of the wrong type or out of range
+  | 'model-off-origin' // a model URL or a file the manifest names lies off the page's origin or outside the model folder
+  | 'worker-failed' // the model worker could not start (script blocked or missing) or stopped answering
+  | 'wasm-failed' // onnxruntime's WASM could not be fetched or compiled
+  | 'load-timeout' // loading the model took longer than its bound (loadTimeoutMs), e.g. a session that never opened
+  | 'media-timeout'; // the browser never answered a wait on a video (metadata, a seek) within its bound
 
 export class GazecastError extends Error {
   readonly code: GazecastErrorCode;

@@ -25,6 +25,54 @@ export interface ProfileSlot {
   readonly values: readonly string[];
 }
 
+/** The optional scanpath graph's input names by role. It reads the letterboxed image itself
+ *  (`image`) or the main graph's extra output (`features`, named in `output.features`): exactly one. */
+export type ScanpathInputs = {
+  /** int64 [B, slots] */
+  readonly tokens: string;
+  /** float32 [B, dim] */
+  readonly embedding: string;
+  /** float32 [B, K, 3]: (x, y, valid) of the K previous fixations, most recent first */
+  readonly history: string;
+} & (
+  | { readonly image: string; readonly features?: undefined }
+  | { readonly features: string; readonly image?: undefined }
+);
+
+export interface ScanpathOutputs {
+  /** float32 [B, 1, output.height, output.width]: log density of the next fixation */
+  readonly density: string;
+  /** float32 [B, 2]: (mu, sigma) of ln(duration in ms) of the next fixation */
+  readonly duration?: string;
+}
+
+/** Turns durations into onsets: the start fixation ends `startMs` after onset, a saccade takes `saccadeMs`. */
+export interface ScanpathTiming {
+  readonly startMs?: number;
+  readonly saccadeMs?: number;
+}
+
+/** The optional `scanpath` section: a graph predicting where the next fixation lands (MODEL_CONTRACT.md). */
+export interface ScanpathSpec {
+  /** relative to the manifest's URL, inside the model folder */
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
+  /** K: how many previous fixations the graph sees (>= 1) */
+  readonly history: number;
+  readonly inputs: ScanpathInputs;
+  readonly outputs: ScanpathOutputs;
+  readonly timing?: ScanpathTiming;
+}
+
+export interface ModelOutputSpec {
+  readonly name: string;
+  readonly height: number;
+  readonly width: number;
+  /** optional extra output of the main graph that the scanpath graph reads (any shape) */
+  readonly features?: string;
+}
+
 export interface ModelManifest {
   readonly schema: typeof MANIFEST_SCHEMA;
   readonly id: string;
@@ -42,7 +90,7 @@ export interface ModelManifest {
     readonly tokens: { readonly name: string; readonly slots: readonly ProfileSlot[] };
     readonly embedding?: { readonly name: string; readonly dim: number };
   };
-  readonly output: { readonly name: string; readonly height: number; readonly width: number };
+  readonly output: ModelOutputSpec;
   readonly encoder?: {
     readonly path: string;
     readonly sha256: string;
@@ -51,6 +99,7 @@ export interface ModelManifest {
     readonly output: string;
   };
   readonly panel?: string;
+  readonly scanpath?: ScanpathSpec;
   readonly trainedOn?: readonly string[];
   readonly metrics?: Readonly<Record<string, unknown>>;
 }
@@ -76,8 +125,14 @@ function str(v: Json, field: string, pattern?: RegExp, hint?: string): string {
   return v;
 }
 
-function posInt(v: Json, field: string): number {
+function posInt(v: Json, field: string, max = Number.MAX_SAFE_INTEGER, why = ''): number {
   if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) fail(field, `must be a positive integer, got ${describe(v)}`);
+  if (v > max) fail(field, `must be at most ${max}${why}, got ${v}`);
+  return v;
+}
+
+function nonNegative(v: Json, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(field, `must be a non-negative number, got ${describe(v)}`);
   return v;
 }
 
@@ -101,15 +156,35 @@ function describe(v: Json): string {
 
 const SHA256 = /^[0-9a-f]{64}$/;
 const ID = /^[a-z0-9-]+$/;
-/** a relative path inside the model folder, or an absolute path on the same origin */
-const FILE_PATH = /^(?![a-z][a-z0-9+.-]*:)(?!\/\/)[^\s?#]+$/i;
+/**
+ * A path inside the model folder: '/'-separated names of letters, digits, '.', '_', '+' and '-',
+ * none of them '.' or '..'. No scheme, no leading '/', no backslash (URL parsing turns `\\host/x`
+ * into `//host/x`, another origin), no '%' (`%2e%2e` is '..' to a URL parser), no query. The
+ * loader checks the resolved URL again (resolveModelFile).
+ */
+const FILE_PATH = /^(?!\.{1,2}(?:\/|$))(?!.*\/\.{1,2}(?:\/|$))[A-Za-z0-9._+-]+(?:\/[A-Za-z0-9._+-]+)*$/;
+const FILE_PATH_HINT = 'a path inside the model folder, relative to the manifest (letters, digits, . _ + - and /; no "..", no leading "/", no backslash, scheme, query or "%")';
+/** onnxruntime-web runs in 32-bit WASM: a larger file could never be loaded */
+export const MAX_FILE_BYTES = 2 ** 31 - 1;
+/** bounds that keep every buffer the runtime allocates from a manifest's numbers sane */
+const MAX_INPUT_SIDE = 4096;
+const MAX_EMBEDDING_DIM = 4096;
+const MAX_HISTORY = 1024;
+
+function filePath(v: Json, field: string): string {
+  return str(v, field, FILE_PATH, FILE_PATH_HINT);
+}
+
+function fileBytes(v: Json, field: string): number {
+  return posInt(v, field, MAX_FILE_BYTES, ' (onnxruntime-web cannot load a file of 2 GiB or more)');
+}
 
 function file(v: Json, field: string): ModelFile {
   const o = obj(v, field);
   return {
-    path: str(o.path, `${field}.path`, FILE_PATH, 'a path relative to the manifest (no scheme, query or spaces)'),
+    path: filePath(o.path, `${field}.path`),
     precision: str(o.precision, `${field}.precision`),
-    bytes: posInt(o.bytes, `${field}.bytes`),
+    bytes: fileBytes(o.bytes, `${field}.bytes`),
     sha256: str(o.sha256, `${field}.sha256`, SHA256, '64 lowercase hex digits'),
   };
 }
@@ -151,9 +226,11 @@ export function parseManifest(json: Json): ModelManifest {
   let embedding: ModelManifest['profile']['embedding'];
   if (profile.embedding !== undefined) {
     const e = obj(profile.embedding, 'profile.embedding');
-    embedding = { name: str(e.name, 'profile.embedding.name'), dim: posInt(e.dim, 'profile.embedding.dim') };
+    embedding = { name: str(e.name, 'profile.embedding.name'), dim: posInt(e.dim, 'profile.embedding.dim', MAX_EMBEDDING_DIM) };
   }
   const output = obj(m.output, 'output');
+  const features = output.features !== undefined ? str(output.features, 'output.features') : undefined;
+  if (features !== undefined && features === output.name) fail('output.features', `must name another output than \`output.name\` ("${features}")`);
 
   let encoder: ModelManifest['encoder'];
   if (m.encoder !== undefined) {
@@ -161,13 +238,14 @@ export function parseManifest(json: Json): ModelManifest {
     const ins = obj(e.inputs, 'encoder.inputs');
     if (!embedding) fail('profile.embedding', 'is required when `encoder` is present (the encoder outputs that embedding)');
     encoder = {
-      path: str(e.path, 'encoder.path', FILE_PATH, 'a path relative to the manifest'),
+      path: filePath(e.path, 'encoder.path'),
       sha256: str(e.sha256, 'encoder.sha256', SHA256, '64 lowercase hex digits'),
-      bytes: posInt(e.bytes, 'encoder.bytes'),
+      bytes: fileBytes(e.bytes, 'encoder.bytes'),
       inputs: { image: str(ins.image, 'encoder.inputs.image'), fixations: str(ins.fixations, 'encoder.inputs.fixations') },
       output: str(e.output, 'encoder.output'),
     };
   }
+  const scanpath = m.scanpath !== undefined ? parseScanpath(m.scanpath, features, embedding !== undefined) : undefined;
   if (m.trainedOn !== undefined && (!Array.isArray(m.trainedOn) || m.trainedOn.some((t) => typeof t !== 'string'))) {
     fail('trainedOn', `must be an array of strings, got ${describe(m.trainedOn)}`);
   }
@@ -181,8 +259,8 @@ export function parseManifest(json: Json): ModelManifest {
     files,
     input: {
       name: str(input.name, 'input.name'),
-      height: posInt(input.height, 'input.height'),
-      width: posInt(input.width, 'input.width'),
+      height: posInt(input.height, 'input.height', MAX_INPUT_SIDE),
+      width: posInt(input.width, 'input.width', MAX_INPUT_SIDE),
       mean: triple(input.mean, 'input.mean', false),
       std: triple(input.std, 'input.std', true),
     },
@@ -191,9 +269,11 @@ export function parseManifest(json: Json): ModelManifest {
       name: str(output.name, 'output.name'),
       height: posInt(output.height, 'output.height'),
       width: posInt(output.width, 'output.width'),
+      ...(features !== undefined ? { features } : {}),
     },
     ...(encoder ? { encoder } : {}),
-    ...(m.panel !== undefined ? { panel: str(m.panel, 'panel', FILE_PATH, 'a path relative to the manifest') } : {}),
+    ...(m.panel !== undefined ? { panel: filePath(m.panel, 'panel') } : {}),
+    ...(scanpath ? { scanpath } : {}),
     ...(m.trainedOn !== undefined ? { trainedOn: m.trainedOn as string[] } : {}),
     ...(m.metrics !== undefined ? { metrics: m.metrics as Record<string, unknown> } : {}),
   };
@@ -201,6 +281,67 @@ export function parseManifest(json: Json): ModelManifest {
     fail('output', `grid ${result.output.width}x${result.output.height} must not be finer than the input ${result.input.width}x${result.input.height}`);
   }
   return result;
+}
+
+/** The `scanpath` section; `features` is `output.features` when the main graph has that output. */
+function parseScanpath(v: Json, features: string | undefined, hasEmbedding: boolean): ScanpathSpec {
+  const s = obj(v, 'scanpath');
+  const path = filePath(s.path, 'scanpath.path');
+  const sha256 = str(s.sha256, 'scanpath.sha256', SHA256, '64 lowercase hex digits');
+  const bytes = fileBytes(s.bytes, 'scanpath.bytes');
+  const history = posInt(s.history, 'scanpath.history', MAX_HISTORY);
+  const ins = obj(s.inputs, 'scanpath.inputs');
+  if ((ins.image === undefined) === (ins.features === undefined)) {
+    fail('scanpath.inputs', `must name exactly one of \`image\` and \`features\` (what the graph reads of the frame), got ${ins.image === undefined ? 'neither' : 'both'}`);
+  }
+  if (ins.features !== undefined && features === undefined) {
+    fail('scanpath.inputs.features', 'needs `output.features`: the main graph output that is passed to this input');
+  }
+  if (!hasEmbedding) fail('profile.embedding', 'is required when `scanpath` is present (its `inputs.embedding` has that size)');
+  const names = {
+    tokens: str(ins.tokens, 'scanpath.inputs.tokens'),
+    embedding: str(ins.embedding, 'scanpath.inputs.embedding'),
+    history: str(ins.history, 'scanpath.inputs.history'),
+  };
+  const inputs: ScanpathInputs =
+    ins.image !== undefined ? { ...names, image: str(ins.image, 'scanpath.inputs.image') } : { ...names, features: str(ins.features, 'scanpath.inputs.features') };
+  const outs = obj(s.outputs, 'scanpath.outputs');
+  const outputs: ScanpathOutputs = {
+    density: str(outs.density, 'scanpath.outputs.density'),
+    ...(outs.duration !== undefined ? { duration: str(outs.duration, 'scanpath.outputs.duration') } : {}),
+  };
+  let timing: ScanpathTiming | undefined;
+  if (s.timing !== undefined) {
+    const t = obj(s.timing, 'scanpath.timing');
+    timing = {
+      ...(t.startMs !== undefined ? { startMs: nonNegative(t.startMs, 'scanpath.timing.startMs') } : {}),
+      ...(t.saccadeMs !== undefined ? { saccadeMs: nonNegative(t.saccadeMs, 'scanpath.timing.saccadeMs') } : {}),
+    };
+  }
+  return { path, sha256, bytes, history, inputs, outputs, ...(timing ? { timing } : {}) };
+}
+
+/**
+ * The URL of a file the manifest names, refused (code 'model-off-origin') unless it lies inside
+ * the manifest's folder and on `origin` (the page's). The manifest's path syntax already excludes
+ * escapes; this checks what the URL parser actually made of it.
+ */
+export function resolveModelFile(manifestUrl: string | URL, path: string, origin?: string): URL {
+  const folder = new URL('./', manifestUrl);
+  let url: URL;
+  try {
+    url = new URL(path, folder);
+  } catch (e) {
+    throw new GazecastError('model-off-origin', `The model file path ${JSON.stringify(path)} is not a URL path.`, { cause: e });
+  }
+  const pageOrigin = origin ?? folder.origin;
+  if (url.origin !== pageOrigin || folder.origin !== pageOrigin) {
+    throw new GazecastError('model-off-origin', `The model file ${JSON.stringify(path)} resolves to ${url.href}, off this page's origin ${pageOrigin}; gazecast loads models only from the page's own origin. Copy the model folder onto this site.`);
+  }
+  if (/[\\]/.test(path) || !url.pathname.startsWith(folder.pathname) || url.search || url.hash || url.username || url.password) {
+    throw new GazecastError('model-off-origin', `The model file ${JSON.stringify(path)} resolves to ${url.href}, outside the model folder ${folder.href}; list files by their path inside the folder.`);
+  }
+  return url;
 }
 
 /** Parses manifest text (JSON) and validates it. */
