@@ -4,7 +4,7 @@
  * the media, so shapes need no coordinate bookkeeping on resize. Shapes are focusable: arrow
  * keys move them (Shift ×10), Alt+arrows resize, Delete removes.
  */
-import { validateShape, type Aoi, type AoiShape, type Vec2 } from '../core/aoi';
+import { clampShapeToFrame, validateShape, type Aoi, type AoiShape, type Vec2 } from '../core/aoi';
 import { newId } from './audiences';
 
 export type AoiTool = 'none' | 'rect' | 'poly';
@@ -123,7 +123,7 @@ export class AoiLayer {
       this.renderDraft(p);
     } else if (this.drag) {
       const d = this.drag;
-      this.replace(d.id, moveShape(d.orig, p.x - d.start.x, p.y - d.start.y), false);
+      this.replace(d.id, clampShapeToFrame(moveShape(d.orig, p.x - d.start.x, p.y - d.start.y), this.w, this.h), false);
     }
   }
 
@@ -202,7 +202,8 @@ export class AoiLayer {
     if (!d) return;
     e.preventDefault();
     const step = (e.shiftKey ? 10 : 1) * Math.max(1, Math.round(Math.max(this.w, this.h) / 400));
-    const next = e.altKey ? resizeShape(aoi.shape, d[0] * step, d[1] * step) : moveShape(aoi.shape, d[0] * step, d[1] * step);
+    // kept inside the picture: an area pushed off it could be neither seen nor grabbed again
+    const next = clampShapeToFrame(e.altKey ? resizeShape(aoi.shape, d[0] * step, d[1] * step) : moveShape(aoi.shape, d[0] * step, d[1] * step), this.w, this.h);
     try { validateShape(next); } catch { return; }
     this.replace(aoi.id, next, true);
     (this.svg.querySelector(`[data-aoi="${aoi.id}"]`) as SVGElement | null)?.focus();

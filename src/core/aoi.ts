@@ -33,7 +33,9 @@ export interface AoiStat {
   readonly name: string;
   /** share of predicted attention inside the AOI, in [0, 1] */
   readonly share: number;
-  /** 1 = the first AOI visited, 2 = second, …; null = no predicted fixation lands in it */
+  /** 1 = the first AOI visited, 2 = second, …; null = no predicted fixation lands in it.
+   *  Every visited AOI has its own rank: overlapping AOIs first reached by the same fixation
+   *  are ranked by share, larger first (the order the attention story tells them in). */
   readonly firstVisitRank: number | null;
   /** visit order (FixationPoint.order) of the first point inside, null if none */
   readonly firstPointOrder: number | null;
@@ -72,6 +74,25 @@ export function shapeBounds(shape: AoiShape): { x0: number; y0: number; x1: numb
     x1 = Math.max(x1, p.x); y1 = Math.max(y1, p.y);
   }
   return { x0, y0, x1, y1 };
+}
+
+/**
+ * The shape moved back inside a frame of `width` x `height` native pixels: shifted as a whole
+ * when it sticks out (so moving with the arrow keys stops at the edge instead of pushing the
+ * area off the picture, where it could be neither seen nor grabbed again), and cut to the
+ * frame where it is larger than the frame.
+ */
+export function clampShapeToFrame(shape: AoiShape, width: number, height: number): AoiShape {
+  const shift = (lo: number, hi: number, max: number) => (lo < 0 ? -lo : hi > max ? Math.max(max - hi, -lo) : 0);
+  const b = shapeBounds(shape);
+  const dx = shift(b.x0, b.x1, width), dy = shift(b.y0, b.y1, height);
+  const cx = (v: number) => Math.min(width, Math.max(0, v));
+  const cy = (v: number) => Math.min(height, Math.max(0, v));
+  if (shape.kind === 'rect') {
+    const x0 = cx(b.x0 + dx), y0 = cy(b.y0 + dy);
+    return { kind: 'rect', x: x0, y: y0, width: cx(b.x1 + dx) - x0, height: cy(b.y1 + dy) - y0 };
+  }
+  return { kind: 'polygon', points: shape.points.map((p) => ({ x: cx(p.x + dx), y: cy(p.y + dy) })) };
 }
 
 /**
@@ -194,7 +215,7 @@ export function firstVisits(
 /** Share and first visit of every AOI for one prediction, in the AOIs' order. */
 export function aoiStats(prediction: Pick<Prediction, 'density' | 'points'>, aois: readonly Aoi[]): AoiStat[] {
   const visits = firstVisits(prediction.points, aois);
-  return aois.map((aoi) => {
+  const stats = aois.map((aoi) => {
     const v = visits.get(aoi.id)!;
     return {
       id: aoi.id,
@@ -205,6 +226,19 @@ export function aoiStats(prediction: Pick<Prediction, 'density' | 'points'>, aoi
       pointCount: v.count,
     };
   });
+  return rankDistinct(stats, (s) => [s.firstPointOrder!, -s.share]);
+}
+
+/** Gives every visited AOI its own rank, ordered by `key` (compared element by element). */
+function rankDistinct(stats: AoiStat[], key: (s: AoiStat) => number[]): AoiStat[] {
+  const visited = stats.filter((s) => s.firstPointOrder !== null);
+  const cmp = (a: AoiStat, b: AoiStat) => {
+    const ka = key(a), kb = key(b);
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+    return 0;
+  };
+  const order = [...visited].sort(cmp);
+  return stats.map((s) => (s.firstPointOrder === null ? s : { ...s, firstVisitRank: order.indexOf(s) + 1 }));
 }
 
 /**
@@ -224,16 +258,17 @@ export function aggregateAoiStats(perFrame: readonly (readonly AoiStat[])[], aoi
       if (s.firstPointOrder !== null && !firstSeen.has(s.id)) firstSeen.set(s.id, [f, s.firstPointOrder]);
     }
   });
-  const keys = [...new Set([...firstSeen.values()].map(([f, o]) => f * 1e6 + o))].sort((a, b) => a - b);
-  return aois.map((aoi) => {
+  const stats = aois.map((aoi) => {
     const seen = firstSeen.get(aoi.id);
     return {
       id: aoi.id,
       name: aoi.name,
       share: (sums.get(aoi.id) ?? 0) / perFrame.length,
-      firstVisitRank: seen ? keys.indexOf(seen[0] * 1e6 + seen[1]) + 1 : null,
+      firstVisitRank: seen ? 0 : null,
       firstPointOrder: seen ? seen[1] : null,
       pointCount: counts.get(aoi.id) ?? 0,
     };
   });
+  // earlier frame first, then the visit order within it, then the larger mean share
+  return rankDistinct(stats, (s) => [firstSeen.get(s.id)![0], s.firstPointOrder!, -s.share]);
 }

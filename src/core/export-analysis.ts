@@ -3,6 +3,11 @@
  * audiences, which AOIs, and per frame and audience the predicted points and AOI statistics.
  * JSON and CSV exports and the printable report are all serialisations of this one structure,
  * so they cannot disagree with each other.
+ *
+ * Visit order in every export counts from 1 (1 = looked at first), as the numbers drawn on the
+ * points do: JSON `points[].order` and `aoiStats[].firstPointOrder`, CSV `visit_order`. In
+ * memory (`FixationPoint.order`, the package API) it counts from 0; `analysisToJson` and
+ * `parseAnalysisJson` convert, so a document read back is the document written.
  */
 import { aggregateAoiStats, type Aoi, type AoiStat } from './aoi';
 import { attentionStory } from './story';
@@ -86,11 +91,15 @@ function round(v: number, digits: number): number {
   return Math.round(v * f) / f;
 }
 
+/** Keys holding a 0-based visit order in memory, written 1-based (see the header). */
+const VISIT_ORDER_KEYS = new Set(['order', 'firstPointOrder']);
+
 export function analysisToJson(doc: AnalysisDocument): string {
   return JSON.stringify(
     doc,
     (key, value: unknown) => {
       if (typeof value !== 'number') return value;
+      if (VISIT_ORDER_KEYS.has(key)) return value + 1;
       if (key === 'x' || key === 'y' || key === 'width' || key === 'height') return round(value, 2);
       if (key === 'mass' || key === 'share') return round(value, 6);
       return value;
@@ -101,7 +110,7 @@ export function analysisToJson(doc: AnalysisDocument): string {
 
 /** Reads an analysis JSON back (for re-opening an export); throws on another schema. */
 export function parseAnalysisJson(text: string): AnalysisDocument {
-  const doc = JSON.parse(text) as Partial<AnalysisDocument>;
+  const doc = JSON.parse(text, (key, value: unknown) => (VISIT_ORDER_KEYS.has(key) && typeof value === 'number' ? value - 1 : value)) as Partial<AnalysisDocument>;
   if (doc.schema !== ANALYSIS_SCHEMA) throw new Error(`Not a gazecast analysis: schema is ${JSON.stringify(doc.schema)}, expected "${ANALYSIS_SCHEMA}".`);
   return doc as AnalysisDocument;
 }

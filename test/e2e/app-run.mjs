@@ -261,6 +261,10 @@ try {
     assert.ok(json.frames.length >= 15, `frames ${json.frames.length}`);
     assert.equal(json.aois.length, 2);
     assert.match(json.summary[0].story, /will most likely see|will probably not look/);
+    // visit order counts from 1 in both exports (issue 16, item 12)
+    const firstCsvOrder = Number(pts.trim().split('\n')[1].split(',')[2]);
+    assert.equal(firstCsvOrder, json.frames[0].results[0].points[0].order, 'CSV visit_order and JSON order agree');
+    assert.equal(Math.min(...json.frames[0].results[0].points.map((p) => p.order)), 1);
   });
 
   await step('printable report renders frames, tables and chart for print', async () => {
@@ -358,6 +362,10 @@ try {
     await page.keyboard.press('Shift+ArrowRight');
     const after = await page.evaluate(() => window.gazecastApp.aois.at(-1).shape.x);
     assert.ok(after > before, `arrow key did not move the AOI (${before} → ${after})`);
+    // held down, Shift+→ stops at the picture's right edge (issue 16, item 3)
+    for (let i = 0; i < 40; i++) await page.keyboard.press('Shift+ArrowRight');
+    const edge = await page.evaluate(() => { const a = window.gazecastApp; const s = a.aois.at(-1).shape; return { right: s.x + s.width, w: a.media.width }; });
+    assert.ok(Math.abs(edge.right - edge.w) < 1e-6, `AOI right edge at ${edge.right} on a ${edge.w}-wide image`);
     await page.screenshot({ path: join(shots, '12-keyboard.png') });
   });
 

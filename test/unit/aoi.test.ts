@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { aggregateAoiStats, aoiStats, attentionShare, firstVisits, pointInShape, polygonArea, validateShape, type Aoi, type AoiShape } from '../../src/core/aoi';
+import { aggregateAoiStats, aoiStats, attentionShare, clampShapeToFrame, firstVisits, pointInShape, polygonArea, validateShape, type Aoi, type AoiShape } from '../../src/core/aoi';
 import { isGazecastError } from '../../src/core/errors';
 import { makeDensity, pt } from './app-fixtures';
+import { attentionStory } from '../../src/core/story';
 
 const uniform = makeDensity(32, 24, 1280, 720, () => 1);
 
@@ -117,5 +118,54 @@ describe('first visits and stats', () => {
     expect(by.h!.firstVisitRank).toBeNull();
     expect(by.h!.share).toBeCloseTo(100 / 720, 6);
     expect(aggregateAoiStats([], aois).every((s) => s.share === 0 && s.firstVisitRank === null)).toBe(true);
+  });
+});
+
+describe('overlapping AOIs (issue 16, item 4: the table tied them while the story ordered them)', () => {
+  // a product shot with its price tag inside: both first reached by the same fixation
+  const product: Aoi = { id: 'prod', name: 'Product', shape: { kind: 'rect', x: 400, y: 200, width: 400, height: 300 } };
+  const price: Aoi = { id: 'price', name: 'Price', shape: { kind: 'rect', x: 560, y: 300, width: 100, height: 80 } };
+  const logo: Aoi = { id: 'logo', name: 'Logo', shape: { kind: 'rect', x: 0, y: 0, width: 200, height: 100 } };
+  const d = makeDensity(32, 24, 1280, 720, () => 1);
+  const points = [pt(600, 340, 0), pt(100, 50, 1)];
+
+  it('gives each AOI its own first-visit rank, larger share first, as the story tells it', () => {
+    const stats = aoiStats({ density: d, points }, [price, logo, product]);
+    const rank = Object.fromEntries(stats.map((s) => [s.name, s.firstVisitRank]));
+    expect(rank).toEqual({ Product: 1, Price: 2, Logo: 3 });
+    const story = attentionStory('Everyone', stats, { missShare: 0 });
+    expect(story.sequence.map((s) => s.name)).toEqual(['Product', 'Price', 'Logo']);
+  });
+
+  it('does the same over the frames of a video', () => {
+    const f = aoiStats({ density: d, points }, [price, logo, product]);
+    const agg = aggregateAoiStats([f, f], [price, logo, product]);
+    expect(agg.map((s) => s.firstVisitRank)).toEqual([2, 3, 1]);
+  });
+});
+
+describe('clampShapeToFrame (issue 16, item 3: Shift+→ pushed an AOI off the image)', () => {
+  it('stops a rectangle at the right edge, keeping its size', () => {
+    expect(clampShapeToFrame({ kind: 'rect', x: 2340, y: 100, width: 300, height: 200 }, 1600, 900)).toEqual({ kind: 'rect', x: 1300, y: 100, width: 300, height: 200 });
+    expect(clampShapeToFrame({ kind: 'rect', x: -40, y: -5, width: 300, height: 200 }, 1600, 900)).toEqual({ kind: 'rect', x: 0, y: 0, width: 300, height: 200 });
+  });
+
+  it('cuts a shape larger than the frame to the frame, and leaves one inside alone', () => {
+    expect(clampShapeToFrame({ kind: 'rect', x: 10, y: 10, width: 2000, height: 100 }, 1600, 900)).toEqual({ kind: 'rect', x: 0, y: 10, width: 1600, height: 100 });
+    const inside: AoiShape = { kind: 'polygon', points: [{ x: 10, y: 10 }, { x: 50, y: 10 }, { x: 30, y: 40 }] };
+    expect(clampShapeToFrame(inside, 1600, 900)).toEqual(inside);
+  });
+
+  it('shifts a polygon back as a whole (property: the result lies in the frame)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.double({ min: -3000, max: 3000, noNaN: true }), fc.double({ min: -3000, max: 3000, noNaN: true })), { minLength: 3, maxLength: 8 }), (pts) => {
+        const out = clampShapeToFrame({ kind: 'polygon', points: pts.map(([x, y]) => ({ x, y })) }, 1600, 900);
+        if (out.kind !== 'polygon') throw new Error('kind changed');
+        for (const p of out.points) {
+          expect(p.x).toBeGreaterThanOrEqual(0); expect(p.x).toBeLessThanOrEqual(1600);
+          expect(p.y).toBeGreaterThanOrEqual(0); expect(p.y).toBeLessThanOrEqual(900);
+        }
+      }),
+    );
   });
 });

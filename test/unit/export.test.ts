@@ -67,4 +67,15 @@ describe('analysis exports', () => {
     expect(sum).toHaveLength(1 + 4);
     expect(Number(sum[1]![2])).toBeCloseTo(doc.summary[0]!.aoiStats[0]!.share, 5);
   });
+
+  it('JSON point order and CSV visit_order count from the same base, 1 (issue 16, item 12)', () => {
+    const raw = JSON.parse(analysisToJson(doc));
+    const csvRows = Papa.parse<string[]>(pointsCsv(doc).trim()).data.slice(1);
+    const jsonOrders = raw.frames.flatMap((f: { results: { points: { order: number }[] }[] }) => f.results.flatMap((r) => r.points.map((p) => p.order)));
+    expect(jsonOrders).toEqual(csvRows.map((r) => Number(r[2])));
+    expect(Math.min(...jsonOrders)).toBe(1);
+    expect(raw.frames[0].results[0].aoiStats[0].firstPointOrder).toBe(1);
+    // read back, the in-memory convention (0 = first) is restored
+    expect(parseAnalysisJson(analysisToJson(doc)).frames[0]!.results[0]!.points.map((p) => p.order)).toEqual([0, 1]);
+  });
 });
