@@ -10,9 +10,10 @@
 import type * as OrtModule from 'onnxruntime-web/webgpu';
 import { decodeLogDensity } from '../core/decode';
 import { GazecastError, isGazecastError } from '../core/errors';
-import { computeLetterbox, type Letterbox } from '../core/letterbox';
+import type { Letterbox } from '../core/letterbox';
 import { chooseModelFile, type ModelFile, type ModelManifest } from '../core/manifest';
 import { fixationDensity } from '../core/personal/fixation-density';
+import { checkLogDensity, checkModelNames, letterboxFor } from '../core/model-io';
 import type { Prediction } from '../core/prediction-types';
 import { encodeProfile } from '../core/profile';
 import type {
@@ -192,22 +193,11 @@ export class PredictorEngine implements EngineApi {
   }
 
   #checkSessionNames(session: Session): void {
-    const m = this.#manifest;
-    const ins = session.inputNames;
-    const need: [string, string][] = [
-      ['input.name', m.input.name],
-      ['profile.tokens.name', m.profile.tokens.name],
-      ...(m.profile.embedding ? ([['profile.embedding.name', m.profile.embedding.name]] as [string, string][]) : []),
-    ];
-    for (const [field, name] of need) {
-      if (!ins.includes(name)) {
-        void session.release();
-        throw new GazecastError('manifest-invalid', `manifest.json: \`${field}\` is "${name}" but the model's inputs are ${JSON.stringify(ins)}.`);
-      }
-    }
-    if (!session.outputNames.includes(m.output.name)) {
+    try {
+      checkModelNames(this.#manifest, session.inputNames, session.outputNames);
+    } catch (e) {
       void session.release();
-      throw new GazecastError('manifest-invalid', `manifest.json: \`output.name\` is "${m.output.name}" but the model's outputs are ${JSON.stringify(session.outputNames)}.`);
+      throw e;
     }
   }
 
@@ -259,12 +249,7 @@ export class PredictorEngine implements EngineApi {
         const out = results[output.name]!;
         const log = out.data as Float32Array;
         for (const t of Object.values(results)) t.dispose();
-        if (out.dims.length !== 4 || out.dims[2] !== output.height || out.dims[3] !== output.width) {
-          throw new GazecastError('manifest-invalid', `manifest.json: \`output\` says ${output.width}x${output.height} but the model's ${output.name} has shape [${out.dims.join(', ')}].`);
-        }
-        for (let k = 0; k < log.length; k++) {
-          if (!Number.isFinite(log[k]!)) throw new GazecastError('backend-failed', `${backend} produced a non-finite log_density (value ${log[k]} at ${k}).`);
-        }
+        checkLogDensity(this.#manifest, out.dims, log, backend);
         return { log, ms };
       } catch (e) {
         if (backend !== 'webgpu' || isGazecastError(e, 'manifest-invalid')) {
@@ -287,8 +272,7 @@ export class PredictorEngine implements EngineApi {
   }
 
   #letterbox(frameWidth: number, frameHeight: number): Letterbox {
-    if (!(frameWidth > 0 && frameHeight > 0)) throw new GazecastError('frame-invalid', `The frame size ${frameWidth}x${frameHeight} is empty.`);
-    return computeLetterbox(frameWidth, frameHeight, this.#manifest.input.width, this.#manifest.input.height);
+    return letterboxFor(this.#manifest, frameWidth, frameHeight);
   }
 
   async #predictNow(frame: EngineFrame, request: PredictRequest): Promise<Prediction> {

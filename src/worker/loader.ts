@@ -5,7 +5,7 @@
  */
 import { GazecastError } from '../core/errors';
 import { manifestUrlOf, parseManifestText, type ModelManifest } from '../core/manifest';
-import { sha256Hex } from '../core/sha256';
+import { verifyModelBytes } from '../core/model-io';
 import type { LoadProgress } from '../core/runtime-types';
 
 export const CACHE_NAME = 'gazecast-models-v1';
@@ -69,15 +69,8 @@ export interface FileSpec {
   readonly sha256: string;
 }
 
-async function verify(file: FileSpec, data: Uint8Array): Promise<void> {
-  if (data.byteLength !== file.bytes) {
-    throw new GazecastError('model-integrity', `Model file ${file.path} is ${data.byteLength} bytes; the manifest says ${file.bytes}.`);
-  }
-  const sha = await sha256Hex(data);
-  if (sha !== file.sha256) {
-    throw new GazecastError('model-integrity', `Model file ${file.path} has sha256 ${sha}; the manifest says ${file.sha256}.`);
-  }
-}
+// one integrity check for every home of the engine (src/core/model-io.ts)
+const verify = verifyModelBytes;
 
 async function download(file: FileSpec, onBytes: (loaded: number) => void): Promise<Uint8Array> {
   let res: Response;

@@ -5,6 +5,7 @@
  * canvas while drawing; the client usually hands over one that is already letterbox-sized).
  */
 import { GazecastError } from '../core/errors';
+import { channelAffine, pixelsToInputTensor, type ChannelAffine } from '../core/input-tensor';
 import type { Letterbox } from '../core/letterbox';
 import type { EngineFrame } from '../core/runtime-types';
 
@@ -23,8 +24,7 @@ export function closeFrame(frame: EngineFrame): void {
 export class Preprocessor {
   readonly #canvas: OffscreenCanvas;
   readonly #ctx: Ctx;
-  readonly #scale: Float32Array;
-  readonly #offset: Float32Array;
+  readonly #affine: ChannelAffine;
 
   constructor(
     readonly width: number,
@@ -36,8 +36,7 @@ export class Preprocessor {
     const ctx = this.#canvas.getContext('2d', { willReadFrequently: true, alpha: false });
     if (!ctx) throw new GazecastError('backend-failed', 'No 2D canvas context for pre-processing.');
     this.#ctx = ctx;
-    this.#scale = Float32Array.from(std, (s) => 1 / (255 * s));
-    this.#offset = Float32Array.from(mean, (m, c) => -m / std[c]!);
+    this.#affine = channelAffine(mean, std);
   }
 
   /** Draws `frame` into the letterbox and returns the normalised CHW tensor data. */
@@ -67,20 +66,7 @@ export class Preprocessor {
       ctx.drawImage(frame, lb.x, lb.y, lb.width, lb.height);
     }
     const rgba = ctx.getImageData(lb.x, lb.y, lb.width, lb.height).data;
-    const { width: W, height: H } = this;
-    const plane = W * H;
-    const out = new Float32Array(3 * plane); // zero = the normalised padding
-    const s0 = this.#scale[0]!, s1 = this.#scale[1]!, s2 = this.#scale[2]!;
-    const o0 = this.#offset[0]!, o1 = this.#offset[1]!, o2 = this.#offset[2]!;
-    for (let y = 0; y < lb.height; y++) {
-      let src = y * lb.width * 4;
-      let dst = (lb.y + y) * W + lb.x;
-      for (let x = 0; x < lb.width; x++, src += 4, dst++) {
-        out[dst] = rgba[src]! * s0 + o0;
-        out[plane + dst] = rgba[src + 1]! * s1 + o1;
-        out[2 * plane + dst] = rgba[src + 2]! * s2 + o2;
-      }
-    }
-    return out;
+    // the output is a new zeroed array each time: the tensor keeps it (zero = the normalised padding)
+    return pixelsToInputTensor(rgba, 4, lb, this, this.#affine);
   }
 }
