@@ -5,7 +5,7 @@
  */
 import type { DensityMap, FixationPoint } from '../core/prediction-types';
 import type { DifferenceMap } from '../core/difference';
-import { colormapLut } from '../core/heatmap';
+import { ATTENTION_HEATMAP, densityToRgba } from '../core/heatmap';
 
 type Ctx = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -25,32 +25,16 @@ function gridCanvas(w: number, h: number): OffscreenCanvas {
   return new OffscreenCanvas(w, h);
 }
 
-/** Heatmap: the density grid coloured per cell with the engine's colormap (so the app, the
- *  widget and the exports look alike), then scaled with bilinear smoothing over the frame. */
 /**
- * Heatmap: each density cell coloured with the engine's turbo colormap (the green → yellow → red
- * look designers know from eye-tracking tools, and red peaks stay visible on light pictures, where
- * inferno's pale-yellow peaks vanish), then scaled over the frame with bilinear smoothing. Colours
- * start above turbo's dark-blue bottom and alpha rises with the value (cells under a tenth of the peak are left out), so weak
- * cells are transparent and the picture under them is never dimmed.
+ * Heatmap: each density cell coloured with gazecast's one heatmap ramp (ATTENTION_HEATMAP in
+ * src/core/heatmap.ts, also the widget's: inferno, lightness and alpha rising with density, no
+ * green so it reads on green photos), then scaled over the frame with bilinear smoothing.
  */
 export function drawHeatmap(ctx: Ctx, d: DensityMap, opacity: number): void {
-  let max = 0;
-  for (const v of d.data) if (v > max) max = v;
-  if (!(max > 0)) return;
-  const lut = colormapLut('turbo');
   const c = gridCanvas(d.width, d.height);
   const g = c.getContext('2d')!;
   const img = g.createImageData(d.width, d.height);
-  for (let k = 0; k < d.data.length; k++) {
-    const t = d.data[k]! / max;
-    if (t < 0.1) continue;
-    const i = Math.min(255, Math.round((0.3 + 0.7 * t) * 255)) * 3; // RGB triplets
-    img.data[4 * k] = lut[i]!;
-    img.data[4 * k + 1] = lut[i + 1]!;
-    img.data[4 * k + 2] = lut[i + 2]!;
-    img.data[4 * k + 3] = Math.round(255 * Math.min(0.8, 1.8 * t));
-  }
+  img.data.set(densityToRgba(d, ATTENTION_HEATMAP));
   g.putImageData(img, 0, 0);
   ctx.save();
   ctx.globalAlpha = opacity;

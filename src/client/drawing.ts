@@ -4,7 +4,7 @@
  * `FrameToCanvas` mapping scales them only here, when drawing. Sizes in the options are canvas
  * (CSS) pixels, so marks stay legible at any media resolution.
  */
-import { densityToRgba, type ColormapName } from '../core/heatmap';
+import { ATTENTION_HEATMAP, densityToRgba, type ColormapName } from '../core/heatmap';
 import type { DensityMap, FixationPoint, Prediction } from '../core/prediction-types';
 
 /** Any 2D context the drawing functions accept. */
@@ -41,7 +41,7 @@ export interface DrawOptions {
 
 export const DEFAULT_DRAW_OPTIONS: DrawOptions = {
   heatmap: true,
-  colormap: 'turbo',
+  colormap: ATTENTION_HEATMAP.colormap, // the app's ramp too: one look for the same prediction
   heatmapOpacity: 0.6,
   points: true,
   pointRadius: (p) => 7 + 38 * Math.sqrt(p.mass),

@@ -78,31 +78,49 @@ export function colormapLut(name: ColormapName): Uint8ClampedArray {
 
 export interface HeatmapStyle {
   readonly colormap?: ColormapName;
-  /** maximum alpha, 0..1 (default 0.6) */
+  /** maximum alpha, 0..1 */
   readonly opacity?: number;
-  /** values below this fraction of the maximum are transparent (default 0.02) */
+  /** values below this fraction of the maximum are transparent */
   readonly threshold?: number;
-  /** alpha = opacity * (v / max) ^ gamma; below 1 shows more of the tails (default 0.7) */
+  /** alpha = opacity * (v / max) ^ gamma; below 1 shows more of the tails */
   readonly gamma?: number;
+  /** the part of the colormap used, [from, to] in 0..1: the lowest value drawn gets `from`'s
+   *  colour, the maximum `to`'s */
+  readonly range?: readonly [number, number];
 }
 
-/** RGBA pixels (width x height of the density grid) for a heatmap of `d`, normalised to its maximum. */
+/**
+ * The one heatmap look of gazecast (app, exports, widget): inferno from deep purple through red
+ * and orange to yellow. It is perceptually ordered (lightness rises with density) and has no
+ * green, so it stays legible on foliage, grass and green packaging, where turbo's green-yellow
+ * middle vanished; its black bottom and pale top are cut off (invisible on dark and on light
+ * pictures) and alpha rises with density, so weak cells let the picture through.
+ */
+export const ATTENTION_HEATMAP: Required<HeatmapStyle> = {
+  colormap: 'inferno',
+  opacity: 0.8,
+  threshold: 0.08,
+  gamma: 0.8,
+  range: [0.22, 0.9],
+};
+
+/** RGBA pixels (width x height of the density grid) for a heatmap of `d`, normalised to its
+ *  maximum; unset style fields come from ATTENTION_HEATMAP. */
 export function densityToRgba(d: DensityMap, style: HeatmapStyle = {}): Uint8ClampedArray {
-  const lut = colormapLut(style.colormap ?? 'turbo');
-  const opacity = style.opacity ?? 0.6;
-  const threshold = style.threshold ?? 0.02;
-  const gamma = style.gamma ?? 0.7;
+  const s = { ...ATTENTION_HEATMAP, ...style };
+  const lut = colormapLut(s.colormap);
+  const [from, to] = s.range;
   let max = 0;
   for (let k = 0; k < d.data.length; k++) max = Math.max(max, d.data[k]!);
   const out = new Uint8ClampedArray(d.width * d.height * 4);
   if (!(max > 0)) return out;
   for (let k = 0; k < d.data.length; k++) {
     const v = d.data[k]! / max;
-    const idx = Math.round(v * 255) * 3;
+    const idx = Math.round((from + (to - from) * v) * 255) * 3;
     out[k * 4] = lut[idx]!;
     out[k * 4 + 1] = lut[idx + 1]!;
     out[k * 4 + 2] = lut[idx + 2]!;
-    out[k * 4 + 3] = v < threshold ? 0 : Math.round(255 * opacity * Math.pow(v, gamma));
+    out[k * 4 + 3] = v < s.threshold ? 0 : Math.round(255 * s.opacity * Math.pow(v, s.gamma));
   }
   return out;
 }
