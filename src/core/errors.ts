@@ -19,6 +19,7 @@ export type GazecastErrorCode =
   | 'file-not-found' // a file or folder named (on the command line) does not exist or cannot be read
   | 'dependency-missing' // a program or package the Node command line needs is not installed (ffmpeg, onnxruntime-node, sharp)
   | 'aborted' // the caller aborted (AbortSignal)
+  | 'no-scanpath' // the model has no `scanpath` graph, so it cannot simulate viewers (simulate, simulateVideo)
   | 'closed' // the predictor was closed
   | 'import-invalid' // an imported gaze file is malformed; message has line and column
   | 'aoi-invalid' // an area of interest with no area or non-finite corners
