@@ -4,7 +4,7 @@
  * statistics, stories, differences and exports come from src/core.
  */
 import { aggregateAoiStats, aoiStats, type Aoi, type AoiStat } from '../core/aoi';
-import { densityDifference, describeDifference, type DifferenceMap } from '../core/difference';
+import { densityDifference, describeDifference, yardstickFromMetrics, type DifferenceMap } from '../core/difference';
 import { GazecastError, isGazecastError } from '../core/errors';
 import { analysisToJson, buildAnalysisDocument, type AnalysisDocument, type AnalysisFrame } from '../core/export-analysis';
 import { aoiCsv, pointsCsv } from '../core/export-csv';
@@ -668,7 +668,7 @@ export class App {
         const pts = Math.round((sa[k]!.share - sb[k]!.share) * 100);
         if (pts !== 0) aoiText = ` Biggest gap: “${sa[k]!.name}”, ${Math.abs(pts)} points more attention from ${pts > 0 ? d.a.name : d.b.name}.`;
       }
-      diffEl.textContent = `${describeDifference(d.map, d.a.name, d.b.name)} Correlation of the two maps: ${d.map.correlation.toFixed(2)}.${aoiText}`;
+      diffEl.textContent = `${describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.manifest?.metrics))} Correlation of the two maps: ${d.map.correlation.toFixed(2)}.${aoiText}`;
     }
   }
 
@@ -978,7 +978,7 @@ export class App {
       }
     }
     const d = this.mode !== 'single' ? this.difference() : null;
-    renderReport($('report'), doc, { frames, chart: await this.chart.toDataUrl(), chartLegend: this.chart.series }, d ? describeDifference(d.map, d.a.name, d.b.name) : null);
+    renderReport($('report'), doc, { frames, chart: await this.chart.toDataUrl(), chartLegend: this.chart.series }, d ? describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.manifest?.metrics)) : null);
   }
 
   private async exportVideo(): Promise<void> {

@@ -80,9 +80,44 @@ export function densityDifference(a: DensityMap, b: DensityMap): DifferenceMap {
   };
 }
 
-/** Plain words for the size of a difference, for the compare panel and the report. */
-export function describeDifference(d: Pick<DifferenceMap, 'totalVariation'>, nameA: string, nameB: string): string {
+/**
+ * How much two random halves of ONE real audience differ on the same stimulus (validation data,
+ * the model's output grid): the noise any A-vs-B difference must rise above before it means
+ * something. Shipped by the model in `manifest.metrics.yardstick.overall`
+ * (training/gazecast_train/yardstick.py).
+ */
+export interface Yardstick {
+  /** total variation distance between the halves: median and 90th percentile */
+  readonly tvdMedian: number;
+  readonly tvdP90: number;
+  /** correlation of the halves' maps: median and 10th percentile */
+  readonly ccMedian: number;
+  readonly ccP10: number;
+  /** validation frames it was measured on */
+  readonly frames: number;
+}
+
+/** The yardstick from a manifest's `metrics` (`metrics.yardstick.overall`), or null when the model has none. */
+export function yardstickFromMetrics(metrics: unknown): Yardstick | null {
+  const o = (metrics as { yardstick?: { overall?: Record<string, unknown> } } | undefined)?.yardstick?.overall;
+  if (!o) return null;
+  const n = (k: string) => (typeof o[k] === 'number' && Number.isFinite(o[k]) ? (o[k] as number) : NaN);
+  const y = { tvdMedian: n('tvd_median'), tvdP90: n('tvd_p90'), ccMedian: n('cc_median'), ccP10: n('cc_p10'), frames: n('frames') };
+  return Object.values(y).every(Number.isFinite) && y.tvdP90 > 0 && y.tvdP90 <= 1 ? y : null;
+}
+
+/**
+ * Plain words for the size of a difference, for the compare panel and the report. "Clearly
+ * different" is said only against the model's yardstick: when A and B differ by more than two
+ * random halves of one real audience do in 9 of 10 validation images. Without a yardstick the
+ * size is stated and not judged.
+ */
+export function describeDifference(d: Pick<DifferenceMap, 'totalVariation'>, nameA: string, nameB: string, yardstick: Yardstick | null = null): string {
   const pct = Math.round(d.totalVariation * 100);
-  const size = pct < 5 ? 'almost the same' : pct < 15 ? 'slightly different' : pct < 30 ? 'clearly different' : 'very different';
-  return `${nameA} and ${nameB} look at this frame ${size}: ${pct}% of attention is placed differently.`;
+  const head = `${nameA} and ${nameB}: ${pct}% of attention is placed differently on this frame`;
+  if (!yardstick) return `${head} (no yardstick in this model to say whether that is more than chance between groups of viewers).`;
+  const noise = `two random halves of one real audience differ by ${Math.round(yardstick.tvdMedian * 100)}% typically and by up to ${Math.round(yardstick.tvdP90 * 100)}% in 9 of 10 test images`;
+  return d.totalVariation > yardstick.tvdP90
+    ? `${head}: clearly different, more than ${noise}.`
+    : `${head}: not clearly different, since ${noise}.`;
 }

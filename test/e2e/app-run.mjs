@@ -213,6 +213,9 @@ try {
     await page.screenshot({ path: join(shots, '03-compare.png') });
     await page.click('#view-mode button[data-mode=difference]');
     await page.waitForFunction(() => /\d+% of attention is placed differently/.test(document.getElementById('difference-summary').textContent));
+    // "clearly different" only against the model's yardstick (issue 16)
+    const hasYardstick = await page.evaluate(() => !!window.gazecastApp.manifest.metrics?.yardstick);
+    assert.match(await $text('#difference-summary'), hasYardstick ? /clearly different, (more than|since) two random halves/ : /no yardstick in this model/);
     await page.screenshot({ path: join(shots, '04-difference.png') });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { densityDifference, describeDifference } from '../../src/core/difference';
+import { densityDifference, describeDifference, yardstickFromMetrics } from '../../src/core/difference';
 import { attentionStory, formatShare } from '../../src/core/story';
 import type { AoiStat } from '../../src/core/aoi';
 import { isGazecastError } from '../../src/core/errors';
@@ -30,7 +30,7 @@ describe('densityDifference', () => {
     expect(d.maxAbs).toBeCloseTo(hot, 6);
     let sum = 0; for (const v of d.data) sum += v;
     expect(sum).toBeCloseTo(0, 5);
-    expect(describeDifference(d, 'Women 18-24', 'Men 55+')).toMatch(/Women 18-24 and Men 55\+ .* \d+% of attention is placed differently/);
+    expect(describeDifference(d, 'Women 18-24', 'Men 55+')).toMatch(/Women 18-24 and Men 55\+: \d+% of attention is placed differently/);
   });
 
   it('refuses maps of different grids with density-mismatch', () => {
@@ -70,5 +70,30 @@ describe('attentionStory', () => {
     expect(attentionStory('A', [stat('x', 0.001, null)]).text).toBe('A will probably not look at any of the marked areas. They will probably miss “x” (<1%).');
     expect(formatShare(0)).toBe('0%');
     expect(formatShare(0.004)).toBe('<1%');
+  });
+});
+
+describe('the yardstick for differences (issue 16: "clearly different" had none)', () => {
+  // as training/gazecast_train/yardstick.py writes it into manifest.metrics.yardstick
+  const metrics = { yardstick: { split: 'val', overall: { frames: 357, pairs: 7140, tvd_median: 0.29, tvd_p10: 0.21, tvd_p90: 0.5, cc_median: 0.85, cc_p10: 0.54, cc_p90: 0.94 } } };
+
+  it('reads it from the manifest metrics, and null when absent or malformed', () => {
+    expect(yardstickFromMetrics(metrics)).toEqual({ tvdMedian: 0.29, tvdP90: 0.5, ccMedian: 0.85, ccP10: 0.54, frames: 357 });
+    expect(yardstickFromMetrics({ population: {} })).toBeNull();
+    expect(yardstickFromMetrics(undefined)).toBeNull();
+    expect(yardstickFromMetrics({ yardstick: { overall: { tvd_p90: 'big' } } })).toBeNull();
+  });
+
+  it('never says "clearly different" without a yardstick', () => {
+    const text = describeDifference({ totalVariation: 0.21 }, 'A', 'B', null);
+    expect(text).toMatch(/21% of attention is placed differently/);
+    expect(text).toMatch(/no yardstick in this model/);
+    expect(text).not.toMatch(/clearly different/);
+  });
+
+  it('says "clearly different" only above the split-half 90th percentile', () => {
+    const y = yardstickFromMetrics(metrics);
+    expect(describeDifference({ totalVariation: 0.21 }, 'A', 'B', y)).toMatch(/not clearly different, since two random halves of one real audience differ by 29% typically and by up to 50%/);
+    expect(describeDifference({ totalVariation: 0.62 }, 'A', 'B', y)).toMatch(/62% .*: clearly different, more than two random halves/);
   });
 });
