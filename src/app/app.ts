@@ -19,7 +19,7 @@ import type { AppEngine } from './engine';
 import { baseName, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
 import { cloneVideo, openMedia, type OpenedMedia } from './media';
 import { seekTo } from '../client/frame-sampler';
-import { drawAois, drawDifference, drawHeatmap, drawPoints, type LayerOptions } from './render';
+import { drawAois, drawDifference, drawPoints, paintAudience, type LayerOptions } from './render';
 import { renderReport } from './report';
 import { Stage } from './stage';
 import { TimelineStrip, type TimelineRow } from './timeline';
@@ -625,11 +625,7 @@ export class App {
       };
     }
     if (!pa) return null;
-    return (ctx, unit) => {
-      if (this.layers.heatmap) drawHeatmap(ctx, pa.density, this.layers.opacity);
-      drawPoints(ctx, pa.points, W, H, this.layerOpts(COLOR_A), unit);
-      drawAois(ctx, aois, aoiColor, unit);
-    };
+    return (ctx, unit) => paintAudience(ctx, pa, W, H, aois, aoiColor, this.layerOpts(COLOR_A), unit);
   }
 
   /** Stage B has no SVG layer, so it (and every export) draws the AOIs into the overlay. */
@@ -637,11 +633,7 @@ export class App {
     if (!this.media || !pb) return null;
     const { width: W, height: H } = this.media;
     const aois = this.layers.aois ? this.aois : [];
-    return (ctx, unit) => {
-      if (this.layers.heatmap) drawHeatmap(ctx, pb.density, this.layers.opacity);
-      drawPoints(ctx, pb.points, W, H, this.layerOpts(COLOR_B), unit);
-      drawAois(ctx, aois, aoiColor, unit);
-    };
+    return (ctx, unit) => paintAudience(ctx, pb, W, H, aois, aoiColor, this.layerOpts(COLOR_B), unit);
   }
 
   private paint(): void {

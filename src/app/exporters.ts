@@ -23,6 +23,11 @@ export function baseName(name: string): string {
 
 export type OverlayPainter = (ctx: CanvasRenderingContext2D, unit: number) => void;
 
+/** One display pixel in native pixels for exports: strokes and labels sized as on a ~1280 px wide screen. */
+export function exportUnit(width: number, height: number): number {
+  return Math.max(1, Math.max(width, height) / 1280);
+}
+
 /** The frame currently shown plus the overlay, at the media's native size. */
 export function snapshotCanvas(source: CanvasImageSource, width: number, height: number, paint: OverlayPainter): HTMLCanvasElement {
   const c = document.createElement('canvas');
@@ -30,8 +35,7 @@ export function snapshotCanvas(source: CanvasImageSource, width: number, height:
   c.height = height;
   const g = c.getContext('2d')!;
   g.drawImage(source, 0, 0, width, height);
-  // strokes and labels sized as they would be on a ~1280 px wide screen
-  paint(g, Math.max(1, Math.max(width, height) / 1280));
+  paint(g, exportUnit(width, height));
   return c;
 }
 

@@ -129,6 +129,25 @@ function withAlpha(hex: string, a: number): string {
   return `rgba(${r}, ${g}, ${b}, ${a})`;
 }
 
+/**
+ * One audience's overlay as the app paints it on a stage and in its exports (PNG, report, video),
+ * and the command line in its PNG overlays: heatmap (if on), scanpath and points, AOI outlines.
+ */
+export function paintAudience(
+  ctx: Ctx,
+  p: { readonly density: DensityMap; readonly points: readonly FixationPoint[] },
+  frameW: number,
+  frameH: number,
+  aois: readonly { name: string; shape: import('../core/aoi').AoiShape }[],
+  aoiColors: (i: number) => string,
+  o: LayerOptions,
+  unit: number,
+): void {
+  if (o.heatmap) drawHeatmap(ctx, p.density, o.opacity);
+  drawPoints(ctx, p.points, frameW, frameH, o, unit);
+  drawAois(ctx, aois, aoiColors, unit);
+}
+
 /** AOI outlines with their names (stage B, and exports: the SVG layer only exists on stage A). */
 export function drawAois(ctx: Ctx, aois: readonly { name: string; shape: import('../core/aoi').AoiShape }[], colors: (i: number) => string, unit: number): void {
   ctx.save();
