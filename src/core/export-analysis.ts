@@ -12,6 +12,8 @@
 import { aggregateAoiStats, type Aoi, type AoiStat } from './aoi';
 import { attentionStory } from './story';
 import type { FixationPoint } from './prediction-types';
+import type { VirtualStudy } from './study';
+import { studyReport, type StudyReport, type StudyReportOptions } from './study-metrics';
 
 export const ANALYSIS_SCHEMA = 'gazecast-analysis/1';
 
@@ -45,6 +47,17 @@ export interface AnalysisFrame {
   readonly results: readonly FrameResult[];
 }
 
+/** An audience's virtual study (predictor.simulate) of the media. */
+export interface AnalysisStudy {
+  readonly audienceId: string;
+  readonly study: VirtualStudy;
+}
+
+/** A virtual study with its report over the document's AOIs (docs/virtual-study.md). */
+export interface AnalysisStudyResult extends AnalysisStudy {
+  readonly report: StudyReport;
+}
+
 export interface AnalysisInput {
   readonly media: AnalysisMedia;
   readonly model: { readonly id: string; readonly version: string };
@@ -55,6 +68,10 @@ export interface AnalysisInput {
   readonly backend?: string;
   /** videos: the sampling rate of a whole-video analysis */
   readonly samplesPerSecond?: number;
+  /** optional: the audiences' virtual studies; documents without them stay as they were */
+  readonly studies?: readonly AnalysisStudy[];
+  /** seen-within windows, bin width and first-fixation grid of the studies' reports (defaults otherwise) */
+  readonly studyOptions?: StudyReportOptions;
 }
 
 export interface AudienceSummary {
@@ -68,6 +85,8 @@ export interface AnalysisDocument extends AnalysisInput {
   readonly schema: typeof ANALYSIS_SCHEMA;
   readonly createdAt: string;
   readonly summary: readonly AudienceSummary[];
+  /** present only when the input had studies: each with its per-area report */
+  readonly studies?: readonly AnalysisStudyResult[];
 }
 
 /** Per-audience summary over all frames: mean AOI shares, first-visit order, and the story. */
@@ -82,7 +101,15 @@ export function summarise(input: Pick<AnalysisInput, 'audiences' | 'aois' | 'fra
 }
 
 export function buildAnalysisDocument(input: AnalysisInput, now: Date = new Date()): AnalysisDocument {
-  return { schema: ANALYSIS_SCHEMA, createdAt: now.toISOString(), ...input, summary: summarise(input) };
+  const { studies, ...rest } = input;
+  return {
+    schema: ANALYSIS_SCHEMA,
+    createdAt: now.toISOString(),
+    ...rest,
+    // the key is left out without studies, so such documents are byte-identical to earlier ones
+    ...(studies ? { studies: studies.map((s) => ({ ...s, report: studyReport(s.study, input.aois, input.studyOptions) })) } : {}),
+    summary: summarise(input),
+  };
 }
 
 /** Rounds coordinates to 0.01 px and probabilities to 6 digits: exact enough, and half the bytes. */
