@@ -340,7 +340,10 @@ function metricsOf(study: VirtualStudy, aoi: Aoi, seenWithinMs: readonly number[
  */
 export function firstFixationDensity(study: VirtualStudy, grid: FirstFixationGrid = DEFAULT_FIRST_FIXATION_GRID): FirstFixationDensity {
   validateStudy(study);
-  const { cols, rows } = validateOptions({ grid }).grid;
+  return densityOf(study, validateOptions({ grid }).grid);
+}
+
+function densityOf(study: VirtualStudy, { cols, rows }: FirstFixationGrid): FirstFixationDensity {
   const { width: W, height: H } = study.frame;
   const counts = new Array<number>(cols * rows).fill(0);
   let counted = 0, offFrame = 0, noFixation = 0;
@@ -370,7 +373,10 @@ export function firstFixationDensity(study: VirtualStudy, grid: FirstFixationGri
 export function attentionOverTime(study: VirtualStudy, aois: readonly Aoi[], binMs: number = DEFAULT_BIN_MS): AttentionOverTime {
   validateStudy(study);
   checkAois(aois);
-  validateOptions({ binMs });
+  return timelineOf(study, aois, validateOptions({ binMs }).binMs);
+}
+
+function timelineOf(study: VirtualStudy, aois: readonly Aoi[], binMs: number): AttentionOverTime {
   const D = study.durationMs, n = study.viewers.length;
   const nBins = Math.ceil(D / binMs);
   const binStartsMs = Array.from({ length: nBins }, (_, k) => k * binMs);
@@ -406,7 +412,7 @@ export function studyReport(study: VirtualStudy, aois: readonly Aoi[], options: 
     viewers: study.viewers.length,
     durationMs: study.durationMs,
     aois: aois.map((aoi) => metricsOf(study, aoi, o.seenWithinMs)),
-    firstFixations: firstFixationDensity(study, o.grid),
-    attentionOverTime: attentionOverTime(study, aois, o.binMs),
+    firstFixations: densityOf(study, o.grid),
+    attentionOverTime: timelineOf(study, aois, o.binMs),
   };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import fixture from '../fixtures/study-metrics.json';
 import type { Aoi, AoiShape } from '../../src/core/aoi';
 import { isGazecastError } from '../../src/core/errors';
@@ -216,5 +217,52 @@ describe('edge cases', () => {
     expect(codeOf(() => studyReport(one([]), [], { grid: { cols: 1.5, rows: 2 } }))).toBe('invalid-argument');
     // back-to-back fixations built as onset + duration may round a hair below the previous end
     expect(() => validateStudy(one([[fix(5, 5, 0.1, 0.2), fix(5, 5, 0.30000000000000004 - 1e-9, 10)]]))).not.toThrow();
+  });
+});
+
+describe('invariants on random studies (property)', () => {
+  // integer positions and half-integer AOI edges: no fixation lies on an edge, where a rectangle
+  // and the same outline as a polygon may legitimately disagree
+  const fixations = fc.array(fc.record({ x: fc.integer({ min: -5, max: 105 }), y: fc.integer({ min: -5, max: 105 }), gap: fc.integer({ min: 0, max: 300 }), d: fc.integer({ min: 0, max: 700 }) }), { maxLength: 9 });
+  const studyArb = fc.record({ viewers: fc.array(fixations, { maxLength: 7 }), D: fc.integer({ min: 1, max: 4000 }) });
+  const rectArb = fc.record({ x: fc.integer({ min: 0, max: 80 }), y: fc.integer({ min: 0, max: 80 }), w: fc.integer({ min: 1, max: 60 }), h: fc.integer({ min: 1, max: 60 }) });
+
+  it('shares nest, dwell equals the area under attention over time, a rectangle equals its polygon', () => {
+    fc.assert(fc.property(studyArb, rectArb, ({ viewers, D }, r) => {
+      const s: VirtualStudy = {
+        frame: { width: 100, height: 100 }, durationMs: D,
+        viewers: viewers.map((fs) => {
+          let t = 0;
+          return { fixations: fs.map((f) => { const onsetMs = t + f.gap; t = onsetMs + f.d; return { x: f.x, y: f.y, onsetMs, durationMs: f.d }; }) };
+        }),
+      };
+      const x = r.x + 0.5, y = r.y + 0.5;
+      const asRect = aoi('r', rect(x, y, r.w, r.h));
+      const asPoly = aoi('r', { kind: 'polygon', points: [{ x, y }, { x: x + r.w, y }, { x: x + r.w, y: y + r.h }, { x, y: y + r.h }] });
+      const rep = studyReport(s, [asRect], { seenWithinMs: [500, 1000, 2000, 4000], binMs: 250, grid: { cols: 3, rows: 2 } });
+      const m = rep.aois[0]!;
+      expect(studyReport(s, [asPoly], { seenWithinMs: [500, 1000, 2000, 4000], binMs: 250, grid: { cols: 3, rows: 2 } }).aois[0]).toEqual(m);
+      if (s.viewers.length === 0) return;
+      const seen = m.seen!.count;
+      const counts = m.seenWithin.filter((w) => w.seen !== null).map((w) => w.seen!.count);
+      counts.forEach((c, i) => expect(c).toBeLessThanOrEqual(i + 1 < counts.length ? counts[i + 1]! : seen));
+      expect(m.firstFixation!.count).toBeLessThanOrEqual(seen);
+      for (const p of [m.seen!, m.firstFixation!]) expect(p.low <= p.share && p.share <= p.high).toBe(true);
+      const shares = rep.attentionOverTime.perAoi[0]!.shares!;
+      const area = shares.reduce((a, v, k) => a + v * (Math.min((k + 1) * 250, D) - k * 250), 0) / D;
+      expect(area).toBeCloseTo(m.dwell!.shareOfViewing, 9);
+      shares.forEach((v) => expect(v >= 0 && v <= 1 + 1e-12).toBe(true));
+      if (m.timeToFirstFixation) {
+        const t = m.timeToFirstFixation;
+        expect(0 <= t.q1 && t.q1 <= t.median && t.median <= t.q3 && t.q3 < D).toBe(true);
+        expect(m.revisits).toBeCloseTo(m.visitCount! - 1, 12);
+        expect(m.visitCount!).toBeGreaterThanOrEqual(1);
+      } else {
+        expect(seen).toBe(0);
+      }
+      const d = rep.firstFixations;
+      expect(d.counted + d.offFrame + d.noFixation).toBe(s.viewers.length);
+      if (d.counted > 0) expect(d.density.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    }), { numRuns: 300 });
   });
 });
