@@ -8,14 +8,16 @@
  *   </gaze-overlay>
  *
  * Attributes (and matching properties): `for`, `model`, `profile`, `mode` (points | heatmap |
- * scanpath), `backend` (auto | webgpu | wasm). Events: `ready` ({ backend, modelId }),
+ * scanpath), `backend` (auto | webgpu | wasm), `wasm-paths` (where onnxruntime's .wasm files are
+ * served), `share` ("false": an engine of its own; by default elements and predictors of one page
+ * that load the same model share one worker and one download). Events: `ready` ({ backend, modelId }),
  * `prediction` ({ prediction, points }), `error` ({ code, message }). Styling: CSS custom
  * properties (--gaze-point-color, --gaze-point-outline, --gaze-point-radius, --gaze-line-color,
  * --gaze-line-width, --gaze-label-color, --gaze-font, --gaze-heatmap-opacity,
  * --gaze-heatmap-colormap) and `::part(canvas)`.
  * Removing the element stops sampling and releases the worker, the session and the GPU.
  */
-import { GazecastError, isGazecastError } from '../core/errors';
+import { GazecastError, isGazecastError, type GazecastErrorCode } from '../core/errors';
 import type { ColormapName } from '../core/heatmap';
 import type { Prediction, Profile } from '../core/prediction-types';
 import { parseProfileString } from '../core/profile';
@@ -42,7 +44,8 @@ export interface GazePredictionDetail {
   readonly points: Prediction['points'];
 }
 export interface GazeErrorDetail {
-  readonly code: string;
+  /** the GazecastError's code; a failure that is not a GazecastError is reported as 'backend-failed' */
+  readonly code: GazecastErrorCode;
   readonly message: string;
   readonly error: unknown;
 }
@@ -72,7 +75,7 @@ const MODE_DRAWING: Readonly<Record<OverlayMode, Partial<DrawOptions>>> = {
 type Media = HTMLVideoElement | HTMLImageElement;
 
 export class GazeOverlayElement extends HTMLElement {
-  static readonly observedAttributes = ['for', 'model', 'profile', 'mode', 'backend'];
+  static readonly observedAttributes = ['for', 'model', 'profile', 'mode', 'backend', 'wasm-paths', 'share'];
 
   readonly #canvas: HTMLCanvasElement;
   #predictor: Predictor | undefined;
@@ -125,6 +128,14 @@ export class GazeOverlayElement extends HTMLElement {
   }
   set backend(v: BackendChoice) { this.setAttribute('backend', v); }
 
+  /** folder URL of onnxruntime-web's .wasm files (PredictorOptions.wasmPaths); empty = next to its JS */
+  get wasmPaths(): string { return this.getAttribute('wasm-paths') ?? ''; }
+  set wasmPaths(v: string) { this.setAttribute('wasm-paths', v); }
+
+  /** share="false": an engine of its own instead of the page's shared one for this model (PredictorOptions.share) */
+  get share(): boolean { return this.getAttribute('share') !== 'false'; }
+  set share(v: boolean) { this.setAttribute('share', String(v)); }
+
   /**
    * A personal or panel embedding to predict with (from src/client/personal-audiences.ts), on top
    * of `profile`. Not an attribute: embeddings are numbers, not markup.
@@ -171,7 +182,7 @@ export class GazeOverlayElement extends HTMLElement {
     if (old === value || !this.#connected) return;
     if (name === 'mode') this.#draw();
     else if (name === 'profile') this.#follow();
-    else this.#restart(); // for, model, backend: a new engine or a new target
+    else this.#restart(); // for, model, backend, wasm-paths, share: a new engine or a new target
   }
 
   // ---- internals ----
@@ -187,7 +198,12 @@ export class GazeOverlayElement extends HTMLElement {
       this.#media = media;
       this.#watchLayout(media);
       const modelUrl = this.model || new URL(BUNDLED_MODEL, import.meta.url).href;
-      const predictor = await createPredictor({ modelUrl, backend: this.backend });
+      const predictor = await createPredictor({
+        modelUrl,
+        backend: this.backend,
+        share: this.share,
+        ...(this.wasmPaths ? { wasmPaths: this.wasmPaths } : {}),
+      });
       if (generation !== this.#generation) {
         await predictor.close();
         return;

@@ -20,6 +20,19 @@ export interface PredictorOptions {
   readonly wasmThreads?: number;
   /** keep model files in Cache Storage so later loads work offline (default true) */
   readonly cache?: boolean;
+  /**
+   * Where onnxruntime-web's .wasm files are served from: a folder URL (relative URLs resolve
+   * against the document), e.g. '/ort/' holding the files of node_modules/onnxruntime-web/dist/
+   * (`ort-wasm-simd-threaded.wasm`, and `ort-wasm-simd-threaded.asyncify.wasm` for WebGPU).
+   * Default: next to onnxruntime-web's own JS, where a bundler or the package put it.
+   */
+  readonly wasmPaths?: string | URL;
+  /**
+   * Share one engine (worker, download, session) with the other predictors and `<gaze-overlay>`
+   * elements of this page that load the same model with the same options (default true). The
+   * engine closes when the last of them does.
+   */
+  readonly share?: boolean;
   readonly onProgress?: (progress: LoadProgress) => void;
   /** inference moved to another backend (WebGPU failed or its device was lost) */
   readonly onBackendChange?: (change: BackendChange) => void;

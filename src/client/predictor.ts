@@ -8,6 +8,7 @@ import type { Prediction } from '../core/prediction-types';
 import type { Backend, BackendChange, EngineLoadOptions, EngineStats, ModelInfo } from '../core/runtime-types';
 import { DensitySmoother, type SmoothingOptions } from '../core/smoothing';
 import { startInThreadEngine, startWorkerEngine, type EngineHandle } from './engine-home';
+import { acquireEngine, sharingKey, type EngineCallbacks, type EngineHome } from './shared-engine';
 import { decodedFrames } from './decode-sampler';
 import { captureFrame, liveFrame, processInOrder, sampleTimes, seekedFrames, seekTo, whenMetadata, type CapturedFrame } from './frame-sampler';
 import type { LiveOptions, PredictOptions, PredictorOptions, VideoAnalysisOptions } from './predictor-options';
@@ -24,6 +25,7 @@ export async function createPredictor(options: PredictorOptions): Promise<Predic
     ...(options.precision ? { precision: options.precision } : {}),
     ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
     ...(options.cache !== undefined ? { cache: options.cache } : {}),
+    ...(options.wasmPaths !== undefined ? { wasmPaths: folderUrl(options.wasmPaths, base) } : {}),
   };
   let predictor: GazePredictor | undefined;
   const callbacks = {
@@ -33,9 +35,19 @@ export async function createPredictor(options: PredictorOptions): Promise<Predic
       options.onBackendChange?.(change);
     },
   };
-  const handle = options.worker === false ? await startInThreadEngine(load, callbacks) : await startWorkerEngine(load, callbacks);
+  const home: EngineHome = options.worker === false ? 'thread' : 'worker';
+  const start = (cb: EngineCallbacks): Promise<EngineHandle> => (home === 'thread' ? startInThreadEngine(load, cb) : startWorkerEngine(load, cb));
+  // one engine per model on the page unless told otherwise (shared-engine.ts)
+  const handle = options.share === false ? await start(callbacks) : await acquireEngine(sharingKey(home, load), callbacks, start);
   predictor = new GazePredictor(handle);
   return predictor;
+}
+
+/** A folder URL, absolute and ending in '/' (onnxruntime appends file names to it). */
+function folderUrl(url: string | URL, base: string | undefined): string {
+  const u = new URL(url, base);
+  if (!u.pathname.endsWith('/')) u.pathname += '/';
+  return u.href;
 }
 
 /** Applies optional temporal smoothing to a stream of predictions of one video. */

@@ -40,6 +40,8 @@ export interface EngineLoadOptions {
   readonly wasmThreads?: number;
   /** store model files in Cache Storage and read them from there (default true) */
   readonly cache?: boolean;
+  /** absolute URL of the folder onnxruntime-web's .wasm files are fetched from (default: next to its JS) */
+  readonly wasmPaths?: string;
 }
 
 /** What was loaded, and how it runs. */

@@ -65,10 +65,12 @@ type Tensor = OrtModule.Tensor;
  * onnxruntime's settings are per module and read before its first session: a worker has its own
  * modules, the in-thread engine shares the page's.
  */
-async function loadOrt(backend: Backend, wasmThreads: number): Promise<{ ort: Ort; threads: number }> {
+async function loadOrt(backend: Backend, wasmThreads: number, wasmPaths: string | undefined): Promise<{ ort: Ort; threads: number }> {
   const ort = backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : ((await import('onnxruntime-web/wasm')) as Ort);
   ort.env.logLevel = 'error';
   if (!ort.env.wasm.numThreads) ort.env.wasm.numThreads = wasmThreads;
+  // the user's own copy of the .wasm files (PredictorOptions.wasmPaths); a prefix, read at the first session
+  if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
   // we are already off the main thread (or were asked to stay on it): no extra proxy worker
   ort.env.wasm.proxy = false;
   return { ort, threads: ort.env.wasm.numThreads ?? wasmThreads };
@@ -129,7 +131,7 @@ export class PredictorEngine implements EngineApi {
     const { manifest, manifestUrl } = await loadManifest(options.modelUrl, useCache, progress);
     const decision = await decideBackend(options.backend ?? 'auto');
     const threads = options.wasmThreads ?? defaultWasmThreads();
-    const runtime = await loadOrt(decision.backend, threads);
+    const runtime = await loadOrt(decision.backend, threads, options.wasmPaths);
     const engine = new PredictorEngine(manifest, manifestUrl, options, callbacks, decision.backend, runtime, threads);
     engine.#adapterNote = decision.adapter ? describeAdapter(decision.adapter) : undefined;
     if (decision.adapter) runtime.ort.env.webgpu.adapter = decision.adapter;
@@ -210,7 +212,7 @@ export class PredictorEngine implements EngineApi {
     this.#encoder = undefined;
     this.#backend = 'wasm';
     this.#gpuLost = undefined;
-    const runtime = await loadOrt('wasm', this.#requestedThreads);
+    const runtime = await loadOrt('wasm', this.#requestedThreads, this.#options.wasmPaths);
     this.#ort = runtime.ort;
     this.#wasmThreads = runtime.threads;
     this.#file = chooseModelFile(this.#manifest, 'wasm', this.#options.precision);

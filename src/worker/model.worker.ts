@@ -6,6 +6,7 @@
 import { expose, transfer } from 'comlink';
 import { GazecastError } from '../core/errors';
 import type { BackendChange, EmbedRequest, EngineFrame, EngineLoadOptions, LiveResult, LoadProgress, PredictRequest } from '../core/runtime-types';
+import { isMisbundledThread, watchForMisbundledThreads } from './bundle-check';
 import { PredictorEngine } from './engine';
 
 function createWorkerApi() {
@@ -18,10 +19,19 @@ function createWorkerApi() {
   return {
     async load(options: EngineLoadOptions, onProgress?: (p: LoadProgress) => void, onBackendChange?: (c: BackendChange) => void) {
       if (engine) throw new GazecastError('backend-failed', 'This worker already has a model loaded.');
-      engine = await PredictorEngine.create(options, {
-        ...(onProgress ? { onProgress } : {}),
-        ...(onBackendChange ? { onBackendChange } : {}),
-      });
+      // a bundling that would leave onnxruntime's threads hanging is reported, not waited on
+      const misbundled = watchForMisbundledThreads();
+      try {
+        engine = await Promise.race([
+          PredictorEngine.create(options, {
+            ...(onProgress ? { onProgress } : {}),
+            ...(onBackendChange ? { onBackendChange } : {}),
+          }),
+          misbundled.failure,
+        ]);
+      } finally {
+        misbundled.stop();
+      }
       return engine.info;
     },
     async info() {
@@ -50,5 +60,6 @@ function createWorkerApi() {
 }
 
 const api = createWorkerApi();
-expose(api);
+// this file runs as one of onnxruntime's WASM threads only when misbundled (see bundle-check.ts)
+if (!isMisbundledThread()) expose(api);
 export type WorkerApi = typeof api;

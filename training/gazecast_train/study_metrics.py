@@ -177,8 +177,8 @@ def viewer_aoi_record(sp: np.ndarray, aoi: Mapping, duration_ms: float) -> dict:
 
 
 def _prepare(scanpaths: Iterable[np.ndarray], duration_ms: float) -> list[np.ndarray]:
-    if not (duration_ms > 0) or math.isnan(duration_ms):
-        raise ValueError(f"duration_ms must be a positive number of ms; got {duration_ms}.")
+    if not (duration_ms > 0 and math.isfinite(duration_ms)):
+        raise ValueError(f"duration_ms must be a positive finite number of ms; got {duration_ms}.")
     return [validate_scanpath(sp, i) for i, sp in enumerate(scanpaths)]
 
 
