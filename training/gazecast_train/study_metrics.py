@@ -140,7 +140,8 @@ def validate_scanpath(sp: np.ndarray, index: int = 0) -> np.ndarray:
     if a.size == 0:
         return a.reshape(0, 4)
     if a.ndim != 2 or a.shape[1] != 4:
-        raise ValueError(f"Scanpath {index + 1} must be an [n, 4] array of (x, y, onset_ms, duration_ms); got shape {a.shape}.")
+        raise ValueError(f"Scanpath {index + 1} must be an [n, 4] array of (x, y, onset_ms, duration_ms); "
+                         f"got shape {a.shape}.")
     if not np.all(np.isfinite(a)):
         raise ValueError(f"Scanpath {index + 1} holds a value that is not a finite number.")
     if np.any(a[:, 2] < 0) or np.any(a[:, 3] < 0):
