@@ -5,7 +5,7 @@ import type { Aoi, AoiShape } from '../../src/core/aoi';
 import { isGazecastError } from '../../src/core/errors';
 import type { StudyFixation, VirtualStudy } from '../../src/core/study';
 import {
-  aoiStudyMetrics, attentionOverTime, firstFixationDensity, proportion, quantileSorted, studyReport,
+  aoiStudyMetrics, attentionOverTime, firstFixationDensity, proportion, quantileSorted, shareDifference, studyReport,
   validateStudy, viewerAoiRecord, wilsonInterval, type AoiStudyMetrics,
 } from '../../src/core/study-metrics';
 
@@ -116,6 +116,25 @@ describe('Wilson score interval', () => {
     expect(w.high - w.low).toBeCloseTo(0.1372, 3);
     expect(proportion(0, 0)).toBeNull();
     expect(() => wilsonInterval(3, 2)).toThrow();
+  });
+});
+
+describe('difference of two audiences\' shares', () => {
+  it('matches Newcombe (1998) method 10 and says whether it exceeds the panels\' noise', () => {
+    // Newcombe, Stat Med 17:873-890, Table II, method 10
+    const cases: [number, number, number, number, number, number][] = [
+      [56, 70, 48, 80, 0.0524, 0.3339], [9, 10, 3, 10, 0.1705, 0.8090], [6, 7, 2, 7, 0.0582, 0.8062],
+      [5, 56, 0, 29, -0.0381, 0.1926], [0, 10, 0, 20, -0.1611, 0.2775], [10, 10, 0, 20, 0.6791, 1.0],
+    ];
+    for (const [ka, na, kb, nb, low, high] of cases) {
+      const d = shareDifference(proportion(ka, na)!, proportion(kb, nb)!);
+      expect(d.low).toBeCloseTo(low, 4);
+      expect(d.high).toBeCloseTo(high, 4);
+      expect(d.beyondNoise).toBe(low > 0 || high < 0);
+    }
+    // 62 % vs 18 % of 200 viewers each is far beyond the noise; 52 % vs 48 % is not
+    expect(shareDifference(proportion(124, 200)!, proportion(36, 200)!).beyondNoise).toBe(true);
+    expect(shareDifference(proportion(104, 200)!, proportion(96, 200)!).beyondNoise).toBe(false);
   });
 });
 
