@@ -17,7 +17,7 @@
  * Types: `tsc -p tsconfig.lib.json` writes the .d.ts files to dist-lib/types/.
  */
 import { cpSync, existsSync } from 'node:fs';
-import { defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin, type UserConfig } from 'vite';
 
 const ENTRIES = {
   index: 'src/index.ts',
@@ -83,7 +83,33 @@ function copyModel(outDir: string): Plugin {
   };
 }
 
+/**
+ * `--mode cli`: the `gazecast` command for Node (dist-lib/node/cli.js, package.json `bin`). An SSR
+ * build: dependencies stay bare imports resolved from node_modules (onnxruntime-node, sharp and
+ * @napi-rs/canvas are optional dependencies, imported only when used), and the default model is
+ * the standalone build's copy, found relative to the script (../browser/models/).
+ */
+function cliConfig(): UserConfig {
+  return {
+    publicDir: false,
+    logLevel: 'warn',
+    build: {
+      outDir: 'dist-lib/node',
+      emptyOutDir: false,
+      target: 'node20',
+      ssr: true,
+      sourcemap: true,
+      minify: false,
+      rollupOptions: {
+        input: { cli: 'src/node/bin.ts' },
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: '[name]-[hash].js' },
+      },
+    },
+  };
+}
+
 export default defineConfig(({ mode }) => {
+  if (mode === 'cli') return cliConfig();
   const standalone = mode === 'standalone';
   const outDir = standalone ? 'dist-lib/browser' : 'dist-lib';
   const external = standalone ? [] : DEPENDENCIES.map((d) => new RegExp(`^${d}(/|$)`));

@@ -45,7 +45,8 @@ export interface Prediction {
   readonly density: DensityMap;
   /** media time of the frame (ms), 0 for images */
   readonly timestampMs: number;
-  readonly backend: 'webgpu' | 'wasm';
+  /** where it ran: WebGPU or WASM in the browser, 'native' on onnxruntime-node (the command line) */
+  readonly backend: 'webgpu' | 'wasm' | 'native';
   /** time spent in session.run, ms */
   readonly inferenceMs: number;
 }

@@ -1,0 +1,282 @@
+/**
+ * The engine on onnxruntime-node (native CPU): the third home of `EngineApi`, beside the model
+ * worker and the in-thread engine. It shares their pure parts from src/core — the letterbox, the
+ * pixel normalisation, the profile encoding, the model checks, the decode into density and
+ * points — so a prediction here is the browser's up to the kernels' arithmetic (the tests hold it
+ * to the browser goldens).
+ *
+ * Differences, by design: frames arrive as RGBA pixels already scaled to the letterbox content
+ * (the command line's decoders, sharp and ffmpeg, scale while decoding; Node has no canvas to do
+ * it here); the model comes from a folder on disk (checked against its manifest like a download);
+ * and several sessions may run at once (a pool), since native sessions run off the JS thread.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as OrtNode from 'onnxruntime-node';
+import { decodeLogDensity } from '../core/decode';
+import { GazecastError, isGazecastError } from '../core/errors';
+import { channelAffine, pixelsToInputTensor, type ChannelAffine } from '../core/input-tensor';
+import { chooseModelFile, parseManifestText, type ModelFile, type ModelManifest } from '../core/manifest';
+import { checkLogDensity, checkModelNames, letterboxFor, verifyModelBytes } from '../core/model-io';
+import { fixationDensity } from '../core/personal/fixation-density';
+import type { Prediction } from '../core/prediction-types';
+import { encodeProfile } from '../core/profile';
+import type { EmbedRequest, EngineApi, EngineFrame, EngineStats, LiveResult, PredictRequest } from '../core/runtime-types';
+
+type Ort = typeof OrtNode;
+type Session = OrtNode.InferenceSession;
+
+export interface NativeEngineOptions {
+  /** folder holding manifest.json and the files it lists */
+  readonly modelDir: string;
+  /** file precision, e.g. 'fp32'; default: the file WASM runs by default (the same graph as the browser) */
+  readonly precision?: string;
+  /** sessions run in parallel (default 1) */
+  readonly sessions?: number;
+  /** onnxruntime intra-op threads per session (default 1) */
+  readonly intraOpThreads?: number;
+}
+
+export interface NativeModelInfo {
+  readonly manifest: ModelManifest;
+  readonly modelDir: string;
+  readonly backend: 'native';
+  readonly file: string;
+  readonly precision: string;
+  readonly sessions: number;
+  readonly intraOpThreads: number;
+  readonly loadMs: number;
+}
+
+function message(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** onnxruntime-node, an optional dependency of the package: a coded error when it is absent. */
+export async function loadOrtNode(): Promise<Ort> {
+  try {
+    return await import('onnxruntime-node');
+  } catch (e) {
+    throw new GazecastError(
+      'dependency-missing',
+      `onnxruntime-node could not be loaded (${message(e)}). The command line needs it: npm install onnxruntime-node (it is an optional dependency of gazecast; ONNXRUNTIME_NODE_INSTALL=skip skips its CUDA download, the CPU build is in the package).`,
+      { cause: e },
+    );
+  }
+}
+
+/** Reads and checks a model folder's manifest; `file-not-found` when the folder has none. */
+export async function readModelManifest(modelDir: string): Promise<ModelManifest> {
+  let text: string;
+  try {
+    text = await readFile(join(modelDir, 'manifest.json'), 'utf8');
+  } catch (e) {
+    throw new GazecastError('file-not-found', `No model at ${modelDir}: ${join(modelDir, 'manifest.json')} cannot be read (${message(e)}). Give --model the folder that holds a gazecast model's manifest.json.`, { cause: e });
+  }
+  return parseManifestText(text);
+}
+
+/** Reads a file the manifest lists and checks its size and sha256 (`model-integrity`). */
+async function readModelFile(modelDir: string, file: Pick<ModelFile, 'path' | 'bytes' | 'sha256'>): Promise<Uint8Array> {
+  let bytes: Uint8Array;
+  try {
+    bytes = await readFile(join(modelDir, file.path));
+  } catch (e) {
+    throw new GazecastError('file-not-found', `Model file ${file.path} listed in ${join(modelDir, 'manifest.json')} cannot be read (${message(e)}).`, { cause: e });
+  }
+  await verifyModelBytes(file, bytes);
+  return bytes;
+}
+
+/** Frames the Node engine takes: RGBA pixels of the letterbox content (ImageData's shape). */
+function rgbaOf(frame: EngineFrame): { data: ArrayLike<number>; width: number; height: number } {
+  if (!('data' in frame)) {
+    throw new GazecastError('frame-invalid', 'The Node engine takes RGBA pixels ({ data, width, height }, ImageData\'s shape), not an ImageBitmap or VideoFrame.');
+  }
+  return frame;
+}
+
+export class NativeEngine implements EngineApi {
+  readonly #ort: Ort;
+  readonly #manifest: ModelManifest;
+  readonly #modelDir: string;
+  readonly #file: ModelFile;
+  readonly #affine: ChannelAffine;
+  readonly #sessions: Session[];
+  readonly #intraOpThreads: number;
+  readonly #free: Session[];
+  readonly #waiting: ((s: Session) => void)[] = [];
+  #encoder: Promise<Session> | undefined;
+  #closed = false;
+  #inferences = 0;
+  #lastMs = 0;
+  #loadMs = 0;
+
+  private constructor(ort: Ort, manifest: ModelManifest, modelDir: string, file: ModelFile, sessions: Session[], intraOpThreads: number) {
+    this.#ort = ort;
+    this.#manifest = manifest;
+    this.#modelDir = modelDir;
+    this.#file = file;
+    this.#affine = channelAffine(manifest.input.mean, manifest.input.std);
+    this.#sessions = sessions;
+    this.#free = [...sessions];
+    this.#intraOpThreads = intraOpThreads;
+  }
+
+  static async create(options: NativeEngineOptions): Promise<NativeEngine> {
+    const t0 = performance.now();
+    const ort = await loadOrtNode();
+    const manifest = await readModelManifest(options.modelDir);
+    const file = chooseModelFile(manifest, 'wasm', options.precision);
+    if (options.precision !== undefined && file.precision !== options.precision) {
+      throw new GazecastError('manifest-invalid', `Model ${manifest.id} has no "${options.precision}" file (it has ${manifest.files.map((f) => f.precision).join(', ')}).`);
+    }
+    const bytes = await readModelFile(options.modelDir, file);
+    const count = Math.max(1, Math.floor(options.sessions ?? 1));
+    const intraOpThreads = Math.max(1, Math.floor(options.intraOpThreads ?? 1));
+    const sessions: Session[] = [];
+    try {
+      for (let i = 0; i < count; i++) sessions.push(await NativeEngine.#open(ort, bytes, file.path, intraOpThreads));
+      checkModelNames(manifest, sessions[0]!.inputNames, sessions[0]!.outputNames);
+    } catch (e) {
+      await Promise.allSettled(sessions.map((s) => s.release()));
+      throw e;
+    }
+    const engine = new NativeEngine(ort, manifest, options.modelDir, file, sessions, intraOpThreads);
+    engine.#loadMs = performance.now() - t0;
+    return engine;
+  }
+
+  static async #open(ort: Ort, bytes: Uint8Array, path: string, intraOpThreads: number): Promise<Session> {
+    try {
+      return await ort.InferenceSession.create(bytes, {
+        executionProviders: ['cpu'],
+        graphOptimizationLevel: 'all',
+        intraOpNumThreads: intraOpThreads,
+        interOpNumThreads: 1,
+        executionMode: 'sequential',
+      });
+    } catch (e) {
+      throw new GazecastError('backend-failed', `onnxruntime-node could not create a CPU session for ${path}: ${message(e)}`, { cause: e });
+    }
+  }
+
+  get info(): NativeModelInfo {
+    return {
+      manifest: this.#manifest,
+      modelDir: this.#modelDir,
+      backend: 'native',
+      file: this.#file.path,
+      precision: this.#file.precision,
+      sessions: this.#sessions.length,
+      intraOpThreads: this.#intraOpThreads,
+      loadMs: this.#loadMs,
+    };
+  }
+
+  /** The pool: a free session, or the next one released. */
+  #acquire(): Promise<Session> {
+    const s = this.#free.pop();
+    return s ? Promise.resolve(s) : new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(s: Session): void {
+    const next = this.#waiting.shift();
+    if (next) next(s);
+    else this.#free.push(s);
+  }
+
+  #assertOpen(): void {
+    if (this.#closed) throw new GazecastError('closed', 'The predictor was closed.');
+  }
+
+  /** `frame` holds the letterbox content of a frame of request.frameWidth x request.frameHeight. */
+  async predict(frame: EngineFrame, request: PredictRequest): Promise<Prediction> {
+    this.#assertOpen();
+    const m = this.#manifest;
+    const lb = letterboxFor(m, request.frameWidth, request.frameHeight);
+    const profile = encodeProfile(m.profile, request.profile);
+    const pixels = rgbaOf(frame);
+    if (pixels.width !== lb.width || pixels.height !== lb.height) {
+      throw new GazecastError('frame-invalid', `The Node engine takes the frame scaled to its letterbox content, ${lb.width}x${lb.height} for a ${request.frameWidth}x${request.frameHeight} frame; it got ${pixels.width}x${pixels.height}.`);
+    }
+    const { Tensor } = this.#ort;
+    const image = pixelsToInputTensor(pixels.data, 4, lb, m.input, this.#affine);
+    const feeds: Record<string, OrtNode.Tensor> = {
+      [m.input.name]: new Tensor('float32', image, [1, 3, m.input.height, m.input.width]),
+      [m.profile.tokens.name]: new Tensor('int64', profile.tokens, [1, profile.tokens.length]),
+    };
+    if (m.profile.embedding && profile.embedding) feeds[m.profile.embedding.name] = new Tensor('float32', profile.embedding, [1, profile.embedding.length]);
+    const session = await this.#acquire();
+    let results: OrtNode.InferenceSession.ReturnType;
+    let ms: number;
+    try {
+      this.#assertOpen();
+      const t0 = performance.now();
+      results = await session.run(feeds);
+      ms = performance.now() - t0;
+    } catch (e) {
+      throw isGazecastError(e) ? e : new GazecastError('backend-failed', `Inference failed on onnxruntime-node: ${message(e)}`, { cause: e });
+    } finally {
+      this.#release(session);
+    }
+    const out = results[m.output.name]!;
+    const log = out.data as Float32Array;
+    checkLogDensity(m, out.dims, log, 'onnxruntime-node');
+    this.#inferences++;
+    this.#lastMs = ms;
+    const { density, points } = decodeLogDensity(log, m.output.width, m.output.height, lb, request.decode);
+    return {
+      frameWidth: request.frameWidth,
+      frameHeight: request.frameHeight,
+      points,
+      density,
+      timestampMs: request.timestampMs ?? 0,
+      backend: 'native',
+      inferenceMs: ms,
+    };
+  }
+
+  /** No live video in Node: every frame is predicted (none is dropped). */
+  async predictLatest(frame: EngineFrame, request: PredictRequest): Promise<LiveResult> {
+    return { status: 'done', prediction: await this.predict(frame, request) };
+  }
+
+  async embed(frame: EngineFrame, request: EmbedRequest): Promise<Float32Array> {
+    this.#assertOpen();
+    const m = this.#manifest;
+    const enc = m.encoder;
+    if (!enc) throw new GazecastError('manifest-invalid', `manifest.json: \`encoder\` is absent, so model ${m.id} cannot embed a viewer.`);
+    const lb = letterboxFor(m, request.frameWidth, request.frameHeight);
+    const grid = { inputWidth: m.input.width, inputHeight: m.input.height, outputWidth: m.output.width, outputHeight: m.output.height };
+    const fixations = fixationDensity(grid, request.frameWidth, request.frameHeight, request.fixations);
+    const pixels = rgbaOf(frame);
+    if (pixels.width !== lb.width || pixels.height !== lb.height) {
+      throw new GazecastError('frame-invalid', `The Node engine takes the frame scaled to its letterbox content, ${lb.width}x${lb.height}; it got ${pixels.width}x${pixels.height}.`);
+    }
+    this.#encoder ??= readModelFile(this.#modelDir, enc).then((bytes) => NativeEngine.#open(this.#ort, bytes, enc.path, this.#intraOpThreads));
+    const session = await this.#encoder;
+    const { Tensor } = this.#ort;
+    const results = await session.run({
+      [enc.inputs.image]: new Tensor('float32', pixelsToInputTensor(pixels.data, 4, lb, m.input, this.#affine), [1, 3, m.input.height, m.input.width]),
+      [enc.inputs.fixations]: new Tensor('float32', fixations, [1, 1, m.output.height, m.output.width]),
+    });
+    const out = results[enc.output];
+    if (!out) throw new GazecastError('manifest-invalid', `manifest.json: \`encoder.output\` is "${enc.output}" but the encoder's outputs are ${JSON.stringify(Object.keys(results))}.`);
+    return Float32Array.from(out.data as Float32Array);
+  }
+
+  async stats(): Promise<EngineStats> {
+    return { backend: 'native', inferences: this.#inferences, droppedFrames: 0, lastInferenceMs: this.#lastMs };
+  }
+
+  /** Releases the sessions once the running inferences finish. Later calls fail with code 'closed'. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    const all = await Promise.all(this.#sessions.map(() => this.#acquire()));
+    const encoder = this.#encoder;
+    this.#encoder = undefined;
+    await Promise.allSettled([...all.map((s) => s.release()), encoder?.then((s) => s.release())]);
+  }
+}
