@@ -7,6 +7,10 @@
 export { createPredictor } from './client/predictor';
 export type { PredictorOptions, PredictOptions, VideoAnalysisOptions, VideoAnalysisProgress, LiveOptions } from './client/predictor-options';
 export type { Predictor, FrameSource, VideoAnalysis, LiveSession, Viewing } from './client/predictor-types';
+
+// virtual eye-tracking studies (predictor.simulate / simulateVideo)
+export type { SimulateOptions, SimulateVideoOptions, VideoVirtualStudy, StudyProgress } from './client/simulate';
+export type { VirtualStudy, StudyViewer, StudyFixation } from './core/study';
 export type { Prediction, FixationPoint, DensityMap, Profile } from './core/prediction-types';
 export type { Backend, BackendChoice, BackendChange, LoadProgress, ModelInfo, EngineStats } from './core/runtime-types';
 

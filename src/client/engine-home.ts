@@ -5,10 +5,11 @@
 import { proxy, releaseProxy, transfer, wrap, type Remote } from 'comlink';
 import { reviveError } from '../core/errors';
 import type { BackendChange, EngineApi, EngineLoadOptions, LiveResult, LoadProgress, ModelInfo } from '../core/runtime-types';
+import type { ScanpathEngineApi } from '../core/runtime-types';
 import type { WorkerApi } from '../worker/model.worker';
 import { transferablesOf } from './frame-sampler';
 
-export interface EngineHandle extends EngineApi {
+export interface EngineHandle extends EngineApi, ScanpathEngineApi {
   readonly info: ModelInfo;
 }
 
@@ -50,6 +51,10 @@ export async function startWorkerEngine(options: EngineLoadOptions, callbacks: C
     // comlink's Remote type splits the union into Promise<A> | Promise<B>
     predictLatest: (frame, request) => revived(remote.predictLatest(transfer(frame, transferablesOf(frame)), request) as Promise<LiveResult>),
     embed: (frame, request) => revived(remote.embed(transfer(frame, transferablesOf(frame)), request)),
+    prepareScanpathFrame: (frame, request) => revived(remote.prepareScanpathFrame(transfer(frame, transferablesOf(frame)), request)),
+    // the history is built for this one call: transferred, not copied
+    scanpathStep: (request) => revived(remote.scanpathStep(transfer(request, [request.history.buffer as ArrayBuffer]))),
+    releaseScanpathFrames: (keys) => revived(remote.releaseScanpathFrames(keys)),
     stats: () => revived(remote.stats()),
     async close() {
       try {
@@ -72,6 +77,9 @@ export async function startInThreadEngine(options: EngineLoadOptions, callbacks:
     predict: (frame, request) => engine.predict(frame, request),
     predictLatest: (frame, request) => engine.predictLatest(frame, request),
     embed: (frame, request) => engine.embed(frame, request),
+    prepareScanpathFrame: (frame, request) => engine.prepareScanpathFrame(frame, request),
+    scanpathStep: (request) => engine.scanpathStep(request),
+    releaseScanpathFrames: (keys) => engine.releaseScanpathFrames(keys),
     stats: () => engine.stats(),
     close: () => engine.close(),
   };

@@ -4,6 +4,8 @@
 import type { Prediction } from '../core/prediction-types';
 import type { Backend, EngineStats, ModelInfo } from '../core/runtime-types';
 import type { LiveOptions, PredictOptions, VideoAnalysisOptions } from './predictor-options';
+import type { VirtualStudy } from '../core/study';
+import type { SimulateOptions, SimulateVideoOptions, VideoVirtualStudy } from './simulate';
 
 /**
  * Anything a frame can come from. ImageBitmap and VideoFrame are transferred to the predictor
@@ -57,6 +59,14 @@ export interface Predictor {
   embed(frame: FrameSource, fixations: Viewing['fixations']): Promise<Float32Array>;
   /** the mean embedding over several viewings of one viewer */
   embedViewer(viewings: readonly Viewing[]): Promise<Float32Array>;
+  /**
+   * A virtual eye-tracking study: `viewers` simulated viewers of the profile's audience view the
+   * frame for `durationMs`, each fixation drawn from the model's scanpath graph (code
+   * `no-scanpath` for a model without one). Seeded runs are reproducible; abortable.
+   */
+  simulate(frame: FrameSource, options?: SimulateOptions): Promise<VirtualStudy>;
+  /** simulated viewers watching the video (or `range` of it), each fixation predicted on the frame shown at its onset */
+  simulateVideo(video: HTMLVideoElement, options?: SimulateVideoOptions): Promise<VideoVirtualStudy>;
   stats(): Promise<EngineStats>;
   /** releases the worker, the sessions and the GPU; later calls fail with code 'closed' */
   close(): Promise<void>;

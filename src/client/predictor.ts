@@ -10,6 +10,8 @@ import { DensitySmoother, type SmoothingOptions } from '../core/smoothing';
 import { startInThreadEngine, startWorkerEngine, type EngineHandle } from './engine-home';
 import { acquireEngine, sharingKey, type EngineCallbacks, type EngineHome } from './shared-engine';
 import { decodedFrames } from './decode-sampler';
+import { simulateFrame, simulateVideo, type SimulateOptions, type SimulateVideoOptions, type VideoVirtualStudy } from './simulate';
+import type { VirtualStudy } from '../core/study';
 import { captureFrame, liveFrame, processInOrder, sampleTimes, seekedFrames, seekTo, whenMetadata, type CapturedFrame } from './frame-sampler';
 import type { LiveOptions, PredictOptions, PredictorOptions, VideoAnalysisOptions } from './predictor-options';
 import type { FrameSource, LiveSession, Predictor, VideoAnalysis, Viewing } from './predictor-types';
@@ -182,6 +184,16 @@ class GazePredictor implements Predictor {
       for (let k = 0; k < e.length; k++) sum[k] = sum[k]! + e[k]!;
     }
     return sum!.map((x) => x / viewings.length);
+  }
+
+  async simulate(frame: FrameSource, options: SimulateOptions = {}): Promise<VirtualStudy> {
+    this.#assertOpen();
+    return simulateFrame(this.#handle, this.#model, frame, options);
+  }
+
+  async simulateVideo(video: HTMLVideoElement, options: SimulateVideoOptions = {}): Promise<VideoVirtualStudy> {
+    this.#assertOpen();
+    return simulateVideo(this.#handle, this.#model, video, options);
   }
 
   stats(): Promise<EngineStats> {

@@ -126,6 +126,10 @@ function lease(shared: SharedEngine, callbacks: EngineCallbacks, handle: EngineH
     predict: async (frame, request) => (assertOpen(), handle.predict(frame, request)),
     predictLatest: async (frame, request) => (assertOpen(), handle.predictLatest(frame, request)),
     embed: async (frame, request) => (assertOpen(), handle.embed(frame, request)),
+    // frame keys are unique per page (predictor.ts), so two holders' studies never mix frames
+    prepareScanpathFrame: async (frame, request) => (assertOpen(), handle.prepareScanpathFrame(frame, request)),
+    scanpathStep: async (request) => (assertOpen(), handle.scanpathStep(request)),
+    releaseScanpathFrames: async (keys) => (assertOpen(), handle.releaseScanpathFrames(keys)),
     stats: async () => (assertOpen(), handle.stats()),
     async close() {
       if (!open) return;

@@ -91,6 +91,45 @@ export interface EngineStats {
   readonly lastInferenceMs: number;
 }
 
+/** A frame the scanpath graph will read, kept by the engine under `key` until released. */
+export interface ScanpathFrameRequest {
+  readonly key: number;
+  /** native size of the frame */
+  readonly frameWidth: number;
+  readonly frameHeight: number;
+}
+
+/** One batched call of the scanpath graph for `rows` viewers of one profile on a prepared frame. */
+export interface ScanpathStepRequest {
+  readonly key: number;
+  readonly profile?: Profile;
+  readonly rows: number;
+  /** [rows, K, 3]: (x, y, valid), most recent first, in normalised input coordinates */
+  readonly history: Float32Array;
+}
+
+export interface ScanpathStepResult {
+  /** [rows, 1, output.height, output.width] */
+  readonly logDensity: Float32Array;
+  /** [rows, 2] (mu, sigma of ln ms), when the graph has a duration output */
+  readonly logDuration?: Float32Array;
+  /** time in session.run, ms */
+  readonly ms: number;
+}
+
+/**
+ * The scanpath half of the engine (MODEL_CONTRACT.md, "Scanpath"): frames are prepared once (the
+ * letterboxed image, or the main graph's features run with the population profile) and each step
+ * is one batched call. The study itself is driven by core/virtual-viewers.ts on the caller's side.
+ */
+export interface ScanpathEngineApi {
+  /** `no-scanpath` when the model has none; the scanpath session is created on first use */
+  prepareScanpathFrame(frame: EngineFrame, request: ScanpathFrameRequest): Promise<void>;
+  scanpathStep(request: ScanpathStepRequest): Promise<ScanpathStepResult>;
+  /** forgets prepared frames (all of them without keys) */
+  releaseScanpathFrames(keys?: readonly number[]): Promise<void>;
+}
+
 /**
  * The engine's interface. The worker proxy and the in-thread engine both implement it
  * ("one interface, two homes"), so the client code and the tests do not care where it runs.

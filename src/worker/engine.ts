@@ -16,6 +16,7 @@ import { fixationDensity } from '../core/personal/fixation-density';
 import { checkLogDensity, checkModelNames, letterboxFor } from '../core/model-io';
 import type { Prediction } from '../core/prediction-types';
 import { encodeProfile } from '../core/profile';
+import { checkScanpathDensity, checkScanpathDuration, checkScanpathNames, repeatRows, requireScanpath } from '../core/scanpath-io';
 import type {
   Backend,
   BackendChange,
@@ -28,6 +29,10 @@ import type {
   LoadProgress,
   ModelInfo,
   PredictRequest,
+  ScanpathEngineApi,
+  ScanpathFrameRequest,
+  ScanpathStepRequest,
+  ScanpathStepResult,
 } from '../core/runtime-types';
 import { decideBackend, defaultWasmThreads, describeAdapter } from './backend';
 import { loadFiles, loadManifest, ProgressTracker, type FileSpec } from './loader';
@@ -76,7 +81,13 @@ async function loadOrt(backend: Backend, wasmThreads: number, wasmPaths: string 
   return { ort, threads: ort.env.wasm.numThreads ?? wasmThreads };
 }
 
-export class PredictorEngine implements EngineApi {
+/** What the scanpath graph reads of a prepared frame: the image or the main graph's features (batch 1). */
+interface ScanpathFrame {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
+
+export class PredictorEngine implements EngineApi, ScanpathEngineApi {
   readonly #manifest: ModelManifest;
   readonly #manifestUrl: string;
   readonly #options: EngineLoadOptions;
@@ -89,6 +100,9 @@ export class PredictorEngine implements EngineApi {
   #adapterNote: string | undefined;
   #session: Session | undefined;
   #encoder: Session | undefined;
+  /** the scanpath graph's session, created on the first simulation */
+  #scanpath: Session | undefined;
+  readonly #scanpathFrames = new Map<number, ScanpathFrame>();
   #file: ModelFile;
   /** model bytes kept only while a move to WASM may still need them (on WebGPU) */
   #bytes = new Map<string, Uint8Array>();
@@ -208,8 +222,9 @@ export class PredictorEngine implements EngineApi {
     const from = this.#backend;
     const old = this.#session;
     this.#session = undefined;
-    await Promise.allSettled([old?.release(), this.#encoder?.release()]);
+    await Promise.allSettled([old?.release(), this.#encoder?.release(), this.#scanpath?.release()]);
     this.#encoder = undefined;
+    this.#scanpath = undefined; // prepared frames are CPU data and stay valid
     this.#backend = 'wasm';
     this.#gpuLost = undefined;
     const runtime = await loadOrt('wasm', this.#requestedThreads, this.#options.wasmPaths);
@@ -388,6 +403,122 @@ export class PredictorEngine implements EngineApi {
     });
   }
 
+  /** The scanpath session: its file read and checked (bytes, sha256) like the model's, cached, created once. */
+  async #scanpathSession(): Promise<Session> {
+    if (this.#scanpath) return this.#scanpath;
+    const spec = requireScanpath(this.#manifest);
+    const [bytes] = await loadFiles([this.#spec(spec)], this.#options.cache ?? true, new ProgressTracker(undefined), 100);
+    const session = await this.#openSession(bytes!, this.#backend, spec.path);
+    try {
+      checkScanpathNames(spec, session.inputNames, session.outputNames);
+    } catch (e) {
+      void session.release();
+      throw e;
+    }
+    this.#scanpath = session;
+    return session;
+  }
+
+  /** The main graph's `output.features` for an image, with the population profile (the contract's rule). */
+  async #features(image: Tensor, name: string): Promise<ScanpathFrame> {
+    const m = this.#manifest;
+    const { Tensor } = this.#ort;
+    const feeds: Record<string, Tensor> = {
+      [m.input.name]: image,
+      [m.profile.tokens.name]: new Tensor('int64', new BigInt64Array(m.profile.tokens.slots.length), [1, m.profile.tokens.slots.length]),
+    };
+    if (m.profile.embedding) feeds[m.profile.embedding.name] = new Tensor('float32', new Float32Array(m.profile.embedding.dim), [1, m.profile.embedding.dim]);
+    return this.#onAnyBackend(async () => {
+      const results = await this.#session!.run(feeds, [name]);
+      const out = results[name];
+      if (!out) throw new GazecastError('manifest-invalid', `manifest.json: \`output.features\` is "${name}" but the model's outputs are ${JSON.stringify(Object.keys(results))}.`);
+      const frame = { data: Float32Array.from(out.data as Float32Array), dims: [...out.dims] };
+      for (const t of Object.values(results)) t.dispose();
+      return frame;
+    });
+  }
+
+  /** Runs `fn` on the current backend, moving to WASM and trying again once if WebGPU fails (as predictions do). */
+  async #onAnyBackend<T>(fn: () => Promise<T>): Promise<T> {
+    await this.#leaveLostGpu();
+    for (;;) {
+      const backend = this.#backend;
+      try {
+        return await fn();
+      } catch (e) {
+        if (backend !== 'webgpu' || isGazecastError(e, 'manifest-invalid') || isGazecastError(e, 'no-scanpath') || isGazecastError(e, 'model-integrity')) {
+          throw isGazecastError(e) ? e : new GazecastError('backend-failed', `The scanpath graph failed on ${backend}: ${message(e)}`, { cause: e });
+        }
+        await this.#moveToWasm(this.#gpuLost ?? `WebGPU inference failed: ${message(e)}`);
+      }
+    }
+  }
+
+  prepareScanpathFrame(frame: EngineFrame, request: ScanpathFrameRequest): Promise<void> {
+    return this.#exclusive(async () => {
+      let lb: Letterbox;
+      let features: string | undefined;
+      try {
+        this.#assertOpen();
+        features = requireScanpath(this.#manifest).inputs.features !== undefined ? this.#manifest.output.features : undefined;
+        lb = this.#letterbox(request.frameWidth, request.frameHeight);
+      } catch (e) {
+        closeFrame(frame);
+        throw e;
+      }
+      const image = await this.#imageTensor(frame, lb);
+      await this.#onAnyBackend(() => this.#scanpathSession()); // a missing or damaged file fails here, before any step
+      const prepared = features !== undefined ? await this.#features(image, features) : { data: image.data as Float32Array, dims: [...image.dims] };
+      this.#scanpathFrames.set(request.key, prepared);
+    });
+  }
+
+  scanpathStep(request: ScanpathStepRequest): Promise<ScanpathStepResult> {
+    return this.#exclusive(async () => {
+      this.#assertOpen();
+      const m = this.#manifest;
+      const spec = requireScanpath(m);
+      const frame = this.#scanpathFrames.get(request.key);
+      if (!frame) throw new GazecastError('invalid-argument', `No frame ${request.key} was prepared for the scanpath graph (prepareScanpathFrame first).`);
+      const { rows, history } = request;
+      if (!Number.isInteger(rows) || rows < 1 || history.length !== rows * spec.history * 3) {
+        throw new GazecastError('invalid-argument', `A scanpath step needs rows >= 1 and a history of rows x ${spec.history} x 3 values; got rows ${rows} and ${history.length} values.`);
+      }
+      const profile = encodeProfile(m.profile, request.profile);
+      return this.#onAnyBackend(async () => {
+        const session = await this.#scanpathSession();
+        const { Tensor } = this.#ort;
+        const slots = profile.tokens.length;
+        const feeds: Record<string, Tensor> = {
+          [spec.inputs.image ?? spec.inputs.features!]: new Tensor('float32', frame.data, frame.dims),
+          [spec.inputs.tokens]: new Tensor('int64', repeatRows(profile.tokens, rows), [rows, slots]),
+          [spec.inputs.embedding]: new Tensor('float32', repeatRows(profile.embedding!, rows), [rows, profile.embedding!.length]),
+          [spec.inputs.history]: new Tensor('float32', history, [rows, spec.history, 3]),
+        };
+        const names = spec.outputs.duration ? [spec.outputs.density, spec.outputs.duration] : [spec.outputs.density];
+        const t0 = performance.now();
+        const results = await session.run(feeds, names);
+        const ms = performance.now() - t0;
+        try {
+          const density = results[spec.outputs.density]!;
+          const logDensity = Float32Array.from(density.data as Float32Array);
+          checkScanpathDensity(m, density.dims, logDensity, rows, this.#backend);
+          const duration = spec.outputs.duration ? results[spec.outputs.duration]! : undefined;
+          const logDuration = duration ? Float32Array.from(duration.data as Float32Array) : undefined;
+          if (duration && logDuration) checkScanpathDuration(duration.dims, logDuration, rows, this.#backend);
+          return { logDensity, ...(logDuration ? { logDuration } : {}), ms };
+        } finally {
+          for (const t of Object.values(results)) t.dispose();
+        }
+      });
+    });
+  }
+
+  async releaseScanpathFrames(keys?: readonly number[]): Promise<void> {
+    if (!keys) this.#scanpathFrames.clear();
+    else for (const k of keys) this.#scanpathFrames.delete(k);
+  }
+
   async stats(): Promise<EngineStats> {
     return { backend: this.#backend, inferences: this.#inferences, droppedFrames: this.#dropped, lastInferenceMs: this.#lastMs };
   }
@@ -403,9 +534,11 @@ export class PredictorEngine implements EngineApi {
       w.resolve({ status: 'dropped' });
     }
     await this.#exclusive(async () => {
-      await Promise.allSettled([this.#session?.release(), this.#encoder?.release()]);
+      await Promise.allSettled([this.#session?.release(), this.#encoder?.release(), this.#scanpath?.release()]);
       this.#session = undefined;
       this.#encoder = undefined;
+      this.#scanpath = undefined;
+      this.#scanpathFrames.clear();
       this.#bytes.clear();
     });
   }

@@ -7,6 +7,7 @@ import { expose, transfer } from 'comlink';
 import { GazecastError } from '../core/errors';
 import type { BackendChange, EmbedRequest, EngineFrame, EngineLoadOptions, LiveResult, LoadProgress, PredictRequest } from '../core/runtime-types';
 import { isMisbundledThread, watchForMisbundledThreads } from './bundle-check';
+import type { ScanpathFrameRequest, ScanpathStepRequest } from '../core/runtime-types';
 import { PredictorEngine } from './engine';
 
 function createWorkerApi() {
@@ -48,6 +49,16 @@ function createWorkerApi() {
     async embed(frame: EngineFrame, request: EmbedRequest) {
       const e = await loaded().embed(frame, request);
       return transfer(e, [e.buffer]);
+    },
+    async prepareScanpathFrame(frame: EngineFrame, request: ScanpathFrameRequest) {
+      return loaded().prepareScanpathFrame(frame, request);
+    },
+    async scanpathStep(request: ScanpathStepRequest) {
+      const r = await loaded().scanpathStep(request);
+      return transfer(r, r.logDuration ? [r.logDensity.buffer, r.logDuration.buffer] : [r.logDensity.buffer]);
+    },
+    async releaseScanpathFrames(keys?: readonly number[]) {
+      return loaded().releaseScanpathFrames(keys);
     },
     async stats() {
       return loaded().stats();
