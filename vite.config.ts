@@ -1,4 +1,4 @@
-import { defineConfig } from 'vite';
+import { defineConfig, type Connect, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 // Cross-origin isolation lets onnxruntime-web use more than one WASM thread
@@ -8,9 +8,11 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-// Same policy as the <meta> in index.html, also sent as a header by `vite preview` so that the
-// directives a <meta> cannot carry (frame-ancestors) apply too. No third-party origin anywhere.
-const csp = [
+// Same policy as the <meta> in index.html, also sent as a header by `vite preview` and `vite`
+// (dev) alike, so that the directives a <meta> cannot carry (frame-ancestors) apply too and so
+// that it reaches the module workers: a worker's policy is its own script's response header,
+// never the page's <meta>. No third-party origin anywhere, however the app is served.
+export const csp = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",
@@ -26,12 +28,31 @@ const csp = [
   "frame-ancestors 'self'",
 ].join('; ');
 
+/**
+ * Sends the policy with every response of the dev and preview servers (pages and worker scripts).
+ * Under Vitest the runner's own pages (/__vitest…, with inline scripts) are left alone; the app's
+ * modules, workers and fixtures it serves still get the header, so the browser tests run the
+ * model worker under the production policy.
+ */
+function cspHeader(): Plugin {
+  const send: Connect.NextHandleFunction = (req, res, next) => {
+    if (!req.url?.startsWith('/__vitest')) res.setHeader('Content-Security-Policy', csp);
+    next();
+  };
+  return {
+    name: 'gazecast-csp-header',
+    configureServer: (server) => void server.middlewares.use(send),
+    configurePreviewServer: (server) => void server.middlewares.use(send),
+  };
+}
+
 export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: { ...isolationHeaders, 'Content-Security-Policy': csp } },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['onnxruntime-web'] },
   plugins: [
+    cspHeader(),
     // Offline after one visit: Workbox precaches the app shell, the bundled model (all its
     // variants, the encoder and panel), onnxruntime-web's WASM and the samples.
     VitePWA({

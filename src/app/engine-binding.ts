@@ -3,6 +3,7 @@
  * in its worker, on WebGPU where a real GPU adapter exists, else on multi-threaded WASM.
  */
 import { createPredictor } from '../index';
+import { resolveModelFile } from '../core/manifest';
 import type { LoadProgress } from '../core/runtime-types';
 import type { AppEngine } from './engine';
 import type { Predictor } from '../client/predictor-types';
@@ -33,7 +34,11 @@ export async function loadEngine(
   let panel: unknown = null;
   if (manifest.panel) {
     // the panel is optional: a model without one (or an unreadable one) just offers no panel viewers
-    panel = await fetch(new URL(manifest.panel, predictor.model.manifestUrl)).then((r) => (r.ok ? r.json() : null)).catch(() => null);
+    // resolved like every model file: inside the model folder, on this page's origin
+    panel = await Promise.resolve()
+      .then(() => fetch(resolveModelFile(predictor.model.manifestUrl, manifest.panel!, location.origin)))
+      .then((r) => (r.ok ? r.json() : null))
+      .catch(() => null);
   }
   const engine: AppEngine = {
     manifest,

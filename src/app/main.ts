@@ -5,6 +5,7 @@
  */
 import './styles.css';
 import { registerSW } from 'virtual:pwa-register';
+import { isGazecastError } from '../core/errors';
 import { App } from './app';
 import { AudienceStore } from './audience-db';
 import { loadEngine } from './engine-binding';
@@ -39,8 +40,10 @@ async function main(): Promise<void> {
   const sample = params.get('sample') ?? 'ad-market.mp4';
   const opening = app.openSample(sample);
 
-  const modelUrl = params.get('model') ? new URL(params.get('model')!, document.baseURI).href : DEFAULT_MODEL_URL;
   try {
+    // ?model= may name a model folder on this site only: createPredictor refuses any other origin
+    // ('model-off-origin', shown below with its code), so nothing about the user's media leaves it
+    const modelUrl = params.get('model') ? new URL(params.get('model')!, document.baseURI).href : DEFAULT_MODEL_URL;
     const { engine, panel, predictor } = await loadEngine(modelUrl, params.get('backend'), (text) => app.showModelStatus(text));
     await opening;
     await app.setEngine(engine, panel);
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
     app.showModelStatus(`${engine.manifest.id} ${engine.manifest.version} · ${engine.backend.toUpperCase()}`);
   } catch (e) {
     app.showModelStatus('Model not loaded', true);
-    app.showMessage(e instanceof Error ? e.message : String(e));
+    app.showMessage(isGazecastError(e) ? `${e.message} (${e.code})` : e instanceof Error ? e.message : String(e));
   }
 }
 

@@ -4,7 +4,8 @@
  * the letterbox's content size, so a 12000 x 8000 image never becomes a full-size buffer here or
  * in the worker; ImageBitmap and VideoFrame sources pass through untouched (they are transferred).
  */
-import { GazecastError } from '../core/errors';
+import { describeValue } from '../core/arguments';
+import { GazecastError, isGazecastError } from '../core/errors';
 import { computeLetterbox } from '../core/letterbox';
 import type { EngineFrame } from '../core/runtime-types';
 import type { FrameSource } from './predictor-types';
@@ -20,9 +21,24 @@ function isVideoFrame(s: unknown): s is VideoFrame {
   return typeof VideoFrame !== 'undefined' && s instanceof VideoFrame;
 }
 
+/** One of the FrameSource types (JavaScript callers can pass anything). */
+function isFrameSource(s: unknown): s is FrameSource {
+  const is = (ctor: string): boolean => {
+    const C = (globalThis as Record<string, unknown>)[ctor];
+    return typeof C === 'function' && s instanceof (C as new () => object);
+  };
+  return ['ImageBitmap', 'VideoFrame', 'ImageData', 'HTMLImageElement', 'HTMLVideoElement', 'HTMLCanvasElement', 'OffscreenCanvas'].some(is);
+}
+
 /** Native pixel size of a frame source; throws 'frame-invalid' for one with no pixels yet. */
 export function nativeSize(source: FrameSource): { width: number; height: number } {
   let width: number, height: number;
+  if (!isFrameSource(source)) {
+    throw new GazecastError(
+      'frame-invalid',
+      `A frame must be an ImageBitmap, VideoFrame, ImageData, <img>, <video>, <canvas> or OffscreenCanvas, got ${describeValue(source)}.`,
+    );
+  }
   if (isVideoFrame(source)) [width, height] = [source.displayWidth, source.displayHeight];
   else if (typeof HTMLImageElement !== 'undefined' && source instanceof HTMLImageElement) {
     if (!source.complete) throw new GazecastError('frame-invalid', 'The image has not finished loading (await img.decode() first).');
@@ -67,19 +83,54 @@ export function transferablesOf(frame: EngineFrame): Transferable[] {
   return [frame as ImageBitmap | VideoFrame];
 }
 
+/** The error an aborted analysis ends with: the reason when it is coded (close() gives 'closed'), else 'aborted'. */
+function abortError(signal: AbortSignal): GazecastError {
+  return isGazecastError(signal.reason) ? signal.reason : new GazecastError('aborted', 'The video analysis was aborted.', { cause: signal.reason });
+}
+
 function aborted(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw new GazecastError('aborted', 'The video analysis was aborted.', { cause: signal.reason });
+  if (signal?.aborted) throw abortError(signal);
 }
 
-/** Resolves once the video has metadata (duration and size). */
-export async function whenMetadata(video: HTMLVideoElement, signal?: AbortSignal): Promise<void> {
+/** Bounds of the browser's answers: a video's metadata, and one seek. */
+export const METADATA_TIMEOUT_MS = 20_000;
+export const SEEK_TIMEOUT_MS = 10_000;
+
+function mediaErrorOf(video: HTMLVideoElement): GazecastError {
+  const err = video.error;
+  const code = err?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED ? 'media-unsupported' : 'media-corrupt';
+  return new GazecastError(code, `The video could not be read: ${err?.message || 'decode error'}`);
+}
+
+/**
+ * Resolves once the video has metadata (duration and size). A video with no source, or one that
+ * already failed, is refused at once; one that never gets there fails after `timeoutMs`.
+ */
+export async function whenMetadata(video: HTMLVideoElement, signal?: AbortSignal, timeoutMs = METADATA_TIMEOUT_MS): Promise<void> {
+  aborted(signal);
   if (video.readyState >= HTMLMediaElement.HAVE_METADATA) return;
-  await mediaEvent(video, 'loadedmetadata', signal);
+  if (video.error) throw mediaErrorOf(video);
+  if (!video.currentSrc && !video.getAttribute('src') && !video.srcObject && !video.querySelector('source')) {
+    throw new GazecastError('frame-invalid', 'The video has no source: set its src (or srcObject) before analysing it.');
+  }
+  if (video.preload === 'none' && video.networkState !== HTMLMediaElement.NETWORK_LOADING) video.load();
+  await mediaEvent(video, 'loadedmetadata', signal, timeoutMs);
 }
 
-function mediaEvent(video: HTMLVideoElement, name: 'seeked' | 'loadedmetadata', signal?: AbortSignal): Promise<void> {
+function mediaEvent(video: HTMLVideoElement, name: 'seeked' | 'loadedmetadata', signal: AbortSignal | undefined, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      const what = name === 'seeked' ? `seek to ${video.currentTime.toFixed(3)} s` : 'metadata (duration and size)';
+      reject(
+        new GazecastError(
+          'media-timeout',
+          `The browser did not deliver the video's ${what} within ${timeoutMs / 1000} s. Check that the video's source is reachable and plays in this browser, then try again.`,
+        ),
+      );
+    }, timeoutMs);
     const cleanup = (): void => {
+      clearTimeout(timer);
       video.removeEventListener(name, ok);
       video.removeEventListener('error', fail);
       signal?.removeEventListener('abort', abort);
@@ -90,13 +141,11 @@ function mediaEvent(video: HTMLVideoElement, name: 'seeked' | 'loadedmetadata', 
     };
     const fail = (): void => {
       cleanup();
-      const err = video.error;
-      const code = err?.code === MediaError.MEDIA_ERR_SRC_NOT_SUPPORTED ? 'media-unsupported' : 'media-corrupt';
-      reject(new GazecastError(code, `The video could not be read: ${err?.message || 'decode error'}`));
+      reject(mediaErrorOf(video));
     };
     const abort = (): void => {
       cleanup();
-      reject(new GazecastError('aborted', 'The video analysis was aborted.', { cause: signal?.reason }));
+      reject(abortError(signal!));
     };
     video.addEventListener(name, ok);
     video.addEventListener('error', fail);
@@ -105,18 +154,20 @@ function mediaEvent(video: HTMLVideoElement, name: 'seeked' | 'loadedmetadata', 
 }
 
 /** Seeks and resolves when the frame at `seconds` is ready to be read. */
-export async function seekTo(video: HTMLVideoElement, seconds: number, signal?: AbortSignal): Promise<void> {
+export async function seekTo(video: HTMLVideoElement, seconds: number, signal?: AbortSignal, timeoutMs = SEEK_TIMEOUT_MS): Promise<void> {
   aborted(signal);
-  const done = mediaEvent(video, 'seeked', signal);
+  const done = mediaEvent(video, 'seeked', signal, timeoutMs);
   video.currentTime = seconds;
   await done;
   // a 'seeked' left over from an earlier seek can arrive while this one is still under way
-  while (video.seeking) await mediaEvent(video, 'seeked', signal);
+  while (video.seeking) await mediaEvent(video, 'seeked', signal, timeoutMs);
 }
 
 /** Sample times (seconds) of an analysis: every 1/rate from the start, before the end. */
 export function sampleTimes(durationSeconds: number, samplesPerSecond: number, startMs = 0, endMs = durationSeconds * 1000): number[] {
-  if (!(samplesPerSecond > 0)) throw new RangeError(`samplesPerSecond must be > 0, got ${samplesPerSecond}`);
+  if (!(samplesPerSecond > 0 && Number.isFinite(samplesPerSecond))) {
+    throw new GazecastError('invalid-argument', `samplesPerSecond must be a number above 0, got ${samplesPerSecond}.`);
+  }
   const end = Math.min(endMs, durationSeconds * 1000) / 1000;
   const times: number[] = [];
   for (let k = 0; ; k++) {

@@ -15,7 +15,7 @@ import { importEyeLinkFixationReport, type EyeLinkImportOptions } from '../core/
 import { importPupilLabsSurface } from '../core/import/pupil-labs-surface';
 import { importTobiiProLab } from '../core/import/tobii-pro-lab';
 import type { GazeStudy, ImportProblem, ImportResult, StudyStimulus } from '../core/import/types';
-import type { ModelManifest } from '../core/manifest';
+import { resolveModelFile, type ModelManifest } from '../core/manifest';
 import { audienceProfile, type Audience, type PanelAudience, type PersonalAudience } from '../core/personal/audience';
 import { summariseEmbeddings, type EmbeddingSummary } from '../core/personal/embedding-stats';
 import { fixationDensity, rescalePoints, type OutputGrid } from '../core/personal/fixation-density';
@@ -229,7 +229,8 @@ export function filteredPanel(panel: PanelAudience, filter: AttributeFilter | st
  */
 export async function modelPanel(manifest: ModelManifest, manifestUrl: string | URL, fetchImpl: typeof fetch = fetch): Promise<PanelAudience> {
   if (!manifest.panel) throw new GazecastError('manifest-invalid', `model "${manifest.id}" lists no panel`);
-  const url = new URL(manifest.panel, new URL(manifestUrl, globalThis.location?.href));
+  // inside the model folder, on the page's origin, like every model file (never fetched from elsewhere)
+  const url = resolveModelFile(new URL(manifestUrl, globalThis.location?.href), manifest.panel, globalThis.location?.origin);
   const res = await fetchImpl(url);
   if (!res.ok) throw new GazecastError('model-fetch-failed', `could not load the model's panel ${url.href}: HTTP ${res.status}`);
   const json = (await res.json()) as Record<string, { embedding?: unknown; attributes?: Record<string, unknown> }>;

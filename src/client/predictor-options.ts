@@ -33,6 +33,14 @@ export interface PredictorOptions {
    * engine closes when the last of them does.
    */
   readonly share?: boolean;
+  /** cancels the load: createPredictor then rejects with code 'aborted' */
+  readonly signal?: AbortSignal;
+  /**
+   * Bound on the whole load in ms; past it createPredictor rejects with 'load-timeout' naming the
+   * stage it was in. Without it every stage still has its own bound: the worker must start within
+   * 30 s, a download may stall at most 30 s, onnxruntime must open the session within 90 s.
+   */
+  readonly loadTimeoutMs?: number;
   readonly onProgress?: (progress: LoadProgress) => void;
   /** inference moved to another backend (WebGPU failed or its device was lost) */
   readonly onBackendChange?: (change: BackendChange) => void;
@@ -53,7 +61,7 @@ export interface VideoAnalysisProgress {
 
 export interface VideoAnalysisOptions {
   readonly profile?: Profile;
-  /** frames analysed per second of video (default 5) */
+  /** frames analysed per second of video (default 5, at most 120; at most 100,000 samples in all) */
   readonly samplesPerSecond?: number;
   /** analyse only this part of the video, ms (default the whole video) */
   readonly startMs?: number;

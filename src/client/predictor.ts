@@ -3,11 +3,24 @@
  * returns a `Predictor` for single frames, whole videos and live playback, and viewer embeddings.
  */
 import { pointsFromDensity } from '../core/decode';
+import { checkProfileShape } from '../core/arguments';
 import { GazecastError } from '../core/errors';
+import { encodeProfile } from '../core/profile';
 import type { Prediction } from '../core/prediction-types';
 import type { Backend, BackendChange, EngineLoadOptions, EngineStats, ModelInfo } from '../core/runtime-types';
 import { DensitySmoother, type SmoothingOptions } from '../core/smoothing';
-import { startInThreadEngine, startWorkerEngine, type EngineHandle } from './engine-home';
+import { startInThreadEngine, startWorkerEngine, withLoadBounds, type EngineHandle, type LoadBounds } from './engine-home';
+import {
+  checkFixations,
+  checkLiveOptions,
+  checkPredictOptions,
+  checkPredictorOptions,
+  checkSampleCount,
+  checkVideoAnalysisOptions,
+  checkVideoElement,
+  checkViewings,
+} from './predictor-arguments';
+import { checkedManifestUrl } from '../worker/loader';
 import { acquireEngine, sharingKey, type EngineCallbacks, type EngineHome } from './shared-engine';
 import { decodedFrames } from './decode-sampler';
 import { simulateFrame, simulateVideo, type SimulateOptions, type SimulateVideoOptions, type VideoVirtualStudy } from './simulate';
@@ -20,9 +33,17 @@ const DEFAULT_LIVE_SMOOTHING: SmoothingOptions = { timeConstantMs: 250 };
 
 /** Loads the model and returns a ready predictor. Errors are GazecastErrors with a stable `code`. */
 export async function createPredictor(options: PredictorOptions): Promise<Predictor> {
+  checkPredictorOptions(options);
   const base = typeof document !== 'undefined' ? document.baseURI : globalThis.location?.href;
+  let modelUrl: string;
+  try {
+    modelUrl = new URL(options.modelUrl, base).href;
+  } catch (e) {
+    throw new GazecastError('invalid-argument', `options.modelUrl ${JSON.stringify(String(options.modelUrl))} is not a URL.`, { cause: e });
+  }
+  checkedManifestUrl(modelUrl); // a model off the page's origin is refused before any worker starts
   const load: EngineLoadOptions = {
-    modelUrl: new URL(options.modelUrl, base).href,
+    modelUrl,
     ...(options.backend ? { backend: options.backend } : {}),
     ...(options.precision ? { precision: options.precision } : {}),
     ...(options.wasmThreads ? { wasmThreads: options.wasmThreads } : {}),
@@ -38,9 +59,18 @@ export async function createPredictor(options: PredictorOptions): Promise<Predic
     },
   };
   const home: EngineHome = options.worker === false ? 'thread' : 'worker';
-  const start = (cb: EngineCallbacks): Promise<EngineHandle> => (home === 'thread' ? startInThreadEngine(load, cb) : startWorkerEngine(load, cb));
-  // one engine per model on the page unless told otherwise (shared-engine.ts)
-  const handle = options.share === false ? await start(callbacks) : await acquireEngine(sharingKey(home, load), callbacks, start);
+  const start = (cb: EngineCallbacks, bounds: LoadBounds = {}): Promise<EngineHandle> =>
+    home === 'thread' ? startInThreadEngine(load, cb, bounds) : startWorkerEngine(load, cb, bounds);
+  const bounds: LoadBounds = {
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.loadTimeoutMs !== undefined ? { loadTimeoutMs: options.loadTimeoutMs } : {}),
+  };
+  // one engine per model on the page unless told otherwise (shared-engine.ts); a private engine
+  // is stopped by the caller's bounds, a shared one only stops being waited for
+  const handle =
+    options.share === false
+      ? await start(callbacks, bounds)
+      : await withLoadBounds(bounds, callbacks, (cb) => acquireEngine(sharingKey(home, load), cb, (fanOut) => start(fanOut)));
   predictor = new GazePredictor(handle);
   return predictor;
 }
@@ -67,6 +97,8 @@ class GazePredictor implements Predictor {
   #model: ModelInfo;
   #closed = false;
   readonly #live = new Set<LiveLoop>();
+  /** analyses under way; close() stops them with 'closed' (and they restore their video) */
+  readonly #analyses = new Set<AbortController>();
 
   constructor(handle: EngineHandle) {
     this.#handle = handle;
@@ -93,8 +125,16 @@ class GazePredictor implements Predictor {
     return this.#model.manifest.input;
   }
 
+  /** the options' profile checked against the model here, before any frame is captured or sent */
+  #checkProfile(profile: unknown, name: string): void {
+    checkProfileShape(profile, name);
+    encodeProfile(this.#model.manifest.profile, profile as PredictOptions['profile']);
+  }
+
   async predict(frame: FrameSource, options: PredictOptions = {}): Promise<Prediction> {
     this.#assertOpen();
+    checkPredictOptions(options);
+    this.#checkProfile(options.profile, 'options.profile');
     const captured = await captureFrame(frame, this.#input.width, this.#input.height);
     return this.#handle.predict(captured.frame, {
       frameWidth: captured.width,
@@ -107,14 +147,32 @@ class GazePredictor implements Predictor {
 
   async predictVideo(video: HTMLVideoElement, options: VideoAnalysisOptions = {}): Promise<VideoAnalysis> {
     this.#assertOpen();
+    checkVideoElement(video, 'video');
+    checkVideoAnalysisOptions(options);
+    this.#checkProfile(options.profile, 'options.profile');
+    // the caller's signal, and close(), both stop the analysis
+    const run = new AbortController();
+    const stop = (): void => run.abort(options.signal?.reason);
+    if (options.signal?.aborted) stop();
+    options.signal?.addEventListener('abort', stop, { once: true });
+    this.#analyses.add(run);
+    try {
+      return await this.#analyse(video, options, run.signal);
+    } finally {
+      this.#analyses.delete(run);
+      options.signal?.removeEventListener('abort', stop);
+    }
+  }
+
+  async #analyse(video: HTMLVideoElement, options: VideoAnalysisOptions, signal: AbortSignal): Promise<VideoAnalysis> {
     const t0 = performance.now();
-    const { signal } = options;
     await whenMetadata(video, signal);
     const duration = video.duration;
     if (!Number.isFinite(duration) || duration <= 0) {
       throw new GazecastError('media-unsupported', `The video has no finite duration (${duration}); live streams cannot be analysed, use startLive.`);
     }
     const rate = options.samplesPerSecond ?? 5;
+    checkSampleCount(duration, rate, options.startMs, options.endMs);
     const times = sampleTimes(duration, rate, options.startMs, options.endMs);
     const smooth = smoothedStream(options.smoothing, options.decode);
     let done = 0;
@@ -161,6 +219,9 @@ class GazePredictor implements Predictor {
 
   startLive(video: HTMLVideoElement, options: LiveOptions): LiveSession {
     this.#assertOpen();
+    checkVideoElement(video, 'video');
+    checkLiveOptions(options);
+    this.#checkProfile(options.profile, 'options.profile');
     if (typeof video.requestVideoFrameCallback !== 'function') {
       throw new GazecastError('media-unsupported', 'This browser has no requestVideoFrameCallback, which live mode needs.');
     }
@@ -171,12 +232,13 @@ class GazePredictor implements Predictor {
 
   async embed(frame: FrameSource, fixations: Viewing['fixations']): Promise<Float32Array> {
     this.#assertOpen();
+    checkFixations(fixations, 'fixations');
     const captured = await captureFrame(frame, this.#input.width, this.#input.height);
     return this.#handle.embed(captured.frame, { frameWidth: captured.width, frameHeight: captured.height, fixations });
   }
 
   async embedViewer(viewings: readonly Viewing[]): Promise<Float32Array> {
-    if (viewings.length === 0) throw new RangeError('embedViewer needs at least one viewing');
+    checkViewings(viewings);
     let sum: Float32Array | undefined;
     for (const v of viewings) {
       const e = await this.embed(v.frame, v.fixations);
@@ -205,12 +267,18 @@ class GazePredictor implements Predictor {
     if (this.#closed) return;
     this.#closed = true;
     for (const loop of [...this.#live]) loop.stop();
+    const closed = new GazecastError('closed', 'The predictor was closed.');
+    for (const run of [...this.#analyses]) run.abort(closed);
     await this.#handle.close();
   }
 }
 
-/** Live mode: one capture per presented video frame; the engine keeps only the newest waiting one. */
+/** Live sessions of this page get distinct engine slots, even across predictors sharing an engine. */
+let nextLiveSlot = 1;
+
+/** Live mode: one capture per presented video frame; the engine keeps only the newest waiting one (of this session). */
 class LiveLoop implements LiveSession {
+  readonly #slot = nextLiveSlot++;
   #running = true;
   #callback: number | undefined;
   #processed = 0;
@@ -256,7 +324,7 @@ class LiveLoop implements LiveSession {
           timestampMs: meta.mediaTime * 1000,
           ...(this.options.profile ? { profile: this.options.profile } : {}),
           ...(this.options.decode ? { decode: this.options.decode } : {}),
-        }),
+        }, this.#slot),
       )
       .then((r) => {
         if (r.status === 'dropped') {

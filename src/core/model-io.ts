@@ -52,3 +52,38 @@ export function letterboxFor(manifest: ModelManifest, frameWidth: number, frameH
   if (!(frameWidth > 0 && frameHeight > 0)) throw new GazecastError('frame-invalid', `The frame size ${frameWidth}x${frameHeight} is empty.`);
   return computeLetterbox(frameWidth, frameHeight, manifest.input.width, manifest.input.height);
 }
+
+/** What a session says of one input or output (onnxruntime's ValueMetadata, either runtime). */
+export interface ValueShape {
+  readonly name: string;
+  readonly isTensor: boolean;
+  /** numbers are fixed dims, strings symbolic (free) ones */
+  readonly shape?: readonly (number | string)[];
+}
+
+/**
+ * Throws `manifest-invalid` naming the field when a fixed dimension of the graph contradicts the
+ * manifest (input size, embedding dim, output grid, `output.features`), so a wrong manifest is
+ * found when the model loads, not at its first prediction. Symbolic dimensions are not checked.
+ */
+export function checkModelShapes(manifest: ModelManifest, inputs: readonly ValueShape[], outputs: readonly ValueShape[]): void {
+  const dimsOf = (list: readonly ValueShape[], name: string): readonly (number | string)[] | undefined => list.find((v) => v.name === name && v.isTensor)?.shape;
+  const expect = (field: string, what: string, dims: readonly (number | string)[] | undefined, want: readonly (number | undefined)[]): void => {
+    if (!dims) return;
+    const wrong = dims.length !== want.length || want.some((w, i) => w !== undefined && typeof dims[i] === 'number' && dims[i] !== w);
+    if (wrong) {
+      throw new GazecastError(
+        'manifest-invalid',
+        `manifest.json: \`${field}\` does not match the model: its ${what} has shape [${dims.join(', ')}], the manifest implies [${want.map((w) => w ?? '?').join(', ')}].`,
+      );
+    }
+  };
+  const { input, output, profile } = manifest;
+  expect('input', `input ${input.name}`, dimsOf(inputs, input.name), [undefined, 3, input.height, input.width]);
+  expect('profile.tokens.slots', `input ${profile.tokens.name}`, dimsOf(inputs, profile.tokens.name), [undefined, profile.tokens.slots.length]);
+  if (profile.embedding) expect('profile.embedding.dim', `input ${profile.embedding.name}`, dimsOf(inputs, profile.embedding.name), [undefined, profile.embedding.dim]);
+  expect('output', `output ${output.name}`, dimsOf(outputs, output.name), [undefined, 1, output.height, output.width]);
+  if (output.features !== undefined && !outputs.some((o) => o.name === output.features)) {
+    throw new GazecastError('manifest-invalid', `manifest.json: \`output.features\` is "${output.features}" but the model's outputs are ${JSON.stringify(outputs.map((o) => o.name))}.`);
+  }
+}

@@ -136,7 +136,8 @@ export interface ScanpathEngineApi {
  */
 export interface EngineApi {
   predict(frame: EngineFrame, request: PredictRequest): Promise<Prediction>;
-  predictLatest(frame: EngineFrame, request: PredictRequest): Promise<LiveResult>;
+  /** live mode: the newest frame of each live session (`slot`, default 0) wins, older waiting ones are dropped */
+  predictLatest(frame: EngineFrame, request: PredictRequest, slot?: number): Promise<LiveResult>;
   embed(frame: EngineFrame, request: EmbedRequest): Promise<Float32Array>;
   stats(): Promise<EngineStats>;
   close(): Promise<void>;

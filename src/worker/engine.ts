@@ -13,7 +13,7 @@ import { GazecastError, isGazecastError } from '../core/errors';
 import type { Letterbox } from '../core/letterbox';
 import { chooseModelFile, type ModelFile, type ModelManifest } from '../core/manifest';
 import { fixationDensity } from '../core/personal/fixation-density';
-import { checkLogDensity, checkModelNames, letterboxFor } from '../core/model-io';
+import { checkLogDensity, checkModelNames, checkModelShapes, letterboxFor } from '../core/model-io';
 import type { Prediction } from '../core/prediction-types';
 import { encodeProfile } from '../core/profile';
 import { checkScanpathDensity, checkScanpathDuration, checkScanpathNames, repeatRows, requireScanpath } from '../core/scanpath-io';
@@ -35,12 +35,14 @@ import type {
   ScanpathStepResult,
 } from '../core/runtime-types';
 import { decideBackend, defaultWasmThreads, describeAdapter } from './backend';
-import { loadFiles, loadManifest, ProgressTracker, type FileSpec } from './loader';
+import { fileSpec, loadFiles, loadManifest, ProgressTracker, type FileSpec } from './loader';
 import { closeFrame, Preprocessor } from './preprocess';
 
 export interface EngineCallbacks {
   readonly onProgress?: (p: LoadProgress) => void;
   readonly onBackendChange?: (change: BackendChange) => void;
+  /** cancels the load (in-thread only: a worker is terminated instead) */
+  readonly signal?: AbortSignal;
 }
 
 interface Waiting {
@@ -52,6 +54,18 @@ interface Waiting {
 
 /** Share of the progress bar that downloading takes; session creation takes the rest. */
 const DOWNLOAD_SHARE = 90;
+
+/** onnxruntime fetches and compiles its WASM, then opens the session: longer than this means it never will. */
+export const SESSION_OPEN_MS = 90_000;
+
+/** Where onnxruntime's own files come from, for the messages that say what to fix. */
+const WASM_HINT =
+  "Serve onnxruntime-web's files (node_modules/onnxruntime-web/dist/*.wasm and *.mjs) with the page, the .wasm as application/wasm, and allow 'wasm-unsafe-eval' in script-src of the Content-Security-Policy.";
+
+/** onnxruntime's wording when its WASM backend could not be initialised (fetch or compile failed). */
+function isWasmInitFailure(e: unknown): boolean {
+  return /no available backend found|both async and sync fetching of the wasm failed|WebAssembly\.(instantiate|compile)|wasm streaming compile failed|previous call to initializeWebAssembly/i.test(message(e));
+}
 
 function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
@@ -71,7 +85,12 @@ type Tensor = OrtModule.Tensor;
  * modules, the in-thread engine shares the page's.
  */
 async function loadOrt(backend: Backend, wasmThreads: number, wasmPaths: string | undefined): Promise<{ ort: Ort; threads: number }> {
-  const ort = backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : ((await import('onnxruntime-web/wasm')) as Ort);
+  let ort: Ort;
+  try {
+    ort = backend === 'webgpu' ? await import('onnxruntime-web/webgpu') : ((await import('onnxruntime-web/wasm')) as Ort);
+  } catch (e) {
+    throw new GazecastError('wasm-failed', `onnxruntime-web could not be loaded: ${message(e)}. ${WASM_HINT}`, { cause: e });
+  }
   ort.env.logLevel = 'error';
   if (!ort.env.wasm.numThreads) ort.env.wasm.numThreads = wasmThreads;
   // the user's own copy of the .wasm files (PredictorOptions.wasmPaths); a prefix, read at the first session
@@ -108,7 +127,8 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
   #bytes = new Map<string, Uint8Array>();
   #gpuLost: string | undefined;
   #lock: Promise<unknown> = Promise.resolve();
-  #waiting: Waiting | undefined;
+  /** the frame waiting behind the running inference, one per live session (slot) */
+  readonly #waiting = new Map<number, Waiting>();
   #closed = false;
   #inferences = 0;
   #dropped = 0;
@@ -142,14 +162,15 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
     const t0 = performance.now();
     const progress = new ProgressTracker(callbacks.onProgress);
     const useCache = options.cache ?? true;
-    const { manifest, manifestUrl } = await loadManifest(options.modelUrl, useCache, progress);
+    const bounds = callbacks.signal ? { signal: callbacks.signal } : {};
+    const { manifest, manifestUrl } = await loadManifest(options.modelUrl, useCache, progress, bounds);
     const decision = await decideBackend(options.backend ?? 'auto');
     const threads = options.wasmThreads ?? defaultWasmThreads();
     const runtime = await loadOrt(decision.backend, threads, options.wasmPaths);
     const engine = new PredictorEngine(manifest, manifestUrl, options, callbacks, decision.backend, runtime, threads);
     engine.#adapterNote = decision.adapter ? describeAdapter(decision.adapter) : undefined;
     if (decision.adapter) runtime.ort.env.webgpu.adapter = decision.adapter;
-    const [bytes] = await loadFiles([engine.#spec(engine.#file)], useCache, progress, DOWNLOAD_SHARE);
+    const [bytes] = await loadFiles([engine.#spec(engine.#file)], useCache, progress, DOWNLOAD_SHARE, bounds);
     if (decision.backend === 'webgpu') engine.#bytes.set(engine.#file.path, bytes!);
     progress.emit({ status: 'session', backend: decision.backend, progress: DOWNLOAD_SHARE });
     try {
@@ -176,16 +197,42 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
     };
   }
 
+  /** the file's URL, refused unless inside the model folder on the page's origin */
   #spec(f: { path: string; bytes: number; sha256: string }): FileSpec {
-    return { path: f.path, url: new URL(f.path, this.#manifestUrl).href, bytes: f.bytes, sha256: f.sha256 };
+    return fileSpec(this.#manifestUrl, f);
   }
 
-  /** An onnxruntime session for model bytes on the current runtime. */
+  /**
+   * An onnxruntime session for model bytes on the current runtime, within SESSION_OPEN_MS. The
+   * first session also fetches and compiles onnxruntime's WASM, so its failures are told apart.
+   */
   async #openSession(bytes: Uint8Array, backend: Backend, path: string): Promise<Session> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const creating = this.#ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' });
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new GazecastError(
+              'load-timeout',
+              `onnxruntime did not open a ${backend} session for ${path} within ${SESSION_OPEN_MS / 1000} s (its WASM may not be loading). ${WASM_HINT}`,
+            ),
+          ),
+        SESSION_OPEN_MS,
+      );
+    });
     try {
-      return await this.#ort.InferenceSession.create(bytes, { executionProviders: [backend], graphOptimizationLevel: 'all' });
+      return await Promise.race([creating, timeout]);
     } catch (e) {
+      // a session that opens after all is released, not leaked
+      if (isGazecastError(e, 'load-timeout')) void creating.then((s) => s.release(), () => undefined);
+      if (isGazecastError(e)) throw e;
+      if (isWasmInitFailure(e)) {
+        throw new GazecastError('wasm-failed', `onnxruntime's WASM could not be fetched or compiled: ${message(e)}. ${WASM_HINT}`, { cause: e });
+      }
       throw new GazecastError('backend-failed', `onnxruntime could not create a ${backend} session for ${path}: ${message(e)}`, { cause: e });
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -211,6 +258,7 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
   #checkSessionNames(session: Session): void {
     try {
       checkModelNames(this.#manifest, session.inputNames, session.outputNames);
+      checkModelShapes(this.#manifest, session.inputMetadata, session.outputMetadata);
     } catch (e) {
       void session.release();
       throw e;
@@ -261,7 +309,9 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
       const backend = this.#backend;
       try {
         const t0 = performance.now();
-        const results = await this.#session!.run(feeds);
+        // only the density: a graph with an extra `features` output (for the scanpath graph)
+        // would otherwise copy it out on every static prediction
+        const results = await this.#session!.run(feeds, [output.name]);
         const ms = performance.now() - t0;
         const out = results[output.name]!;
         const log = out.data as Float32Array;
@@ -332,14 +382,21 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
   }
 
   /**
-   * Live mode: at most one frame waits behind the running inference. A newer frame replaces the
-   * waiting one, which is closed and answered `dropped` (and counted), so the overlay always
-   * shows the most recent frame the model could keep up with.
+   * Live mode: at most one frame per live session (`slot`) waits behind the running inference.
+   * A newer frame of that session replaces its waiting one, which is closed and answered
+   * `dropped` (and counted), so the overlay always shows the most recent frame the model could
+   * keep up with. Each session has its own slot, so two sessions take turns instead of one
+   * replacing the other's frames (one got 2 predictions to the other's 29 in 8 s with one slot).
    */
-  predictLatest(frame: EngineFrame, request: PredictRequest): Promise<LiveResult> {
+  predictLatest(frame: EngineFrame, request: PredictRequest, slot = 0): Promise<LiveResult> {
     return new Promise<LiveResult>((resolve, reject) => {
-      const previous = this.#waiting;
-      this.#waiting = { frame, request, resolve, reject };
+      if (this.#closed) {
+        closeFrame(frame);
+        resolve({ status: 'dropped' });
+        return;
+      }
+      const previous = this.#waiting.get(slot);
+      this.#waiting.set(slot, { frame, request, resolve, reject });
       if (previous) {
         closeFrame(previous.frame);
         this.#dropped++;
@@ -347,8 +404,8 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
         return; // the task already queued for `previous` will take this frame instead
       }
       void this.#exclusive(async () => {
-        const w = this.#waiting;
-        this.#waiting = undefined;
+        const w = this.#waiting.get(slot);
+        this.#waiting.delete(slot);
         if (!w) return; // closed meanwhile
         try {
           w.resolve({ status: 'done', prediction: await this.#predictNow(w.frame, w.request) });
@@ -527,12 +584,11 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const w = this.#waiting;
-    this.#waiting = undefined;
-    if (w) {
+    for (const w of this.#waiting.values()) {
       closeFrame(w.frame);
       w.resolve({ status: 'dropped' });
     }
+    this.#waiting.clear();
     await this.#exclusive(async () => {
       await Promise.allSettled([this.#session?.release(), this.#encoder?.release(), this.#scanpath?.release()]);
       this.#session = undefined;

@@ -18,6 +18,10 @@ function createWorkerApi() {
     return engine;
   };
   return {
+    /** answers as soon as the worker's module has run: the main thread's proof that it started */
+    async ping(): Promise<true> {
+      return true;
+    },
     async load(options: EngineLoadOptions, onProgress?: (p: LoadProgress) => void, onBackendChange?: (c: BackendChange) => void) {
       if (engine) throw new GazecastError('backend-failed', 'This worker already has a model loaded.');
       // a bundling that would leave onnxruntime's threads hanging is reported, not waited on
@@ -42,8 +46,8 @@ function createWorkerApi() {
       const p = await loaded().predict(frame, request);
       return transfer(p, [p.density.data.buffer]);
     },
-    async predictLatest(frame: EngineFrame, request: PredictRequest): Promise<LiveResult> {
-      const r = await loaded().predictLatest(frame, request);
+    async predictLatest(frame: EngineFrame, request: PredictRequest, slot?: number): Promise<LiveResult> {
+      const r = await loaded().predictLatest(frame, request, slot);
       return r.status === 'done' ? transfer(r, [r.prediction.density.data.buffer]) : r;
     },
     async embed(frame: EngineFrame, request: EmbedRequest) {

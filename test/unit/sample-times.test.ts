@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { sampleTimes } from '../../src/client/frame-sampler';
+import { thrownGazecastError } from './helpers/thrown';
 
 describe('sampleTimes', () => {
   it('samples every 1/rate from the start, strictly before the end', () => {
@@ -11,7 +12,9 @@ describe('sampleTimes', () => {
     expect(sampleTimes(10, 2, 3000, 5000)).toEqual([3, 3.5, 4, 4.5]);
     expect(sampleTimes(10, 2, 9000, 20000)).toEqual([9, 9.5]);
   });
-  it('rejects a non-positive rate', () => {
-    expect(() => sampleTimes(10, 0)).toThrow(RangeError);
+  it('rejects a rate that is not a positive number with invalid-argument (was a RangeError)', () => {
+    for (const rate of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+      expect(thrownGazecastError(() => sampleTimes(10, rate)).code).toBe('invalid-argument');
+    }
   });
 });
