@@ -12,14 +12,17 @@ import type { ModelManifest } from '../core/manifest';
 import type { Prediction } from '../core/prediction-types';
 import { attentionStory, formatShare } from '../core/story';
 import { AoiLayer, aoiColor, type AoiTool } from './aoi-layer';
-import type { AudienceStore } from './audience-db';
+import type { AudienceStore, LastSession } from './audience-db';
+import { removePersonalAudience } from './personal-bridge';
 import { nameFromTokens, newId, panelAudiences, presetAudiences, profileFor, slotLabel, valueLabel, type Audience } from './audiences';
 import { AttentionChart, type ChartSeries } from './chart';
 import type { AppEngine } from './engine';
 import { baseName, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
 import { cloneVideo, openMedia, type OpenedMedia } from './media';
 import { seekTo } from '../client/frame-sampler';
-import { drawAois, drawDifference, drawPoints, paintAudience, type LayerOptions } from './render';
+import { drawAois, drawDifference, drawPoints, paintAudience, sortByVisit, type LayerOptions } from './render';
+import { drawLegend, legendEntries, renderLegend, type LegendView } from './legend';
+import { separateBadges } from '../core/label-layout';
 import { renderReport } from './report';
 import { Stage } from './stage';
 import { TimelineStrip, type TimelineRow } from './timeline';
@@ -100,6 +103,32 @@ export class App {
     this.store = store;
   }
 
+  /**
+   * Audiences A and B (and the view) saved before a reload, applied once their audiences exist:
+   * presets and saved ones in setEngine, imported ones in setExternalAudiences. Until then
+   * nothing is saved over them.
+   */
+  private pendingAb: { aId?: string; bId?: string | null } | null = null;
+
+  restoreSession(s: LastSession): void {
+    if (s.aId) this.pendingAb = { aId: s.aId, ...(s.bId !== undefined ? { bId: s.bId } : {}) };
+    if (s.mode && s.mode !== this.mode) this.setMode(s.mode);
+  }
+
+  /** Applies the saved A/B where those audiences are known now; true when nothing is left pending. */
+  private applyPendingAb(): boolean {
+    const p = this.pendingAb;
+    if (!p) return true;
+    for (const id of [p.aId, p.bId]) {
+      const viewer = id ? this.panelOnly.find((x) => x.id === id) : undefined;
+      if (viewer && !this.audience(viewer.id)) this.audiences.push(viewer);
+    }
+    const aOk = !p.aId || !!this.audience(p.aId), bOk = !p.bId || !!this.audience(p.bId);
+    if (aOk && p.aId) this.aId = p.aId;
+    if (bOk && p.bId !== undefined && p.bId !== this.aId) this.bId = p.bId;
+    return aOk && bOk;
+  }
+
   async setEngine(engine: AppEngine, panel: unknown): Promise<void> {
     this.engine = engine;
     this.manifest = engine.manifest;
@@ -110,6 +139,8 @@ export class App {
     this.fillPanelSelect(panelAuds);
     if (!this.audiences.some((a) => a.id === this.aId)) this.aId = this.audiences[0]!.id;
     this.bId = this.audiences.find((a) => a.id !== this.aId && a.source === 'preset')?.id ?? null;
+    // imported audiences arrive later (setExternalAudiences): keep waiting for those
+    if (this.applyPendingAb() || !this.pendingAb?.aId?.startsWith('personal-') && !this.pendingAb?.bId?.startsWith('personal-')) this.pendingAb = null;
     this.renderAudiences();
     this.current.clear();
     void this.refresh();
@@ -131,9 +162,13 @@ export class App {
   /** Replaces the audiences that come from the personal-audience module (imported studies). */
   setExternalAudiences(list: readonly Audience[]): void {
     this.audiences = [...this.audiences.filter((a) => !a.id.startsWith('personal-')), ...list];
+    const before = `${this.aId}|${this.bId}`;
+    this.applyPendingAb();
+    this.pendingAb = null;
     if (!this.audience(this.aId)) this.aId = this.audiences[0]!.id;
     if (this.bId && !this.audience(this.bId)) this.bId = null;
     this.renderAudiences();
+    if (`${this.aId}|${this.bId}` !== before) void this.refresh();
   }
 
   showModelStatus(text: string, error = false): void {
@@ -267,7 +302,7 @@ export class App {
 
     // export menu
     const btn = $('export-btn'), menu = $('export-menu');
-    const items = () => [...menu.querySelectorAll<HTMLButtonElement>('button')];
+    const items = () => [...menu.querySelectorAll<HTMLButtonElement>('button')].filter((b) => !b.hidden);
     const close = (focusButton: boolean) => { menu.hidden = true; btn.setAttribute('aria-expanded', 'false'); if (focusButton) btn.focus(); };
     btn.addEventListener('click', () => {
       const open = menu.hidden;
@@ -313,6 +348,7 @@ export class App {
       this.renderAudiences();
     }
     $('stages').className = `stages ${mode === 'compare' ? 'compare' : 'single'}`;
+    void this.store?.saveSession({ mode }).catch(() => undefined);
     $('stage-b').hidden = mode !== 'compare';
     void this.refresh();
   }
@@ -378,19 +414,31 @@ export class App {
     void this.refresh();
   }
 
+  /** Deletes an audience of any kind but the presets: a saved one from this app's store, an
+   *  imported personal or panel one from the personal-audience store, a model panel viewer from
+   *  the chips (it stays in the viewer list to add again). */
   private async removeAudience(id: string): Promise<void> {
+    const aud = this.audience(id);
+    if (!aud || aud.source === 'preset') return;
     this.audiences = this.audiences.filter((a) => a.id !== id);
     if (this.aId === id) this.aId = this.audiences[0]!.id;
     if (this.bId === id) this.bId = this.audiences.find((a) => a.id !== this.aId)?.id ?? null;
-    await this.store?.remove(id).catch(() => undefined);
     this.renderAudiences();
     void this.refresh();
+    try {
+      if (id.startsWith('personal-')) await removePersonalAudience(id);
+      else if (aud.source === 'attributes') await this.store?.remove(id);
+    } catch (e) {
+      this.showMessage(`“${aud.name}” is gone from this page but could not be deleted from this browser's storage (${(e as Error).message}); it may come back after a reload.`);
+    }
   }
 
   private renderAudiences(): void {
     const a = this.audience(this.aId), b = this.audience(this.bId);
     $('slot-a-name').textContent = a?.name ?? '—';
     $('slot-b-name').textContent = b?.name ?? '—';
+    // remembered for a reload; not while a saved choice still waits for its audiences
+    if (!this.pendingAb && this.engine) void this.store?.saveSession({ aId: this.aId, bId: this.bId }).catch(() => undefined);
     const ul = $('audience-chips');
     ul.replaceChildren();
     for (const aud of this.audiences) {
@@ -415,7 +463,7 @@ export class App {
         return btn;
       };
       li.append(name, kind, mk('A'), mk('B'));
-      if (aud.source === 'attributes') {
+      if (aud.source !== 'preset') {
         const rm = document.createElement('button');
         rm.type = 'button';
         rm.className = 'remove';
@@ -438,14 +486,14 @@ export class App {
     try {
       const res = await fetch(new URL(`samples/${file}`, document.baseURI));
       if (!res.ok) throw new GazecastError('model-fetch-failed', `The sample ${file} could not be loaded (HTTP ${res.status}).`);
-      await this.openFile(await res.blob(), file);
+      await this.openFile(await res.blob(), file, 'sample');
     } catch (e) {
       this.report(e);
     }
   }
 
   /** Opens a file; on any failure the message says why and the current work stays on screen. */
-  async openFile(file: Blob, name: string): Promise<void> {
+  async openFile(file: Blob, name: string, from: 'user' | 'sample' = 'user'): Promise<void> {
     let m: OpenedMedia;
     try {
       m = await openMedia(file, name);
@@ -464,6 +512,7 @@ export class App {
     this.media = m;
     this.current.clear();
     this.analysis = null;
+    $('stages').style.setProperty('--media-aspect', `${m.width} / ${m.height}`);
     this.stageA.setMedia(m.element, m.width, m.height);
     this.frameCopy.width = m.width;
     this.frameCopy.height = m.height;
@@ -479,6 +528,10 @@ export class App {
     this.timeline.set([], [], m.durationS);
     const sel = $<HTMLSelectElement>('sample-select');
     sel.value = SAMPLES.some((s) => s.file === name) ? name : '';
+    // video export only where there is a video (an image has no frames to burn the overlay into)
+    $('export-menu').querySelector<HTMLButtonElement>('button[data-export="video"]')!.hidden = m.kind !== 'video';
+    // the work on screen survives a reload and "Update now": a sample by name, the user's file in this browser only
+    void this.store?.saveSession({ media: from === 'sample' ? { name, sample: true } : { name, blob: file } }).catch(() => undefined);
     document.title = `${name} — gazecast`;
     this.renderPanels();
     await this.refresh();
@@ -614,26 +667,50 @@ export class App {
     if (!this.media) return null;
     const { width: W, height: H } = this.media;
     const aois = withAois && this.layers.aois ? this.aois : [];
+    const legend = withAois ? legendEntries(this.legendView(), 'a') : [];
     if (this.mode === 'difference') {
       if (!pa || !pb) return null;
       const d = densityDifference(pa.density, pb.density);
       return (ctx, unit) => {
         if (this.layers.heatmap) drawDifference(ctx, d, COLOR_A, COLOR_B, this.layers.opacity);
         drawPoints(ctx, pa.points, W, H, { ...this.layerOpts(COLOR_A), heatmap: false }, unit);
-        drawPoints(ctx, pb.points, W, H, { ...this.layerOpts(COLOR_B), heatmap: false }, unit);
+        // B's numbers step aside where they would sit on A's (both are drawn on one picture)
+        const badgesB = separateBadges(sortByVisit(pb.points), sortByVisit(pa.points), 22 * unit);
+        drawPoints(ctx, pb.points, W, H, { ...this.layerOpts(COLOR_B), heatmap: false }, unit, badgesB);
         drawAois(ctx, aois, aoiColor, unit);
+        drawLegend(ctx, legend, W, H, unit);
       };
     }
     if (!pa) return null;
-    return (ctx, unit) => paintAudience(ctx, pa, W, H, aois, aoiColor, this.layerOpts(COLOR_A), unit);
+    return (ctx, unit) => {
+      paintAudience(ctx, pa, W, H, aois, aoiColor, this.layerOpts(COLOR_A), unit);
+      drawLegend(ctx, legend, W, H, unit);
+    };
   }
 
-  /** Stage B has no SVG layer, so it (and every export) draws the AOIs into the overlay. */
-  private painterB(pb: Prediction | undefined): OverlayPainter | null {
+  /** What the legend describes: the mode, the audiences and their colours, the layers shown. */
+  private legendView(): LegendView {
+    const a = this.audience(this.aId), b = this.audience(this.bId);
+    return {
+      mode: this.mode,
+      a: { name: a?.name ?? '—', color: COLOR_A },
+      ...(b && this.mode !== 'single' ? { b: { name: b.name, color: COLOR_B } } : {}),
+      heatmap: this.layers.heatmap,
+      points: this.layers.points,
+    };
+  }
+
+  /** Stage B has no SVG layer, so it (and every export) draws the AOIs into the overlay; exports
+   *  (`forExport`) also get B's legend. */
+  private painterB(pb: Prediction | undefined, forExport = false): OverlayPainter | null {
     if (!this.media || !pb) return null;
     const { width: W, height: H } = this.media;
     const aois = this.layers.aois ? this.aois : [];
-    return (ctx, unit) => paintAudience(ctx, pb, W, H, aois, aoiColor, this.layerOpts(COLOR_B), unit);
+    const legend = forExport ? legendEntries(this.legendView(), 'b') : [];
+    return (ctx, unit) => {
+      paintAudience(ctx, pb, W, H, aois, aoiColor, this.layerOpts(COLOR_B), unit);
+      drawLegend(ctx, legend, W, H, unit);
+    };
   }
 
   private paint(): void {
@@ -648,6 +725,8 @@ export class App {
     const capB = $('stage-b').querySelector('figcaption')!;
     capB.querySelector('.cap-name')!.textContent = b?.name ?? '—';
     capB.querySelector('.cap-info')!.textContent = pb ? `${pb.points.length} points · ${pb.inferenceMs.toFixed(0)} ms` : '';
+    renderLegend($('legend'), pa ? legendEntries(this.legendView(), 'a') : []);
+    renderLegend($('legend-b'), this.mode === 'compare' && pb ? legendEntries(this.legendView(), 'b') : []);
     const diffEl = $('difference-summary');
     const d = this.mode !== 'single' ? this.difference() : null;
     diffEl.hidden = !d;
@@ -904,7 +983,7 @@ export class App {
     const pb = this.bId ? this.current.get(this.bId) : undefined;
     const a = snapshotCanvas(m.element, m.width, m.height, this.painterA(pa, pb, true) ?? (() => undefined));
     if (this.mode !== 'compare') return a;
-    const b = snapshotCanvas(m.element, m.width, m.height, this.painterB(pb) ?? (() => undefined));
+    const b = snapshotCanvas(m.element, m.width, m.height, this.painterB(pb, true) ?? (() => undefined));
     const both = document.createElement('canvas');
     both.width = m.width * 2;
     both.height = m.height;
@@ -995,7 +1074,7 @@ export class App {
         const pa = this.fromAnalysis(this.aId, tS * 1000);
         const pb = this.bId ? this.fromAnalysis(this.bId, tS * 1000) : undefined;
         const a = this.painterA(pa, this.mode === 'difference' ? pb : undefined, true);
-        return panels === 2 ? [a, this.painterB(pb)] : [a];
+        return panels === 2 ? [a, this.painterB(pb, true)] : [a];
       };
       const { burnOverlayIntoVideo } = await import('./export-video');
       const out = await burnOverlayIntoVideo(m.file, paintFor, panels, ({ doneS, totalS }) => {

@@ -7,7 +7,7 @@ import './styles.css';
 import { registerSW } from 'virtual:pwa-register';
 import { isGazecastError } from '../core/errors';
 import { App } from './app';
-import { AudienceStore } from './audience-db';
+import { AudienceStore, type LastSession } from './audience-db';
 import { loadEngine } from './engine-binding';
 import { DEFAULT_MODEL_URL } from './engine';
 import { AUDIENCES_CHANGED_EVENT, loadPersonalAudiences } from './personal-bridge';
@@ -30,15 +30,26 @@ async function main(): Promise<void> {
     });
   }
 
+  let last: LastSession = {};
   try {
-    app.setStore(await AudienceStore.open());
+    const store = await AudienceStore.open();
+    app.setStore(store);
+    last = await store.lastSession().catch(() => ({}));
   } catch (e) {
     app.showMessage(`Saved audiences are unavailable in this browser session (${(e as Error).message}); new ones last until the tab closes.`, 'info');
   }
 
+  // A reload (or "Update now") comes back to the work on screen: the same file, audiences A and
+  // B and view; ?sample= still opens that sample, and a first visit opens the sample video.
   const params = new URLSearchParams(location.search);
-  const sample = params.get('sample') ?? 'ad-market.mp4';
-  const opening = app.openSample(sample);
+  app.restoreSession(last);
+  const opening = (async () => {
+    const sample = params.get('sample');
+    if (sample) return app.openSample(sample);
+    if (last.media && 'blob' in last.media) await app.openFile(last.media.blob, last.media.name);
+    else if (last.media) await app.openSample(last.media.name);
+    if (!app.media) await app.openSample('ad-market.mp4');
+  })();
 
   try {
     // ?model= may name a model folder on this site only: createPredictor refuses any other origin
@@ -50,7 +61,10 @@ async function main(): Promise<void> {
     const personal = () =>
       loadPersonalAudiences(engine.manifest)
         .then((list) => app.setExternalAudiences(list))
-        .catch((e) => console.warn('personal audiences unavailable', e));
+        .catch((e) => {
+          console.warn('personal audiences unavailable', e);
+          app.setExternalAudiences([]); // stops waiting for a saved A/B among them
+        });
     await personal();
     window.addEventListener(AUDIENCES_CHANGED_EVENT, () => void personal());
     // Importing a study needs the model's encoder; the importer is loaded only when the model has one.

@@ -28,3 +28,14 @@ export async function loadPersonalAudiences(manifest: ModelManifest): Promise<Au
     store.close();
   }
 }
+
+/** Deletes an imported personal or panel audience (chip id `personal-<id>`) from its store; the
+ *  store announces the change, so the chips are re-read like after an import. */
+export async function removePersonalAudience(chipId: string): Promise<void> {
+  const store = await openAudienceStore();
+  try {
+    await store.remove(chipId.replace(/^personal-/, ''));
+  } finally {
+    store.close();
+  }
+}

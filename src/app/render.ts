@@ -78,9 +78,18 @@ export function drawDifference(ctx: Ctx, d: DifferenceMap, colorA: string, color
  * Points sized by their mass (area ∝ mass), numbered by visit order, joined by the scanpath.
  * `unit` is one display pixel in native pixels, so strokes and labels stay legible at any scale.
  */
-export function drawPoints(ctx: Ctx, points: readonly FixationPoint[], frameW: number, frameH: number, o: LayerOptions, unit: number): void {
+export function drawPoints(
+  ctx: Ctx,
+  points: readonly FixationPoint[],
+  frameW: number,
+  frameH: number,
+  o: LayerOptions,
+  unit: number,
+  /** where each number badge goes, in visit order (default: on its point); see separateBadges */
+  badges?: readonly { x: number; y: number }[],
+): void {
   if (points.length === 0) return;
-  const sorted = [...points].sort((a, b) => a.order - b.order);
+  const sorted = sortByVisit(points);
   const diag = Math.hypot(frameW, frameH);
   ctx.save();
   ctx.globalAlpha = Math.min(1, o.opacity + 0.2);
@@ -107,15 +116,32 @@ export function drawPoints(ctx: Ctx, points: readonly FixationPoint[], frameW: n
       ctx.lineWidth = 2.5 * unit;
       ctx.strokeStyle = o.color;
       ctx.stroke();
+    }
+    // badges after every circle, so no circle covers a number
+    sorted.forEach((p, i) => {
+      const at = badges?.[i] ?? p;
+      if (at.x !== p.x || at.y !== p.y) {
+        ctx.beginPath();
+        ctx.moveTo(p.x, p.y);
+        ctx.lineTo(at.x, at.y);
+        ctx.lineWidth = 1.5 * unit;
+        ctx.strokeStyle = o.color;
+        ctx.stroke();
+      }
       ctx.beginPath();
-      ctx.arc(p.x, p.y, 10 * unit, 0, Math.PI * 2);
+      ctx.arc(at.x, at.y, 10 * unit, 0, Math.PI * 2);
       ctx.fillStyle = o.color;
       ctx.fill();
       ctx.fillStyle = '#111';
-      ctx.fillText(String(p.order + 1), p.x, p.y + 0.5 * unit);
-    }
+      ctx.fillText(String(p.order + 1), at.x, at.y + 0.5 * unit);
+    });
   }
   ctx.restore();
+}
+
+/** Points in visit order (the order their numbers and the scanpath follow). */
+export function sortByVisit<T extends { readonly order: number }>(points: readonly T[]): T[] {
+  return [...points].sort((a, b) => a.order - b.order);
 }
 
 export function hexRgb(hex: string): [number, number, number] {

@@ -98,10 +98,10 @@ export interface HeatmapStyle {
  */
 export const ATTENTION_HEATMAP: Required<HeatmapStyle> = {
   colormap: 'inferno',
-  opacity: 0.8,
-  threshold: 0.08,
-  gamma: 0.8,
-  range: [0.22, 0.9],
+  opacity: 0.85,
+  threshold: 0.05,
+  gamma: 0.5, // predicted densities are peaked: a square root keeps the shoulders of a peak visible
+  range: [0.3, 0.92],
 };
 
 /** RGBA pixels (width x height of the density grid) for a heatmap of `d`, normalised to its

@@ -126,6 +126,15 @@ try {
     assert.match(await page.title(), /ad-market\.mp4/);
     const chips = await page.locator('#audience-chips .chip').count();
     assert.ok(chips >= 2, `expected preset audiences, got ${chips}`);
+    // at 1280 x 720 the page itself never scrolls, not even with the wheel over the stage (issue 16, item 2)
+    const page1 = await page.evaluate(() => ({ h: document.documentElement.scrollHeight, w: document.documentElement.scrollWidth, vh: innerHeight, vw: innerWidth }));
+    assert.ok(page1.h <= page1.vh && page1.w <= page1.vw, `the page is ${page1.w} x ${page1.h} in a ${page1.vw} x ${page1.vh} window`);
+    const sb = await stageBox();
+    await page.mouse.move(sb.x + sb.width / 2, sb.y + sb.height / 2);
+    await page.mouse.wheel(0, 600);
+    await page.waitForTimeout(200);
+    assert.equal(await page.evaluate(() => document.scrollingElement.scrollTop), 0, 'the wheel over the stage scrolled the page');
+    assert.equal(await page.$eval('#export-menu button[data-export="video"]', (b) => b.hidden), false, 'video export is offered for a video');
     await page.screenshot({ path: join(shots, '01-open-video.png') });
   });
 
@@ -173,6 +182,59 @@ try {
     await page.locator('#audience-chips .chip').first().locator('button.set-a').click();
   });
 
+  await step('audiences of every kind can be deleted: saved, model panel viewer, imported personal (issue 16, item 6)', async () => {
+    const chipNames = () => page.locator('#audience-chips .chip-name').allInnerTexts();
+    // a model panel viewer, added from the list, then deleted from the chips
+    const value = await page.locator('#panel-select option').nth(2).getAttribute('value');
+    const viewerName = await page.locator('#panel-select option').nth(2).innerText();
+    await page.selectOption('#panel-select', value);
+    await page.waitForFunction((n) => [...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === n), viewerName);
+    await page.locator('#audience-chips .chip', { hasText: viewerName }).locator('button.remove').click();
+    assert.ok(!(await chipNames()).includes(viewerName), `${viewerName} still a chip`);
+    // an imported personal audience: written to the personal-audience store as the importer does
+    const { modelId, dim } = await page.evaluate(() => ({ modelId: window.gazecastApp.manifest.id, dim: window.gazecastApp.manifest.profile.embedding.dim }));
+    await page.evaluate(({ modelId, dim }) => new Promise((resolve, reject) => {
+      const req = indexedDB.open('gazecast-audiences', 1);
+      req.onupgradeneeded = () => req.result.createObjectStore('audiences', { keyPath: 'id' }).createIndex('modelId', 'modelId');
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const tx = req.result.transaction('audiences', 'readwrite');
+        tx.objectStore('audiences').put({ id: 'e2e-viewer', name: 'Imported viewer e2e', modelId, createdAt: new Date().toISOString(), kind: 'personal', observerId: 's1', attributes: {}, embedding: Array.from({ length: dim }, (_, i) => (i % 3) * 0.1), viewings: 12, spread: 0.2, signalToNoise: 3, consistency: 'consistent' });
+        tx.oncomplete = () => { req.result.close(); window.dispatchEvent(new Event('gazecast-audiences-changed')); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    }), { modelId, dim });
+    await page.waitForFunction(() => [...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === 'Imported viewer e2e'));
+    await page.locator('#audience-chips .chip', { hasText: 'Imported viewer e2e' }).locator('button.remove').click();
+    await page.waitForFunction(() => ![...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === 'Imported viewer e2e'));
+    const left = await page.evaluate(() => new Promise((resolve) => {
+      const req = indexedDB.open('gazecast-audiences');
+      req.onsuccess = () => { const g = req.result.transaction('audiences').objectStore('audiences').get('e2e-viewer'); g.onsuccess = () => { req.result.close(); resolve(g.result ?? null); }; };
+    }));
+    assert.equal(left, null, 'the imported audience is deleted from its store too');
+  });
+
+  await step('an import with problems shows every problem in full, wrapped in the panel (issue 16, item 5)', async () => {
+    const dir = join(tmp, 'bad-study');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'stimuli.csv'), 'stimulus_id,kind,file,width,height\nimg1,image,img1.jpg,800,600\n');
+    writeFileSync(join(dir, 'fixations.csv'), 'stimulus_id,observer_id,trial,index,x,y,start_ms,duration_ms\nimg1,obs1,0,1,NaN,20,0,200\n');
+    await page.setInputFiles('.gazecast-importer-files', [join(dir, 'stimuli.csv'), join(dir, 'fixations.csv')]);
+    await page.waitForFunction(() => { const p = document.querySelector('.gazecast-importer-problems'); return p && !p.hidden && p.textContent.length > 0; }, null, { timeout: 20_000 });
+    const box = await page.evaluate(() => {
+      const p = document.querySelector('.gazecast-importer-problems');
+      const panel = document.querySelector('.panel.left');
+      const r = p.getBoundingClientRect(), pr = panel.getBoundingClientRect();
+      return { text: p.textContent, sw: p.scrollWidth, cw: p.clientWidth, right: r.right, panelRight: pr.right };
+    });
+    console.log(`    import problems: ${box.text.split('\n')[0]}`);
+    assert.match(box.text, /line \d+, column \d+/);
+    assert.ok(box.sw <= box.cw + 1 && box.right <= box.panelRight, `problems cut off: scrollWidth ${box.sw} > ${box.cw} or right ${box.right} > panel ${box.panelRight}`);
+    await page.locator('.gazecast-importer-problems').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, '02b-import-problems.png') });
+    await page.evaluate(() => document.querySelector('.panel.left').scrollTo(0, 0));
+  });
+
   await step('draws a rectangle AOI and a polygon AOI, names them, table and story update', async () => {
     await page.evaluate(() => window.gazecastApp.seek(8));
     await page.waitForTimeout(500);
@@ -210,12 +272,37 @@ try {
     assert.equal(await page.locator('#stage-b').isVisible(), true);
     const header = await page.locator('#aoi-table thead').innerText();
     assert.match(header, /A share[\s\S]*B share/);
+    // each picture as large as the width allows, with no black bands above and below (issue 16;
+    // at 1280 px the two share ~730 px between the side panels, so each stays ~360 px wide)
+    const fit = await page.evaluate(() => {
+      const box = document.querySelector('#stage-b .stage-box').getBoundingClientRect();
+      const m = window.gazecastApp.media;
+      const s = Math.min(box.width / m.width, box.height / m.height);
+      return { w: m.width * s, h: m.height * s, boxH: box.height };
+    });
+    assert.ok(fit.boxH - fit.h < 3 && fit.w >= 350, `compare picture ${fit.w.toFixed(0)} x ${fit.h.toFixed(0)} in a box ${fit.boxH.toFixed(0)} high`);
+    // the legend names each side's audience and explains circles and numbers (issue 16, item 8)
+    assert.match(await $text('#legend'), /A: Everyone[\s\S]*circle area = share of attention · number = predicted visit order/);
+    assert.match(await $text('#legend-b'), /B: Older viewers/);
+    // a long AOI name without spaces wraps; B's columns stay in the panel (issue 16, item 11)
+    const longName = 'Limited-time-offer-headline-with-a-very-long-name-and-no-spaces-at-all';
+    await page.locator('#aoi-list input').nth(1).fill(longName);
+    await page.locator('#aoi-list input').nth(1).press('Enter');
+    await page.waitForFunction((n) => document.querySelector('#aoi-table tbody').textContent.includes(n), longName);
+    const table = await page.evaluate(() => {
+      const t = document.getElementById('aoi-table'), panel = document.querySelector('.panel.right');
+      return { right: t.getBoundingClientRect().right, panelRight: panel.getBoundingClientRect().right, sw: panel.scrollWidth, cw: panel.clientWidth };
+    });
+    assert.ok(table.right <= table.panelRight && table.sw <= table.cw, `AOI table overflows the panel: ${JSON.stringify(table)}`);
     await page.screenshot({ path: join(shots, '03-compare.png') });
+    await page.locator('#aoi-list input').nth(1).fill('Headline');
+    await page.locator('#aoi-list input').nth(1).press('Enter');
     await page.click('#view-mode button[data-mode=difference]');
     await page.waitForFunction(() => /\d+% of attention is placed differently/.test(document.getElementById('difference-summary').textContent));
     // "clearly different" only against the model's yardstick (issue 16)
     const hasYardstick = await page.evaluate(() => !!window.gazecastApp.manifest.metrics?.yardstick);
     assert.match(await $text('#difference-summary'), hasYardstick ? /clearly different, (more than|since) two random halves/ : /no yardstick in this model/);
+    assert.match(await $text('#legend'), /A: Everyone[\s\S]*B: Older viewers[\s\S]*where A looks more · where B looks more/);
     await page.screenshot({ path: join(shots, '04-difference.png') });
   });
 
@@ -301,6 +388,7 @@ try {
     await page.waitForFunction(() => document.title.startsWith('ad-juice.jpg'));
     await waitPoints();
     assert.equal(await page.locator('#transport').isVisible(), false);
+    assert.equal(await page.$eval('#export-menu button[data-export="video"]', (b) => b.hidden), true, 'video export is not offered for an image (issue 16, item 7)');
     // drag and drop: a real DataTransfer with the file, dropped on the page
     const dt = await page.evaluateHandle(async () => {
       const blob = await (await fetch('samples/ad-coffee.jpg')).blob();
@@ -384,11 +472,22 @@ try {
     });
     // wait until Workbox finished precaching everything (install done, worker active)
     await page.waitForFunction(async () => (await navigator.serviceWorker.ready).active?.state === 'activated');
+    // the work on screen comes back after a reload ("Update now" reloads too): the file, A and B (issue 16, item 9)
+    await page.click('#view-mode button[data-mode=compare]');
+    await waitPoints('stage-b');
+    const before = { title: await page.title(), a: await $text('#slot-a-name'), b: await $text('#slot-b-name') };
     await context.setOffline(true);
+    const t0 = Date.now();
     await page.reload();
-    await waitModel();
     await waitPoints();
-    assert.match(await page.title(), /ad-market\.mp4/);
+    const firstMs = Date.now() - t0;
+    await waitModel();
+    console.log(`    reload (model cached, offline) to first prediction on screen: ${firstMs} ms`);
+    assert.equal(await page.title(), before.title, 'the same file is open after the reload');
+    assert.equal(await $text('#slot-a-name'), before.a);
+    assert.equal(await $text('#slot-b-name'), before.b);
+    assert.equal(await page.evaluate(() => window.gazecastApp.mode), 'compare');
+    assert.ok(firstMs <= 2000, `first prediction ${firstMs} ms after the reload (target 2 s)`);
     assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'still cross-origin isolated when served by the service worker');
     await page.screenshot({ path: join(shots, '13-offline.png') });
     await context.setOffline(false);
