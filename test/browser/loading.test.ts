@@ -23,17 +23,17 @@ async function failure(p: Promise<unknown>): Promise<GazecastError> {
   return e as GazecastError;
 }
 
-/** The model's manifest with changes, served at a virtual URL to the in-thread engine. */
+/**
+ * The model's manifest with changes, served to the in-thread engine as another manifest file in
+ * the real model folder (files may only be named inside the manifest's own folder).
+ */
 function serveManifest(change: (m: Record<string, any>) => void): string {
-  const url = new URL('/virtual-model/manifest.json', location.href).href;
+  const url = new URL('virtual-manifest.json', new URL(MODEL_URL, location.href)).href;
   globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     const u = input instanceof Request ? input.url : String(input);
-    if (u.endsWith('/virtual-model/missing.onnx')) return new Response('not found', { status: 404, statusText: 'Not Found' });
+    if (u.endsWith('/missing.onnx')) return new Response('not found', { status: 404, statusText: 'Not Found' });
     if (u === url) {
       const m = await (await realFetch(new URL('manifest.json', new URL(MODEL_URL, location.href)))).json();
-      // point the files at the real model folder
-      for (const f of m.files) f.path = new URL(f.path, new URL(MODEL_URL, location.href)).pathname;
-      if (m.encoder) m.encoder.path = new URL(m.encoder.path, new URL(MODEL_URL, location.href)).pathname;
       change(m);
       return new Response(JSON.stringify(m), { headers: { 'content-type': 'application/json' } });
     }
