@@ -23,6 +23,10 @@ export interface BenchConfig {
   readonly liveMs: number;
   /** frames for the memory check (0 skips it) */
   readonly memoryFrames: number;
+  /** timed virtual studies of `simulateViewers` x `simulateMs` ms on the image (0 skips them; needs a scanpath graph) */
+  readonly simulateRuns?: number;
+  readonly simulateViewers?: number;
+  readonly simulateDurationMs?: number;
 }
 
 interface Memory {
@@ -104,6 +108,8 @@ async function run(cfg: BenchConfig, onMemoryProgress?: (done: number) => Promis
     e2e.push(performance.now() - s);
   }
 
+  const simulate = (cfg.simulateRuns ?? 0) > 0 && model.manifest.scanpath ? await measureSimulate(predictor, img, cfg) : undefined;
+
   let video: { frames: number; durationMs: number; elapsedMs: number; fps: number; realtimeRatio: number } | undefined;
   if (cfg.samplesPerSecond > 0) {
     const v = await loadVideo(cfg.videoUrl);
@@ -145,10 +151,46 @@ async function run(cfg: BenchConfig, onMemoryProgress?: (done: number) => Promis
     warmups,
     inference: stats(inference),
     e2e: stats(e2e),
+    ...(simulate ?? {}),
     video,
     live,
     memory: mem,
   };
+}
+
+/**
+ * Virtual studies (predictor.simulate) on the image: the whole study (trunk, every step, the
+ * sampling on the page) and one step with every viewer still active, timed from one progress
+ * event to the next. The first step also prepares the frame (the trunk), so it is not a step time.
+ */
+async function measureSimulate(predictor: Predictor, img: HTMLImageElement, cfg: BenchConfig) {
+  const viewers = cfg.simulateViewers ?? 200;
+  const durationMs = cfg.simulateDurationMs ?? 3000;
+  // untimed: creates the scanpath session (download, verify, compile) and warms it
+  await predictor.simulate(img, { viewers, durationMs, seed: 0 });
+  const total: number[] = [];
+  const step: number[] = [];
+  let steps = 0;
+  for (let run = 1; run <= cfg.simulateRuns!; run++) {
+    let last = 0;
+    let lastActive = 0;
+    const t0 = performance.now();
+    await predictor.simulate(img, {
+      viewers,
+      durationMs,
+      seed: run,
+      onProgress: (p) => {
+        const now = performance.now();
+        // the step from the previous event to this one advanced `lastActive` viewers
+        if (p.steps >= 2 && lastActive === viewers) step.push(now - last);
+        last = now;
+        lastActive = p.activeViewers;
+        steps = p.steps;
+      },
+    });
+    total.push(performance.now() - t0);
+  }
+  return { simulateMs: { ...stats(total), viewers, durationMs, steps }, simulateStepMs: { ...stats(step), viewers } };
 }
 
 /**

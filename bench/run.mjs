@@ -10,18 +10,21 @@
  *
  *   npm run bench                       the default set (about 8 minutes on 2 cores)
  *   npm run bench -- --quick            fewer runs, no memory check (about a minute)
- *   npm run bench -- --only=wasm-n      one configuration family (wasm-1, wasm-n, webgpu)
+ *   npm run bench -- --only=wasm-n      one configuration family (wasm-1, wasm-n, webgpu, simulate)
+ *   npm run bench -- --only=simulate    virtual studies only: 200 viewers x 3 s on the image, WASM 1 and N
+ *                                       threads, beside the static inference median of the same page
  *   npm run bench -- --precisions=int8-weights,fp16-weights   model variants, in this order
  *   npm run bench -- --memory-frames=N  frames for the memory check (default 2000)
+ *   npm run bench -- --model-dir=DIR    a model folder anywhere (e.g. your own), instead of public/models/<--model>
  *
  * WebGPU without a GPU is SwiftShader (software Vulkan): its figures are labelled "software"
  * and only show that the path works.
  */
 import { build, preview, runnerImport } from 'vite';
 import { chromium } from 'playwright-core';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, release, loadavg } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -34,12 +37,13 @@ const arg = (name, fallback) => {
 const quick = Boolean(arg('quick', false));
 const only = arg('only', '');
 const memoryFrames = Number(arg('memory-frames', quick ? 0 : 2000));
-const modelId = arg('model', 'gazecast-mnv1-s8');
+const modelDir = arg('model-dir', '') ? resolve(String(arg('model-dir', ''))) : '';
+const modelId = modelDir ? basename(modelDir) : arg('model', 'gazecast-mnv1-s8');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 // the file each backend loads by default comes from the runtime's own choice (src/core/manifest.ts)
 const { parseManifest, chooseModelFile } = (await runnerImport(join(root, 'src/core/manifest.ts'), { configFile: false, logLevel: 'error' })).module;
-const manifest = parseManifest(JSON.parse(readFileSync(join(root, 'public/models', modelId, 'manifest.json'), 'utf8')));
+const manifest = parseManifest(JSON.parse(readFileSync(join(modelDir || join(root, 'public/models', modelId), 'manifest.json'), 'utf8')));
 const listed = manifest.files.map((f) => f.precision).filter((p) => p !== 'fp32');
 // --precisions=a,b picks variants and their order (order matters little now that an untimed run comes first)
 const precisions = arg('precisions', '') ? String(arg('precisions', '')).split(',') : listed;
@@ -54,6 +58,8 @@ const isolation = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-E
 const inline = { configFile: false, root: here, base: './', logLevel: 'warn', publicDir: join(root, 'public'), worker: { format: 'es' } };
 process.stderr.write('building the bench page...\n');
 await build({ ...inline, build: { outDir, emptyOutDir: true, target: 'es2022', reportCompressedSize: false } });
+// a model folder from elsewhere is served beside the bundled ones (links followed)
+if (modelDir) cpSync(modelDir, join(outDir, 'models', modelId), { recursive: true, dereference: true });
 const server = await preview({ ...inline, build: { outDir }, preview: { port: 4190, strictPort: false, headers: isolation } });
 const url = server.resolvedUrls.local[0];
 
@@ -126,6 +132,17 @@ for (const precision of precisions) {
     });
   }
 }
+// virtual eye-tracking studies (predictor.simulate) where the model has a scanpath graph: the static
+// inference of the same page is measured too, so their ratio holds on any machine
+if (manifest.scanpath) {
+  for (const n of [...new Set([1, threads])]) {
+    configs.push({
+      name: `simulate wasm-${n}t`, family: 'simulate', backend: 'wasm', wasmThreads: n, precision: defaultPrecision('wasm'),
+      warmupMs: quick ? 1500 : 3000, minWarmups: 2, runs: quick ? 20 : 50, e2eRuns: 1, samplesPerSecond: 0, liveMs: 0, memoryFrames: 0,
+      simulateRuns: quick ? 3 : 7, simulateViewers: 200, simulateDurationMs: 3000,
+    });
+  }
+}
 if (info.webgpu) {
   const software = info.webgpu.fallback;
   configs.push({
@@ -195,8 +212,11 @@ const rows = results.map((r) => [
   r.memory ? `${mib(r.memory.after100.browserPssBytes)} → ${mib(r.memory.after.browserPssBytes)}` : '-',
   r.memory ? `${mib(r.memory.after100.uaBytes)} → ${mib(r.memory.after.uaBytes)}` : '-',
   r.memory ? `${mib(r.memory.after100.jsHeapBytes)} → ${mib(r.memory.after.jsHeapBytes)}` : '-',
+  r.simulateMs ? `${f(r.simulateMs.median, 0)} / ${f(r.simulateMs.median / r.inference.median)}x` : '-',
+  r.simulateStepMs?.n ? `${f(r.simulateStepMs.median)} / ${f(r.simulateStepMs.median / r.inference.median, 2)}x` : '-',
 ]);
-const head = ['backend', 'variant', 'load ms', 'first ms', 'median ms', 'p95 ms', 'e2e median', 'e2e p95', 'video fps / x real time (5/s)', 'live: predictions/s / median ms / lag ms', `browser PSS MiB 100→${memoryFrames}`, 'UA memory MiB', 'page JS heap MiB'];
+const head = ['backend', 'variant', 'load ms', 'first ms', 'median ms', 'p95 ms', 'e2e median', 'e2e p95', 'video fps / x real time (5/s)', 'live: predictions/s / median ms / lag ms', `browser PSS MiB 100→${memoryFrames}`, 'UA memory MiB', 'page JS heap MiB',
+  'simulate 200x3 s ms / x inference', 'one step of 200 ms / x inference'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
 const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
 console.log(JSON.stringify(report, null, 2));
