@@ -39,8 +39,10 @@ async function walk(dir: string, out: string[]): Promise<void> {
   for (const e of entries) {
     if (e.name.startsWith('.')) continue; // .git, .DS_Store and the like
     const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out);
-    else if (e.isFile() && mediaKind(p)) out.push(p);
+    // a symbolic link counts as what it points to (a folder of links to creatives is common)
+    const target = e.isSymbolicLink() ? await stat(p).catch(() => undefined) : e;
+    if (target?.isDirectory()) await walk(p, out);
+    else if (target?.isFile() && mediaKind(p)) out.push(p);
   }
 }
 
@@ -72,6 +74,9 @@ export async function expandInputs(inputs: readonly string[], cwd: string): Prom
       if (!mediaKind(abs)) throw unsupported(input);
       if (!paths.has(abs)) paths.set(abs, labelOf(abs, dirname(abs)));
     }
+  }
+  if (paths.size === 0) {
+    throw new GazecastError('file-not-found', `No images or videos in ${inputs.join(', ')} (looked for ${[...IMAGE_EXTENSIONS, ...VIDEO_EXTENSIONS].join(' ')}).`);
   }
   return [...paths]
     .map(([path, label]) => ({ path, label, kind: mediaKind(path)! }))

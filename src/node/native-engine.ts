@@ -8,7 +8,7 @@
  * Differences, by design: frames arrive as RGBA pixels already scaled to the letterbox content
  * (the command line's decoders, sharp and ffmpeg, scale while decoding; Node has no canvas to do
  * it here); the model comes from a folder on disk (checked against its manifest like a download);
- * and several sessions may run at once (a pool), since native sessions run off the JS thread.
+ * and several sessions may run at once (a pool, each on a worker thread: session-runners.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -22,16 +22,16 @@ import { fixationDensity } from '../core/personal/fixation-density';
 import type { Prediction } from '../core/prediction-types';
 import { encodeProfile } from '../core/profile';
 import type { EmbedRequest, EngineApi, EngineFrame, EngineStats, LiveResult, PredictRequest } from '../core/runtime-types';
+import { mainThreadRunner, workerRunner, type FeedTensor, type SessionRunner } from './session-runners';
 
 type Ort = typeof OrtNode;
-type Session = OrtNode.InferenceSession;
 
 export interface NativeEngineOptions {
   /** folder holding manifest.json and the files it lists */
   readonly modelDir: string;
   /** file precision, e.g. 'fp32'; default: the file WASM runs by default (the same graph as the browser) */
   readonly precision?: string;
-  /** sessions run in parallel (default 1) */
+  /** sessions run in parallel, each on its own worker thread when more than one (default 1) */
   readonly sessions?: number;
   /** onnxruntime intra-op threads per session (default 1) */
   readonly intraOpThreads?: number;
@@ -102,17 +102,17 @@ export class NativeEngine implements EngineApi {
   readonly #modelDir: string;
   readonly #file: ModelFile;
   readonly #affine: ChannelAffine;
-  readonly #sessions: Session[];
+  readonly #sessions: SessionRunner[];
   readonly #intraOpThreads: number;
-  readonly #free: Session[];
-  readonly #waiting: ((s: Session) => void)[] = [];
-  #encoder: Promise<Session> | undefined;
+  readonly #free: SessionRunner[];
+  readonly #waiting: ((s: SessionRunner) => void)[] = [];
+  #encoder: Promise<SessionRunner> | undefined;
   #closed = false;
   #inferences = 0;
   #lastMs = 0;
   #loadMs = 0;
 
-  private constructor(ort: Ort, manifest: ModelManifest, modelDir: string, file: ModelFile, sessions: Session[], intraOpThreads: number) {
+  private constructor(ort: Ort, manifest: ModelManifest, modelDir: string, file: ModelFile, sessions: SessionRunner[], intraOpThreads: number) {
     this.#ort = ort;
     this.#manifest = manifest;
     this.#modelDir = modelDir;
@@ -134,9 +134,11 @@ export class NativeEngine implements EngineApi {
     const bytes = await readModelFile(options.modelDir, file);
     const count = Math.max(1, Math.floor(options.sessions ?? 1));
     const intraOpThreads = Math.max(1, Math.floor(options.intraOpThreads ?? 1));
-    const sessions: Session[] = [];
+    const sessions: SessionRunner[] = [];
     try {
-      for (let i = 0; i < count; i++) sessions.push(await NativeEngine.#open(ort, bytes, file.path, intraOpThreads));
+      const o = { intraOpThreads };
+      if (count === 1) sessions.push(await mainThreadRunner(ort, bytes, file.path, o));
+      else sessions.push(...(await Promise.all(Array.from({ length: count }, () => workerRunner(bytes, file.path, o)))));
       checkModelNames(manifest, sessions[0]!.inputNames, sessions[0]!.outputNames);
     } catch (e) {
       await Promise.allSettled(sessions.map((s) => s.release()));
@@ -145,20 +147,6 @@ export class NativeEngine implements EngineApi {
     const engine = new NativeEngine(ort, manifest, options.modelDir, file, sessions, intraOpThreads);
     engine.#loadMs = performance.now() - t0;
     return engine;
-  }
-
-  static async #open(ort: Ort, bytes: Uint8Array, path: string, intraOpThreads: number): Promise<Session> {
-    try {
-      return await ort.InferenceSession.create(bytes, {
-        executionProviders: ['cpu'],
-        graphOptimizationLevel: 'all',
-        intraOpNumThreads: intraOpThreads,
-        interOpNumThreads: 1,
-        executionMode: 'sequential',
-      });
-    } catch (e) {
-      throw new GazecastError('backend-failed', `onnxruntime-node could not create a CPU session for ${path}: ${message(e)}`, { cause: e });
-    }
   }
 
   get info(): NativeModelInfo {
@@ -175,12 +163,12 @@ export class NativeEngine implements EngineApi {
   }
 
   /** The pool: a free session, or the next one released. */
-  #acquire(): Promise<Session> {
+  #acquire(): Promise<SessionRunner> {
     const s = this.#free.pop();
     return s ? Promise.resolve(s) : new Promise((resolve) => this.#waiting.push(resolve));
   }
 
-  #release(s: Session): void {
+  #release(s: SessionRunner): void {
     const next = this.#waiting.shift();
     if (next) next(s);
     else this.#free.push(s);
@@ -200,28 +188,23 @@ export class NativeEngine implements EngineApi {
     if (pixels.width !== lb.width || pixels.height !== lb.height) {
       throw new GazecastError('frame-invalid', `The Node engine takes the frame scaled to its letterbox content, ${lb.width}x${lb.height} for a ${request.frameWidth}x${request.frameHeight} frame; it got ${pixels.width}x${pixels.height}.`);
     }
-    const { Tensor } = this.#ort;
     const image = pixelsToInputTensor(pixels.data, 4, lb, m.input, this.#affine);
-    const feeds: Record<string, OrtNode.Tensor> = {
-      [m.input.name]: new Tensor('float32', image, [1, 3, m.input.height, m.input.width]),
-      [m.profile.tokens.name]: new Tensor('int64', profile.tokens, [1, profile.tokens.length]),
+    const feeds: Record<string, FeedTensor> = {
+      [m.input.name]: { type: 'float32', data: image, dims: [1, 3, m.input.height, m.input.width] },
+      [m.profile.tokens.name]: { type: 'int64', data: profile.tokens, dims: [1, profile.tokens.length] },
     };
-    if (m.profile.embedding && profile.embedding) feeds[m.profile.embedding.name] = new Tensor('float32', profile.embedding, [1, profile.embedding.length]);
+    if (m.profile.embedding && profile.embedding) feeds[m.profile.embedding.name] = { type: 'float32', data: profile.embedding, dims: [1, profile.embedding.length] };
     const session = await this.#acquire();
-    let results: OrtNode.InferenceSession.ReturnType;
-    let ms: number;
+    let out: { data: Float32Array; dims: readonly number[]; ms: number };
     try {
       this.#assertOpen();
-      const t0 = performance.now();
-      results = await session.run(feeds);
-      ms = performance.now() - t0;
+      out = await session.run(feeds, m.output.name);
     } catch (e) {
       throw isGazecastError(e) ? e : new GazecastError('backend-failed', `Inference failed on onnxruntime-node: ${message(e)}`, { cause: e });
     } finally {
       this.#release(session);
     }
-    const out = results[m.output.name]!;
-    const log = out.data as Float32Array;
+    const { data: log, ms } = out;
     checkLogDensity(m, out.dims, log, 'onnxruntime-node');
     this.#inferences++;
     this.#lastMs = ms;
@@ -254,16 +237,16 @@ export class NativeEngine implements EngineApi {
     if (pixels.width !== lb.width || pixels.height !== lb.height) {
       throw new GazecastError('frame-invalid', `The Node engine takes the frame scaled to its letterbox content, ${lb.width}x${lb.height}; it got ${pixels.width}x${pixels.height}.`);
     }
-    this.#encoder ??= readModelFile(this.#modelDir, enc).then((bytes) => NativeEngine.#open(this.#ort, bytes, enc.path, this.#intraOpThreads));
+    this.#encoder ??= readModelFile(this.#modelDir, enc).then((bytes) => mainThreadRunner(this.#ort, bytes, enc.path, { intraOpThreads: this.#intraOpThreads }));
     const session = await this.#encoder;
-    const { Tensor } = this.#ort;
-    const results = await session.run({
-      [enc.inputs.image]: new Tensor('float32', pixelsToInputTensor(pixels.data, 4, lb, m.input, this.#affine), [1, 3, m.input.height, m.input.width]),
-      [enc.inputs.fixations]: new Tensor('float32', fixations, [1, 1, m.output.height, m.output.width]),
-    });
-    const out = results[enc.output];
-    if (!out) throw new GazecastError('manifest-invalid', `manifest.json: \`encoder.output\` is "${enc.output}" but the encoder's outputs are ${JSON.stringify(Object.keys(results))}.`);
-    return Float32Array.from(out.data as Float32Array);
+    if (!session.outputNames.includes(enc.output)) {
+      throw new GazecastError('manifest-invalid', `manifest.json: \`encoder.output\` is "${enc.output}" but the encoder's outputs are ${JSON.stringify(session.outputNames)}.`);
+    }
+    const out = await session.run({
+      [enc.inputs.image]: { type: 'float32', data: pixelsToInputTensor(pixels.data, 4, lb, m.input, this.#affine), dims: [1, 3, m.input.height, m.input.width] },
+      [enc.inputs.fixations]: { type: 'float32', data: fixations, dims: [1, 1, m.output.height, m.output.width] },
+    }, enc.output);
+    return Float32Array.from(out.data);
   }
 
   async stats(): Promise<EngineStats> {

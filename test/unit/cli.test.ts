@@ -130,13 +130,19 @@ describe('the Node engine (onnxruntime-node)', () => {
     await expect(engine.predict({ data: new Uint8ClampedArray(4), width: 1, height: 1, colorSpace: 'srgb' } as ImageData, { frameWidth: 1, frameHeight: 1 })).rejects.toMatchObject({ code: 'closed' });
   });
 
-  it('refuses a frame that is not scaled to the letterbox', async () => {
+  it('runs one session on the main thread like a pool of worker sessions, and refuses a frame not scaled to the letterbox', async () => {
     const engine = await NativeEngine.create({ modelDir: MODEL });
+    const pool = await NativeEngine.create({ modelDir: MODEL, sessions: 3 });
     try {
+      const still = await decodeImage(STILL, 192, 144, manifest.input.mean);
+      const one = await engine.predict(still, { frameWidth: 192, frameHeight: 144 });
+      const many = await Promise.all([0, 1, 2, 3].map(() => pool.predict(still, { frameWidth: 192, frameHeight: 144 })));
+      for (const p of many) expect(p.density.data).toEqual(one.density.data);
+      expect((await pool.stats()).inferences).toBe(4);
       const pixels = await decodeImage(STILL, 100, 75, manifest.input.mean);
       await expect(engine.predict(pixels, { frameWidth: 192, frameHeight: 144 })).rejects.toMatchObject({ code: 'frame-invalid' });
     } finally {
-      await engine.close();
+      await Promise.all([engine.close(), pool.close()]);
     }
   });
 });
