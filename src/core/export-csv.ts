@@ -7,9 +7,31 @@ import Papa from 'papaparse';
 import type { AnalysisDocument } from './export-analysis';
 import type { Proportion } from './study-metrics';
 
-/** Spreadsheet apps execute cells that start with = + - @ (CSV injection); prefix them with '. */
-function safeText(s: string): string {
-  return /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
+/** Characters that make a spreadsheet read a cell as a formula, fullwidth forms included (some locales take those too). */
+const FORMULA = '=+\\-@\\uFF1D\\uFF0B\\uFF0D\\uFF20';
+/** A formula character after leading whitespace (spaces, tabs, line breaks, NBSP, ideographic space: apps trim them). */
+const FORMULA_AT_START = new RegExp(`^\\s*[${FORMULA}]`, 'u');
+/** A formula character right after another locale's separator (`;`, `|`, tab), where a cell begins if the file is read that way. */
+const FORMULA_AFTER_SEPARATOR = new RegExp(`([;|\\t]\\s*)(?=[${FORMULA}])`, 'gu');
+
+/**
+ * Neutralises text for a spreadsheet (CSV injection): text that would start a formula is
+ * prefixed with ' so it stays text, and so is every formula character that would start a cell if
+ * the file were read with `;`, `|` or tab as the separator (a spreadsheet in a locale whose list
+ * separator is `;` splits the line there, quotes or not).
+ */
+export function safeText(s: string): string {
+  const inner = s.replace(FORMULA_AFTER_SEPARATOR, "$1'");
+  return FORMULA_AT_START.test(inner) || /^[\t\r\n]/.test(inner) ? `'${inner}` : inner;
+}
+
+/** Text holding another locale's separator or a line break is quoted, whatever papaparse would do. */
+function quoteText(value: unknown): boolean {
+  return typeof value === 'string' && /[;|\t\r\n]/.test(value);
+}
+
+function unparse(fields: string[], data: (string | number)[][]): string {
+  return Papa.unparse({ fields, data }, { quotes: quoteText });
 }
 
 function audienceNames(doc: AnalysisDocument): Map<string, string> {
@@ -34,7 +56,7 @@ export function pointsCsv(doc: AnalysisDocument): string {
       }
     }
   }
-  return Papa.unparse({ fields: ['audience', 'time_ms', 'visit_order', 'x_px', 'y_px', 'mass'], data: rows });
+  return unparse(['audience', 'time_ms', 'visit_order', 'x_px', 'y_px', 'mass'], rows);
 }
 
 /** One row per frame, audience and AOI: share of attention and first-visit rank (empty = not visited). */
@@ -55,7 +77,7 @@ export function aoiCsv(doc: AnalysisDocument): string {
       }
     }
   }
-  return Papa.unparse({ fields: ['audience', 'time_ms', 'aoi', 'share', 'first_visit_rank', 'points_inside'], data: rows });
+  return unparse(['audience', 'time_ms', 'aoi', 'share', 'first_visit_rank', 'points_inside'], rows);
 }
 
 /** One row per audience and AOI over the whole media: mean share and first-visit rank. */
@@ -67,7 +89,7 @@ export function summaryCsv(doc: AnalysisDocument): string {
       rows.push([safeText(names.get(s.audienceId) ?? s.audienceId), safeText(a.name), +a.share.toFixed(6), a.firstVisitRank ?? '']);
     }
   }
-  return Papa.unparse({ fields: ['audience', 'aoi', 'mean_share', 'first_visit_rank'], data: rows });
+  return unparse(['audience', 'aoi', 'mean_share', 'first_visit_rank'], rows);
 }
 
 /**
@@ -83,7 +105,7 @@ export function scanpathsCsv(doc: AnalysisDocument): string {
       rows.push([audience, i + 1, k + 1, +f.x.toFixed(2), +f.y.toFixed(2), +f.onsetMs.toFixed(2), +f.durationMs.toFixed(2)]);
     }));
   }
-  return Papa.unparse({ fields: ['audience', 'viewer', 'fixation', 'x_px', 'y_px', 'onset_ms', 'duration_ms'], data: rows });
+  return unparse(['audience', 'viewer', 'fixation', 'x_px', 'y_px', 'onset_ms', 'duration_ms'], rows);
 }
 
 /**
@@ -116,5 +138,5 @@ export function studyMetricsCsv(doc: AnalysisDocument): string {
       ]);
     }
   }
-  return Papa.unparse({ fields, data: rows });
+  return unparse(fields, rows);
 }
