@@ -8,10 +8,13 @@
  *   </gaze-overlay>
  *
  * Attributes (and matching properties): `for`, `model`, `profile`, `mode` (points | heatmap |
- * scanpath), `backend` (auto | webgpu | wasm), `wasm-paths` (where onnxruntime's .wasm files are
+ * scanpath | swarm), `viewers` and `seed` (of the swarm's virtual study), `backend` (auto | webgpu | wasm), `wasm-paths` (where onnxruntime's .wasm files are
  * served), `share` ("false": an engine of its own; by default elements and predictors of one page
- * that load the same model share one worker and one download). Events: `ready` ({ backend, modelId }),
- * `prediction` ({ prediction, points }), `error` ({ code, message }). Styling: CSS custom
+ * that load the same model share one worker and one download). Mode `swarm` is a gaze replay: a
+ * virtual eye-tracking study of the profile's audience (predictor.simulate; the model needs a
+ * scanpath graph) drawn as a bee swarm, one dot per simulated viewer at their current gaze, looping
+ * over the viewing of an image or following a video's playback. Events: `ready` ({ backend, modelId }),
+ * `prediction` ({ prediction, points }), `study` ({ study }), `error` ({ code, message }). Styling: CSS custom
  * properties (--gaze-point-color, --gaze-point-outline, --gaze-point-radius, --gaze-line-color,
  * --gaze-line-width, --gaze-label-color, --gaze-font, --gaze-heatmap-opacity,
  * --gaze-heatmap-colormap) and `::part(canvas)`.
@@ -22,14 +25,22 @@ import type { ColormapName } from '../core/heatmap';
 import type { Prediction, Profile } from '../core/prediction-types';
 import { parseProfileString } from '../core/profile';
 import type { BackendChoice } from '../core/runtime-types';
+import { gazeAt } from '../core/gaze-replay';
+import type { VirtualStudy } from '../core/study';
+import { drawBeeSwarm } from './bee-swarm';
 import { DEFAULT_DRAW_OPTIONS, type DrawOptions } from './drawing';
-import { renderOverlay } from './overlay';
+import { placeOverlayCanvas, renderOverlay } from './overlay';
 import { createPredictor } from './predictor';
 import type { LiveSession, Predictor } from './predictor-types';
 
-export type OverlayMode = 'points' | 'heatmap' | 'scanpath';
+export type OverlayMode = 'points' | 'heatmap' | 'scanpath' | 'swarm';
 
-const MODES: readonly OverlayMode[] = ['points', 'heatmap', 'scanpath'];
+const MODES: readonly OverlayMode[] = ['points', 'heatmap', 'scanpath', 'swarm'];
+/** The swarm's panel when `viewers` is not set, and how long it views an image. */
+const SWARM_VIEWERS = 100;
+const SWARM_IMAGE_MS = 3000;
+/** A video's swarm covers at most its first minute (a study costs about 40 inferences per 3 s of 200 viewers). */
+const SWARM_VIDEO_MS = 60_000;
 const BACKENDS: readonly BackendChoice[] = ['auto', 'webgpu', 'wasm'];
 
 /** The model shipped inside the package, next to the built module (see README "Widget"). */
@@ -43,6 +54,10 @@ export interface GazePredictionDetail {
   readonly prediction: Prediction;
   readonly points: Prediction['points'];
 }
+export interface GazeStudyDetail {
+  /** the swarm's virtual study (times from the start of the image's viewing, or of the video) */
+  readonly study: VirtualStudy;
+}
 export interface GazeErrorDetail {
   /** the GazecastError's code; a failure that is not a GazecastError is reported as 'backend-failed' */
   readonly code: GazecastErrorCode;
@@ -53,6 +68,7 @@ export interface GazeErrorDetail {
 export interface GazeOverlayEventMap extends Omit<HTMLElementEventMap, 'error'> {
   ready: CustomEvent<GazeReadyDetail>;
   prediction: CustomEvent<GazePredictionDetail>;
+  study: CustomEvent<GazeStudyDetail>;
   error: CustomEvent<GazeErrorDetail>;
 }
 
@@ -70,18 +86,24 @@ const MODE_DRAWING: Readonly<Record<OverlayMode, Partial<DrawOptions>>> = {
   points: { heatmap: false, points: true, scanpath: false, labels: false },
   heatmap: { heatmap: true, points: false, scanpath: false, labels: false },
   scanpath: { heatmap: false, points: true, scanpath: true, labels: true },
+  swarm: { heatmap: false, points: false, scanpath: false, labels: false },
 };
 
 type Media = HTMLVideoElement | HTMLImageElement;
 
 export class GazeOverlayElement extends HTMLElement {
-  static readonly observedAttributes = ['for', 'model', 'profile', 'mode', 'backend', 'wasm-paths', 'share'];
+  static readonly observedAttributes = ['for', 'model', 'profile', 'mode', 'backend', 'wasm-paths', 'share', 'viewers', 'seed'];
 
   readonly #canvas: HTMLCanvasElement;
   #predictor: Predictor | undefined;
   #live: LiveSession | undefined;
   #media: Media | undefined;
   #prediction: Prediction | undefined;
+  /** swarm mode: the study shown, the one being simulated, and the animation */
+  #study: VirtualStudy | undefined;
+  #studyRun: AbortController | undefined;
+  #frameRequest: number | undefined;
+  #replayStart = 0;
   /** bumps on every (re)start, so results of an older start are dropped */
   #generation = 0;
   #listeners = new AbortController();
@@ -136,6 +158,26 @@ export class GazeOverlayElement extends HTMLElement {
   get share(): boolean { return this.getAttribute('share') !== 'false'; }
   set share(v: boolean) { this.setAttribute('share', String(v)); }
 
+  /** swarm mode: simulated viewers (default 100) */
+  get viewers(): number {
+    const n = Number(this.getAttribute('viewers'));
+    return Number.isInteger(n) && n > 0 ? n : SWARM_VIEWERS;
+  }
+  set viewers(v: number) { this.setAttribute('viewers', String(v)); }
+
+  /** swarm mode: the study's seed (default random); the same seed shows the same swarm */
+  get seed(): number | undefined {
+    const s = this.getAttribute('seed');
+    return s === null || s === '' ? undefined : Number(s);
+  }
+  set seed(v: number | undefined) {
+    if (v === undefined) this.removeAttribute('seed');
+    else this.setAttribute('seed', String(v));
+  }
+
+  /** swarm mode: the virtual study drawn, once simulated */
+  get study(): VirtualStudy | undefined { return this.#study; }
+
   /**
    * A personal or panel embedding to predict with (from src/client/personal-audiences.ts), on top
    * of `profile`. Not an attribute: embeddings are numbers, not markup.
@@ -180,8 +222,10 @@ export class GazeOverlayElement extends HTMLElement {
 
   attributeChangedCallback(name: string, old: string | null, value: string | null): void {
     if (old === value || !this.#connected) return;
-    if (name === 'mode') this.#draw();
-    else if (name === 'profile') this.#follow();
+    if (name === 'mode') {
+      if (old === 'swarm' || value === 'swarm') this.#follow(); // a study, or live predictions again
+      else this.#draw();
+    } else if (name === 'profile' || name === 'viewers' || name === 'seed') this.#follow();
     else this.#restart(); // for, model, backend, wasm-paths, share: a new engine or a new target
   }
 
@@ -224,6 +268,7 @@ export class GazeOverlayElement extends HTMLElement {
     if (!predictor || !media) return;
     this.#live?.stop();
     this.#live = undefined;
+    this.#stopSwarm();
     this.#followListeners.abort();
     this.#followListeners = new AbortController();
     let profile: Profile;
@@ -234,6 +279,12 @@ export class GazeOverlayElement extends HTMLElement {
       return;
     }
     const generation = this.#generation;
+    if (this.mode === 'swarm') {
+      this.#startSwarm(predictor, media, profile).catch((e: unknown) => {
+        if (!isGazecastError(e, 'aborted')) this.#fail(e);
+      });
+      return;
+    }
     if (media instanceof HTMLVideoElement) {
       // While paused (before play, after a seek) live sampling gets no frames: predict the frame shown.
       const still = (): void => {
@@ -265,6 +316,56 @@ export class GazeOverlayElement extends HTMLElement {
       };
       run().catch((e: unknown) => this.#fail(e));
     }
+  }
+
+  /**
+   * Swarm mode: simulates the panel, then animates it. An image's viewing loops; a video's swarm
+   * follows its playback, and is simulated on a hidden copy of the video so the one the user
+   * watches is never sought.
+   */
+  async #startSwarm(predictor: Predictor, media: Media, profile: Profile): Promise<void> {
+    const run = new AbortController();
+    this.#studyRun = run;
+    const seed = this.seed;
+    const common = { profile, viewers: this.viewers, signal: run.signal, ...(seed !== undefined ? { seed } : {}) };
+    let study: VirtualStudy;
+    if (media instanceof HTMLVideoElement) {
+      const copy = await hiddenCopy(media, run.signal);
+      try {
+        const endMs = Math.min(copy.duration * 1000, SWARM_VIDEO_MS);
+        study = await predictor.simulateVideo(copy, { ...common, range: { startMs: 0, endMs } });
+      } finally {
+        copy.removeAttribute('src');
+        copy.load();
+      }
+    } else {
+      if (!media.complete || media.naturalWidth === 0) await new Promise((r) => media.addEventListener('load', r, { once: true }));
+      study = await predictor.simulate(media, { ...common, durationMs: SWARM_IMAGE_MS });
+    }
+    if (run.signal.aborted) return;
+    this.#study = study;
+    this.#emit('study', { study });
+    this.#replayStart = performance.now();
+    const tick = (): void => {
+      this.#draw();
+      this.#frameRequest = requestAnimationFrame(tick);
+    };
+    tick();
+  }
+
+  #stopSwarm(): void {
+    this.#studyRun?.abort();
+    this.#studyRun = undefined;
+    if (this.#frameRequest !== undefined) cancelAnimationFrame(this.#frameRequest);
+    this.#frameRequest = undefined;
+    this.#study = undefined;
+  }
+
+  /** The replay's time: the video's media time, or for an image the time since the replay began, looping. */
+  #replayTime(study: VirtualStudy): number {
+    const media = this.#media;
+    if (media instanceof HTMLVideoElement) return media.currentTime * 1000;
+    return (performance.now() - this.#replayStart) % study.durationMs;
   }
 
   #profileNow(predictor: Predictor): Profile {
@@ -348,11 +449,19 @@ export class GazeOverlayElement extends HTMLElement {
       canvas.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
       return;
     }
+    if (this.mode === 'swarm') {
+      const placed = placeOverlayCanvas(canvas, media);
+      const study = this.#study;
+      if (!placed || !study) return;
+      const radius = Number.parseFloat(getComputedStyle(this).getPropertyValue('--gaze-point-radius'));
+      drawBeeSwarm(placed.ctx, gazeAt(study, this.#replayTime(study)), placed.toCanvas(study.frame.width, study.frame.height), Number.isFinite(radius) ? { radius } : {});
+      return;
+    }
     // the same placement and drawing as createOverlay (object-fit, devicePixelRatio), with this element's styles
     renderOverlay(canvas, media, this.#prediction ?? null, { ...DEFAULT_DRAW_OPTIONS, ...this.#drawOptions() });
   }
 
-  #emit<K extends 'ready' | 'prediction' | 'error'>(type: K, detail: GazeOverlayEventMap[K]['detail']): void {
+  #emit<K extends 'ready' | 'prediction' | 'study' | 'error'>(type: K, detail: GazeOverlayEventMap[K]['detail']): void {
     this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
   }
 
@@ -365,6 +474,7 @@ export class GazeOverlayElement extends HTMLElement {
   async #teardown(): Promise<void> {
     this.#live?.stop();
     this.#live = undefined;
+    this.#stopSwarm();
     this.#followListeners.abort();
     this.#listeners.abort();
     this.#resize?.disconnect();
@@ -375,6 +485,22 @@ export class GazeOverlayElement extends HTMLElement {
     this.#draw();
     if (predictor) await predictor.close(); // the worker, the ONNX sessions and the GPU device
   }
+}
+
+/** A muted, hidden copy of a video (same source) to seek for a study, loaded to its first frame. */
+async function hiddenCopy(video: HTMLVideoElement, signal: AbortSignal): Promise<HTMLVideoElement> {
+  const copy = document.createElement('video');
+  copy.muted = true;
+  copy.preload = 'auto';
+  copy.crossOrigin = video.crossOrigin;
+  copy.src = video.currentSrc || video.src;
+  await new Promise<void>((resolve, reject) => {
+    const fail = (): void => reject(new GazecastError('media-corrupt', `the video ${copy.src} could not be loaded for the swarm: ${copy.error?.message ?? 'error'}`));
+    copy.addEventListener('loadeddata', () => resolve(), { once: true });
+    copy.addEventListener('error', fail, { once: true });
+    signal.addEventListener('abort', () => reject(new GazecastError('aborted', 'The swarm was stopped.')), { once: true });
+  });
+  return copy;
 }
 
 /** Registers the element (once) under `tag`; importing 'gazecast/gaze-overlay' does it for 'gaze-overlay'. */

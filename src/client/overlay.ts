@@ -6,7 +6,7 @@
 import { placeMedia, type MediaPlacement } from '../core/content-box';
 import { GazecastError } from '../core/errors';
 import type { Prediction } from '../core/prediction-types';
-import { DEFAULT_DRAW_OPTIONS, drawPrediction, type DrawOptions } from './drawing';
+import { DEFAULT_DRAW_OPTIONS, drawPrediction, type DrawOptions, type FrameToCanvas } from './drawing';
 
 export type OverlayMedia = HTMLImageElement | HTMLVideoElement | HTMLCanvasElement;
 
@@ -50,6 +50,21 @@ export function mediaPlacement(media: OverlayMedia): { placement: MediaPlacement
  * createOverlay calls this on every resize; custom elements can call it with their own canvas.
  */
 export function renderOverlay(canvas: HTMLCanvasElement, media: OverlayMedia, prediction: Prediction | null, options: DrawOptions = DEFAULT_DRAW_OPTIONS): void {
+  const placed = placeOverlayCanvas(canvas, media);
+  if (!placed || !prediction) return;
+  drawPrediction(placed.ctx, prediction, placed.toCanvas(prediction.frameWidth, prediction.frameHeight), options);
+}
+
+/**
+ * Places `canvas` over the media's visible content, sizes it for devicePixelRatio and clears it.
+ * Returns its context (in CSS px) and where a frame's native pixels land on it, or undefined when
+ * nothing of the media is visible. renderOverlay draws a prediction with it, the widget's gaze
+ * replay its swarm.
+ */
+export function placeOverlayCanvas(
+  canvas: HTMLCanvasElement,
+  media: OverlayMedia,
+): { ctx: CanvasRenderingContext2D; toCanvas: (frameWidth: number, frameHeight: number) => FrameToCanvas } | undefined {
   const { placement, contentLeft, contentTop } = mediaPlacement(media);
   const { visible } = placement;
   // measure where (0, 0) puts the canvas, then move it onto the media's visible content
@@ -67,18 +82,16 @@ export function renderOverlay(canvas: HTMLCanvasElement, media: OverlayMedia, pr
   if (canvas.width !== w) canvas.width = w;
   if (canvas.height !== h) canvas.height = h;
   const ctx = canvas.getContext('2d');
-  if (!ctx) return;
+  if (!ctx) return undefined;
   ctx.setTransform(1, 0, 0, 1, 0, 0);
   ctx.clearRect(0, 0, w, h);
-  if (!prediction || visible.width <= 0 || visible.height <= 0) return;
+  if (visible.width <= 0 || visible.height <= 0) return undefined;
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   const { media: m } = placement;
-  drawPrediction(
+  return {
     ctx,
-    prediction,
-    { offsetX: m.x - visible.x, offsetY: m.y - visible.y, scaleX: m.width / prediction.frameWidth, scaleY: m.height / prediction.frameHeight },
-    options,
-  );
+    toCanvas: (frameWidth, frameHeight) => ({ offsetX: m.x - visible.x, offsetY: m.y - visible.y, scaleX: m.width / frameWidth, scaleY: m.height / frameHeight }),
+  };
 }
 
 export function createOverlay(media: OverlayMedia, options: OverlayOptions = {}): Overlay {
