@@ -78,10 +78,16 @@ export function finishImport(
   format: ImportFormat,
   raw: readonly RawFixation[],
   sizes: ReadonlyMap<string, StimulusSize>,
-  dropped: { readonly count: number; readonly why: string },
+  dropped: { readonly count: number; readonly why: string; readonly column?: number; readonly hint?: string },
   empty: { readonly line: number; readonly column: number; readonly message: string },
 ): ImportResult<GazeStudy> {
   if (!log.ok) return { ok: false, problems: log.all() };
+  if (raw.length === 0 && dropped.count > 0) {
+    // every fixation was read and then left out: the coordinates (or the sizes / geometry that
+    // map them) are the problem, not the columns the empty-file message names
+    log.add(1, dropped.column ?? 1, `all ${dropped.count} fixations were ${dropped.why}, so none is left${dropped.hint ? `: ${dropped.hint}` : ''}`);
+    return { ok: false, problems: log.all() };
+  }
   if (dropped.count > 0) log.warn(1, 1, `${dropped.count} fixations ${dropped.why} were left out`);
   if (raw.length === 0) {
     log.add(empty.line, empty.column, empty.message);

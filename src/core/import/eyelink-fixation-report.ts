@@ -59,6 +59,9 @@ export function importEyeLinkFixationReport(text: string, options: EyeLinkImport
   const display = options.display;
   const raw: RawFixation[] = [];
   let dropped = 0;
+  let duplicates = 0;
+  /** session, trial and fixation index of each row read → its line and values, to catch repeated rows */
+  const seen = new Map<string, { line: number; values: string }>();
   for (const row of table.rows) {
     const r = new RowReader(log, table.header, row, false, ['.']);
     const observerId = r.text(cSession, 'RECORDING_SESSION_LABEL');
@@ -71,6 +74,17 @@ export function importEyeLinkFixationReport(text: string, options: EyeLinkImport
     const durationMs = r.optionalNumber(cDur, 'CURRENT_FIX_DURATION', (v) => (v >= 0 ? undefined : 'must not be negative'));
     if (observerId === undefined || trial === undefined || order === undefined || stimName === undefined
       || sx === undefined || sy === undefined) continue;
+    // A fixation is listed once per trial (reports appended twice repeat them all): an identical
+    // repeat is left out (counted), a repeat with other values is a problem naming the first line.
+    const key = `${observerId}\u0000${trial}\u0000${order}`;
+    const values = JSON.stringify([stimName, sx, sy, startMs, durationMs]);
+    const first = seen.get(key);
+    if (first) {
+      if (first.values === values) duplicates++;
+      else r.problem(cIndex, `fixation ${order} of trial ${trial} of "${observerId}" is listed twice with different values (first on line ${first.line})`);
+      continue;
+    }
+    seen.set(key, { line: row.line, values });
     const stimulusId = stimulusKey(stimName);
     const size = sizes.get(stimulusId);
     let x = sx;
@@ -97,6 +111,10 @@ export function importEyeLinkFixationReport(text: string, options: EyeLinkImport
       ...(durationMs === undefined ? {} : { durationMs }),
     });
   }
-  return finishImport(log, 'eyelink-fixation-report', raw, sizes, { count: dropped, why: 'outside the image' },
+  if (duplicates > 0) log.warn(1, cIndex + 1, `${duplicates} repeated rows (the same fixation of the same trial) were left out`);
+  return finishImport(log, 'eyelink-fixation-report', raw, sizes, {
+    count: dropped, why: 'outside the image', column: cX + 1,
+    hint: 'check the display geometry (offset, scale or centredOn) and stimulusSizes',
+  },
     { line: 2, column: 1, message: 'no fixations in the report' });
 }

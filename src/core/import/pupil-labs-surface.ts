@@ -44,7 +44,6 @@ export function importPupilLabsSurface(text: string, options: PupilSurfaceImport
   const { width, height } = options.stimulusSize;
   const seen = new Set<number>();
   const raw: RawFixation[] = [];
-  let t0: number | undefined;
   let dropped = 0;
   for (const row of table.rows) {
     const r = new RowReader(log, table.header, row);
@@ -62,14 +61,19 @@ export function importPupilLabsSurface(text: string, options: PupilSurfaceImport
       dropped++;
       continue;
     }
-    if (start !== undefined && t0 === undefined) t0 = start;
     raw.push({
       observerId: options.observerId, stimulusId, viewingKey: '0', order: start ?? id,
       x: nx * width, y: (1 - ny) * height,
-      ...(start === undefined || t0 === undefined ? {} : { startMs: (start - t0) * 1000 }),
+      ...(start === undefined ? {} : { startMs: start }),
       ...(durationMs === undefined ? {} : { durationMs }),
     });
   }
-  return finishImport(log, 'pupil-labs-surface', raw, new Map([[stimulusId, options.stimulusSize]]), { count: dropped, why: 'off the surface' },
+  // start_ms counts from the EARLIEST fixation, not the first row: rows need not be in time order
+  const t0 = Math.min(...raw.map((f) => f.startMs ?? Infinity));
+  const timed = raw.map((f) => (f.startMs === undefined ? f : { ...f, startMs: (f.startMs - t0) * 1000 }));
+  return finishImport(log, 'pupil-labs-surface', timed, new Map([[stimulusId, options.stimulusSize]]), {
+    count: dropped, why: 'off the surface', column: cX + 1,
+    hint: 'check that the surface is the stimulus (on_surf, norm_pos_x/y within 0..1)',
+  },
     { line: 2, column: 1, message: 'no fixation on the surface in this file' });
 }

@@ -55,6 +55,19 @@ export class ProblemLog {
   }
 }
 
+function separatorName(d: string): string {
+  return d === '\t' ? 'tabs' : d === ',' ? 'commas' : d === ';' ? 'semicolons' : `"${d}"`;
+}
+
+/** A header read as one column that another separator would split: the file has the wrong separator. */
+function otherSeparator(header: readonly string[], used: string): { name: string } | undefined {
+  if (header.length !== 1) return undefined;
+  for (const d of [';', '\t', ',', '|']) {
+    if (d !== used && (header[0] ?? '').split(d).length > 1) return { name: separatorName(d) };
+  }
+  return undefined;
+}
+
 /**
  * Parses `text` with the given delimiter (auto-detected by papaparse when omitted). The first
  * non-empty row is the header. Rows whose field count differs from the header's, unterminated
@@ -98,6 +111,12 @@ export function readTable(text: string, log: ProblemLog, delimiter?: string): Ta
         header.forEach((h, i) => {
           if (h === '') log.add(line, i + 1, 'empty column name in the header');
         });
+        const other = otherSeparator(header, result.meta.delimiter);
+        if (other) {
+          log.add(line, 1,
+            `the columns are separated by ${other.name}, but this format uses ${separatorName(result.meta.delimiter)}: `
+            + `export the file again with ${separatorName(result.meta.delimiter)} (a spreadsheet set to another locale writes ${other.name})`);
+        }
         return;
       }
       if (cells.length !== header.length) {

@@ -141,7 +141,10 @@ export function importTobiiProLab(text: string, options: TobiiImportOptions = {}
       ...(durationMs === undefined ? {} : { durationMs }),
     });
   }
-  return finishImport(log, 'tobii-pro-lab', raw, sizes, { count: dropped, why: 'outside the media' }, {
+  return finishImport(log, 'tobii-pro-lab', raw, sizes, {
+    count: dropped, why: 'outside the media', column: (haveNorm ? cNormX : cPxX) + 1,
+    hint: 'check the fixation point columns and the media sizes (Original Media width/height or stimulusSizes)',
+  }, {
     line: 1, column: cType + 1,
     message: 'no fixations on any media: is "Eye movement type" from the I-VT filter, and is the media name exported?',
   });
