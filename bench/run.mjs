@@ -10,7 +10,8 @@
  *
  *   npm run bench                       the default set (about 8 minutes on 2 cores)
  *   npm run bench -- --quick            fewer runs, no memory check (about a minute)
- *   npm run bench -- --only=wasm-n      one configuration family (wasm-1, wasm-n, webgpu, simulate)
+ *   npm run bench -- --only=wasm-n      one configuration family (wasm-1, wasm-n, webgpu, simulate, native;
+ *                                       native rows, the Node engine on onnxruntime-node, come with any WASM family)
  *   npm run bench -- --only=simulate    virtual studies only: 200 viewers x 3 s on the image, WASM 1 and N
  *                                       threads, beside the static inference median of the same page
  *   npm run bench -- --precisions=int8-weights,fp16-weights   model variants, in this order
@@ -187,6 +188,37 @@ for (const cfg of selected) {
 await browser.close();
 await server.close();
 
+// ---- native rows: the Node engine (onnxruntime-node, the command line's) on the same model file and
+// image, with the browser rows' warm-up and run counts, and every WASM figure as a ratio to it
+// (measured whenever WASM rows are, after the browser has closed so it does not compete)
+const families = String(only).split(',');
+if (!only || families.includes('native') || families.includes('wasm-1') || families.includes('wasm-n')) {
+  const { measureNative } = await import('./native.mjs');
+  for (const precision of precisions) {
+    for (const n of [...new Set([1, threads])]) {
+      process.stderr.write(`native-${n}t ${precision}...\n`);
+      const t0 = Date.now();
+      const r = await measureNative(root, {
+        modelDir: modelDir || join(root, 'public/models', modelId), precision, intraOpThreads: n, imagePath: join(root, 'public', base.imageUrl),
+        warmupMs: quick ? 1500 : 3000, minWarmups: 2, runs: quick ? 20 : 50, e2eRuns: quick ? 10 : 30,
+      });
+      results.push({ config: `native-${n}t`, ...r, wallS: (Date.now() - t0) / 1000 });
+    }
+  }
+  for (const r of results) {
+    if (r.model.backend !== 'wasm') continue;
+    const native = results.find((x) => x.model.backend === 'native' && x.model.precision === r.model.precision && x.model.intraOpThreads === r.model.wasmThreads);
+    if (!native) continue;
+    r.nativeRatio = {
+      against: native.config,
+      median: r.inference.median / native.inference.median,
+      p95: r.inference.p95 / native.inference.p95,
+      e2eMedian: r.e2e.median / native.e2e.median,
+      e2eP95: r.e2e.p95 / native.e2e.p95,
+    };
+  }
+}
+
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown',
   cores: cpus().length,
@@ -214,9 +246,10 @@ const rows = results.map((r) => [
   r.memory ? `${mib(r.memory.after100.jsHeapBytes)} → ${mib(r.memory.after.jsHeapBytes)}` : '-',
   r.simulateMs ? `${f(r.simulateMs.median, 0)} / ${f(r.simulateMs.median / r.inference.median)}x` : '-',
   r.simulateStepMs?.n ? `${f(r.simulateStepMs.median)} / ${f(r.simulateStepMs.median / r.inference.median, 2)}x` : '-',
+  r.nativeRatio ? `${f(r.nativeRatio.median, 2)} / ${f(r.nativeRatio.p95, 2)} / ${f(r.nativeRatio.e2eMedian, 2)} / ${f(r.nativeRatio.e2eP95, 2)} (${r.nativeRatio.against})` : '-',
 ]);
 const head = ['backend', 'variant', 'load ms', 'first ms', 'median ms', 'p95 ms', 'e2e median', 'e2e p95', 'video fps / x real time (5/s)', 'live: predictions/s / median ms / lag ms', `browser PSS MiB 100→${memoryFrames}`, 'UA memory MiB', 'page JS heap MiB',
-  'simulate 200x3 s ms / x inference', 'one step of 200 ms / x inference'];
+  'simulate 200x3 s ms / x inference', 'one step of 200 ms / x inference', 'x native: median / p95 / e2e median / e2e p95'];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
 const line = (cells) => '| ' + cells.map((c, i) => String(c).padEnd(widths[i])).join(' | ') + ' |';
 console.log(JSON.stringify(report, null, 2));

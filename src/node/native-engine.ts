@@ -11,6 +11,7 @@
  * and several sessions may run at once (a pool, each on a worker thread: session-runners.ts).
  */
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as OrtNode from 'onnxruntime-node';
 import { decodeLogDensity } from '../core/decode';
@@ -55,7 +56,9 @@ function message(e: unknown): string {
 /** onnxruntime-node, an optional dependency of the package: a coded error when it is absent. */
 export async function loadOrtNode(): Promise<Ort> {
   try {
-    return await import('onnxruntime-node');
+    // require, not import(): onnxruntime-node is CommonJS, and a synchronous require also works
+    // where a module was loaded through Vite's runner (the benchmark, scripts), which import() does not
+    return createRequire(import.meta.url)('onnxruntime-node') as Ort;
   } catch (e) {
     throw new GazecastError(
       'dependency-missing',
