@@ -8,6 +8,7 @@ import type { GazeOverlayElement, GazeStudyDetail } from '../../src/client/gaze-
 import { STILL_URL } from './helpers';
 
 const SCANPATH_MODEL_URL: string = import.meta.env.VITE_TEST_SCANPATH_MODEL_URL ?? '/models/gazecast-mnv1-s8/';
+const HAS_SCANPATH: boolean = (await (await fetch(new URL('manifest.json', new URL(SCANPATH_MODEL_URL, location.href)))).json()).scanpath !== undefined;
 
 /** Share of the canvas's pixels that are painted, and how many distinct hues they have. */
 function paint(canvas: HTMLCanvasElement): { painted: number; hues: number } {
@@ -27,7 +28,19 @@ describe('<gaze-overlay mode="swarm">', () => {
   let el: GazeOverlayElement | undefined;
   afterEach(() => el?.remove());
 
-  it('simulates the panel and animates one dot per viewer over the image', async () => {
+  it.skipIf(HAS_SCANPATH)('a model without a scanpath graph is an error event with code no-scanpath', async () => {
+    el = document.createElement('gaze-overlay');
+    el.setAttribute('model', SCANPATH_MODEL_URL);
+    el.setAttribute('mode', 'swarm');
+    const img = document.createElement('img');
+    img.src = STILL_URL;
+    el.append(img);
+    const failed = new Promise<string>((resolve) => el!.addEventListener('error', (e) => resolve(e.detail.code), { once: true }));
+    document.body.append(el);
+    expect(await failed).toBe('no-scanpath');
+  });
+
+  it.skipIf(!HAS_SCANPATH)('simulates the panel and animates one dot per viewer over the image', async () => {
     el = document.createElement('gaze-overlay');
     el.setAttribute('model', SCANPATH_MODEL_URL);
     el.setAttribute('mode', 'swarm');

@@ -16,6 +16,9 @@ import { PredictorEngine } from '../../src/worker/engine';
 import { fixtureVideo, stillBitmap } from './helpers';
 
 const SCANPATH_MODEL_URL: string = import.meta.env.VITE_TEST_SCANPATH_MODEL_URL ?? '/models/gazecast-mnv1-s8/';
+/** Whether the model under test has its scanpath graph yet (the bundled one gains it with issue 13). */
+const HAS_SCANPATH: boolean = (await (await fetch(new URL('manifest.json', new URL(SCANPATH_MODEL_URL, location.href)))).json()).scanpath !== undefined;
+if (!HAS_SCANPATH) console.warn(`${SCANPATH_MODEL_URL} has no scanpath section: only its no-scanpath error is tested`);
 
 async function codeOf(p: Promise<unknown>): Promise<string | undefined> {
   try {
@@ -34,7 +37,7 @@ function chiSquareCritical(df: number): number {
   return df * (1 - a + z * Math.sqrt(a)) ** 3;
 }
 
-describe('simulate on the bundled scanpath graph', () => {
+describe.skipIf(!HAS_SCANPATH)('simulate on the bundled scanpath graph', () => {
   let worker: Predictor;
   let inThread: Predictor;
 
@@ -206,7 +209,8 @@ describe('simulate on the bundled scanpath graph', () => {
 
 describe('a model without a scanpath graph', () => {
   it('simulate fails with code no-scanpath, naming the model', async () => {
-    // the same model, served with a manifest copy that lacks the `scanpath` section
+    // the same model, served with a manifest copy that lacks the `scanpath` section (the bundled
+    // model before it has one is served as it is)
     const manifestUrl = new URL('manifest.json', new URL(SCANPATH_MODEL_URL, location.href)).href;
     const original = globalThis.fetch;
     globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
