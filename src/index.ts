@@ -33,8 +33,10 @@ export type { SmoothingOptions } from './core/smoothing';
 // drawing
 export { createOverlay, renderOverlay } from './client/overlay';
 export type { Overlay, OverlayOptions, OverlayMedia } from './client/overlay';
-export { drawPrediction, drawHeatmap, drawPoints, drawScanpath, DEFAULT_DRAW_OPTIONS } from './client/drawing';
-export type { DrawOptions, DrawingContext, FrameToCanvas } from './client/drawing';
+export { drawPrediction, drawHeatmap, drawPoints, drawScanpath, massRadius, DEFAULT_DRAW_OPTIONS } from './client/drawing';
+export type { DrawOptions, DrawingContext, DrawnFrame, FrameToCanvas, PointsLayout } from './client/drawing';
+export { ATTENTION_HEATMAP } from './core/heatmap';
+export type { HeatmapStyle } from './core/heatmap';
 export { placeMedia } from './core/content-box';
 export type { MediaPlacement, ObjectFit } from './core/content-box';
 export type { ColormapName } from './core/heatmap';

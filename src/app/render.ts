@@ -1,11 +1,15 @@
 /**
- * Drawing of predictions in a frame's NATIVE pixel space onto any 2D context. The caller sets
- * the context transform (display scale for the stage, identity for native-resolution exports),
- * so the PNG snapshot, the burnt-in video and the report show exactly what the stage shows.
+ * The app's layers in a frame's NATIVE pixel space on any 2D context: heatmap, points and
+ * scanpath through the package's one painter (src/client/drawing.ts, also the widget's), and
+ * around it the app's own layers — the difference map, AOI outlines (the legend is legend.ts).
+ * The caller sets the context transform (display scale for the stage, identity for
+ * native-resolution exports), so the PNG snapshot, the burnt-in video and the report show
+ * exactly what the stage shows.
  */
 import type { DensityMap, FixationPoint } from '../core/prediction-types';
 import type { DifferenceMap } from '../core/difference';
-import { ATTENTION_HEATMAP, densityToRgba } from '../core/heatmap';
+import { ATTENTION_HEATMAP } from '../core/heatmap';
+import { DEFAULT_DRAW_OPTIONS, drawHeatmap as paintHeatmap, drawPoints as paintPoints, drawScanpath, massRadius, type DrawOptions, type FrameToCanvas } from '../client/drawing';
 
 type Ctx = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -25,23 +29,17 @@ function gridCanvas(w: number, h: number): OffscreenCanvas {
   return new OffscreenCanvas(w, h);
 }
 
+/** The app draws in a frame's native pixels (the caller's transform scales them), so the
+ *  package painter gets the identity mapping and sizes multiplied by `unit`. */
+const NATIVE: FrameToCanvas = { offsetX: 0, offsetY: 0, scaleX: 1, scaleY: 1 };
+
 /**
- * Heatmap: each density cell coloured with gazecast's one heatmap ramp (ATTENTION_HEATMAP in
- * src/core/heatmap.ts, also the widget's: inferno, lightness and alpha rising with density, no
- * green so it reads on green photos), then scaled over the frame with bilinear smoothing.
+ * Heatmap through the package's painter (src/client/drawing.ts) with gazecast's one ramp
+ * (ATTENTION_HEATMAP: inferno, lightness and alpha rising with density, no green), so the app,
+ * its exports and the widget draw a density alike; `opacity` is the app's layer slider.
  */
 export function drawHeatmap(ctx: Ctx, d: DensityMap, opacity: number): void {
-  const c = gridCanvas(d.width, d.height);
-  const g = c.getContext('2d')!;
-  const img = g.createImageData(d.width, d.height);
-  img.data.set(densityToRgba(d, ATTENTION_HEATMAP));
-  g.putImageData(img, 0, 0);
-  ctx.save();
-  ctx.globalAlpha = opacity;
-  ctx.imageSmoothingEnabled = true;
-  ctx.imageSmoothingQuality = 'high';
-  ctx.drawImage(c, d.x0, d.y0, d.width * d.cellWidth, d.height * d.cellHeight);
-  ctx.restore();
+  paintHeatmap(ctx, d, NATIVE, { colormap: ATTENTION_HEATMAP.colormap, heatmapOpacity: ATTENTION_HEATMAP.opacity * opacity });
 }
 
 /** Difference A − B: audience A's colour where A looks more, B's where B does; symmetric scale. */
@@ -74,9 +72,29 @@ export function drawDifference(ctx: Ctx, d: DifferenceMap, colorA: string, color
   ctx.restore();
 }
 
+/** The package painter's options for one audience's points and scanpath in the app's look:
+ *  discs in the audience's colour, numbered badges, a dashed scanpath; sizes in display px x unit. */
+export function audienceDrawOptions(o: LayerOptions, unit: number): DrawOptions {
+  return {
+    ...DEFAULT_DRAW_OPTIONS,
+    pointColor: withAlpha(o.color, 0.28),
+    pointOutline: o.color,
+    pointRadius: (p, _i, frame) => massRadius(p.mass, frame, 11 * unit),
+    labels: true,
+    labelColor: '#111',
+    labelBackground: o.color,
+    labelRadius: 10 * unit,
+    font: `600 ${13 * unit}px system-ui, sans-serif`,
+    scanpathColor: o.color,
+    scanpathDash: [8 * unit, 5 * unit],
+    lineWidth: 2.5 * unit,
+  };
+}
+
 /**
- * Points sized by their mass (area ∝ mass), numbered by visit order, joined by the scanpath.
- * `unit` is one display pixel in native pixels, so strokes and labels stay legible at any scale.
+ * Points sized by their mass (area ∝ mass, `massRadius`), numbered by visit order, joined by the
+ * scanpath — drawn by the package's painter. `unit` is one display pixel in native pixels, so
+ * strokes and labels stay legible at any scale; `badges` moves numbers (see separateBadges).
  */
 export function drawPoints(
   ctx: Ctx,
@@ -89,53 +107,11 @@ export function drawPoints(
   badges?: readonly { x: number; y: number }[],
 ): void {
   if (points.length === 0) return;
-  const sorted = sortByVisit(points);
-  const diag = Math.hypot(frameW, frameH);
+  const style = audienceDrawOptions(o, unit);
   ctx.save();
   ctx.globalAlpha = Math.min(1, o.opacity + 0.2);
-  if (o.scanpath && sorted.length > 1) {
-    ctx.strokeStyle = o.color;
-    ctx.lineWidth = 2.5 * unit;
-    ctx.setLineDash([8 * unit, 5 * unit]);
-    ctx.beginPath();
-    sorted.forEach((p, i) => (i === 0 ? ctx.moveTo(p.x, p.y) : ctx.lineTo(p.x, p.y)));
-    ctx.stroke();
-    ctx.setLineDash([]);
-  }
-  if (o.points) {
-    const fontPx = 13 * unit;
-    ctx.font = `600 ${fontPx}px system-ui, sans-serif`;
-    ctx.textAlign = 'center';
-    ctx.textBaseline = 'middle';
-    for (const p of sorted) {
-      const r = Math.max(11 * unit, Math.sqrt(p.mass) * diag * 0.09);
-      ctx.beginPath();
-      ctx.arc(p.x, p.y, r, 0, Math.PI * 2);
-      ctx.fillStyle = withAlpha(o.color, 0.28);
-      ctx.fill();
-      ctx.lineWidth = 2.5 * unit;
-      ctx.strokeStyle = o.color;
-      ctx.stroke();
-    }
-    // badges after every circle, so no circle covers a number
-    sorted.forEach((p, i) => {
-      const at = badges?.[i] ?? p;
-      if (at.x !== p.x || at.y !== p.y) {
-        ctx.beginPath();
-        ctx.moveTo(p.x, p.y);
-        ctx.lineTo(at.x, at.y);
-        ctx.lineWidth = 1.5 * unit;
-        ctx.strokeStyle = o.color;
-        ctx.stroke();
-      }
-      ctx.beginPath();
-      ctx.arc(at.x, at.y, 10 * unit, 0, Math.PI * 2);
-      ctx.fillStyle = o.color;
-      ctx.fill();
-      ctx.fillStyle = '#111';
-      ctx.fillText(String(p.order + 1), at.x, at.y + 0.5 * unit);
-    });
-  }
+  if (o.scanpath) drawScanpath(ctx, points, NATIVE, style);
+  if (o.points) paintPoints(ctx, points, NATIVE, style, { frameWidth: frameW, frameHeight: frameH, ...(badges ? { labelsAt: badges } : {}) });
   ctx.restore();
 }
 

@@ -2,9 +2,11 @@
  * One stage: a media element (or a canvas copy of the frame for the second audience) with an
  * overlay canvas on top, sized to the box × devicePixelRatio and redrawn on resize. Drawing
  * callbacks work in the media's native pixels; the stage maps them to where `object-fit:
- * contain` actually paints the media (engine's placeMedia), so overlay and pixels line up.
+ * contain` actually paints the media, measured by the package's placement helper
+ * (`mediaPlacement`, also behind createOverlay and <gaze-overlay>), so overlay and pixels line up.
  */
-import { placeMedia, type MediaPlacement } from '../core/content-box';
+import type { MediaPlacement } from '../core/content-box';
+import { mediaPlacement, type OverlayMedia } from '../client/overlay';
 
 type DrawFn = (ctx: CanvasRenderingContext2D, unit: number) => void;
 
@@ -39,9 +41,10 @@ export class Stage {
     return { width: this.nativeW, height: this.nativeH };
   }
 
+  /** Where the media paints inside the box (the media fills the box, inset 0, so box and media
+   *  content coordinates coincide). */
   placement(): MediaPlacement {
-    const r = this.box.getBoundingClientRect();
-    return placeMedia(r.width, r.height, this.nativeW, this.nativeH, 'contain');
+    return mediaPlacement(this.media as OverlayMedia).placement;
   }
 
   /** Clears the overlay and calls `fn` with a context in native media pixels. */
@@ -57,7 +60,7 @@ export class Stage {
     const ctx = this.overlay.getContext('2d')!;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    if (!fn || this.nativeW === 0) return;
+    if (!fn || this.nativeW === 0 || !this.media) return;
     const p = this.placement();
     ctx.setTransform(dpr * p.scaleX, 0, 0, dpr * p.scaleY, dpr * p.media.x, dpr * p.media.y);
     fn(ctx, 1 / p.scaleX);

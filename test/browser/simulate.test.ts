@@ -207,31 +207,69 @@ describe.skipIf(!HAS_SCANPATH)('simulate on the bundled scanpath graph', () => {
   });
 });
 
-describe('a model without a scanpath graph', () => {
-  it('simulate fails with code no-scanpath, naming the model', async () => {
-    // the same model, served with a manifest copy that lacks the `scanpath` section (the bundled
-    // model before it has one is served as it is)
-    const manifestUrl = new URL('manifest.json', new URL(SCANPATH_MODEL_URL, location.href)).href;
-    const original = globalThis.fetch;
-    globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-      const url = input instanceof Request ? input.url : String(input);
-      if (url === manifestUrl) {
-        const m = await (await original(input, init)).json();
-        delete m.scanpath;
-        return new Response(JSON.stringify(m), { headers: { 'content-type': 'application/json' } });
-      }
-      return original(input, init);
-    };
-    let p: Predictor | undefined;
-    try {
-      p = await createPredictor({ modelUrl: SCANPATH_MODEL_URL, backend: 'wasm', worker: false, cache: false, share: false });
-      expect(p.model.manifest.scanpath).toBeUndefined();
-      const err = await p.simulate(await stillBitmap()).catch((e: unknown) => e);
-      expect(isGazecastError(err, 'no-scanpath')).toBe(true);
-      expect((err as Error).message).toContain(p.model.manifest.id);
-    } finally {
-      globalThis.fetch = original;
-      await p?.close();
+/**
+ * An in-thread predictor of the model under test, whose manifest.json is served edited by `edit`
+ * (the model files are the real ones, next to it).
+ */
+async function withEditedManifest(edit: (m: Record<string, unknown>) => void, body: (p: Predictor) => Promise<void>): Promise<void> {
+  const manifestUrl = new URL('manifest.json', new URL(SCANPATH_MODEL_URL, location.href)).href;
+  const original = globalThis.fetch;
+  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (url === manifestUrl) {
+      const m = await (await original(input, init)).json();
+      edit(m);
+      return new Response(JSON.stringify(m), { headers: { 'content-type': 'application/json' } });
     }
+    return original(input, init);
+  };
+  let p: Predictor | undefined;
+  try {
+    p = await createPredictor({ modelUrl: SCANPATH_MODEL_URL, backend: 'wasm', worker: false, cache: false, share: false });
+    await body(p);
+  } finally {
+    globalThis.fetch = original;
+    await p?.close();
+  }
+}
+
+describe('scanpath graphs that cannot run', () => {
+  it('a model without a scanpath section: code no-scanpath, naming the model', async () => {
+    // (the bundled model before it has one is served as it is)
+    await withEditedManifest(
+      (m) => delete m.scanpath,
+      async (p) => {
+        expect(p.model.manifest.scanpath).toBeUndefined();
+        const err = await p.simulate(await stillBitmap()).catch((e: unknown) => e);
+        expect(isGazecastError(err, 'no-scanpath')).toBe(true);
+        expect((err as Error).message).toContain(p.model.manifest.id);
+      },
+    );
+  });
+
+  it('a scanpath file that does not match its sha256: code model-integrity, naming the file, before any step', async () => {
+    await withEditedManifest(
+      (m) => {
+        // a real file of the folder under a wrong hash (the bundled model's own scanpath.onnx once it has one)
+        const files = m.files as { path: string; bytes: number }[];
+        const sp = (m.scanpath as { path: string; bytes: number } | undefined) ?? files[0]!;
+        m.scanpath = {
+          path: sp.path,
+          bytes: sp.bytes,
+          sha256: '0'.repeat(64),
+          history: 4,
+          inputs: { image: 'image', tokens: 'profile_tokens', embedding: 'user_embedding', history: 'history' },
+          outputs: { density: 'next_log_density' },
+        };
+        delete (m.output as { features?: string }).features;
+      },
+      async (p) => {
+        const steps: number[] = [];
+        const err = await p.simulate(await stillBitmap(), { onProgress: (s) => steps.push(s.steps) }).catch((e: unknown) => e);
+        expect(isGazecastError(err, 'model-integrity'), String(err)).toBe(true);
+        expect((err as Error).message).toContain(p.model.manifest.scanpath!.path);
+        expect(Math.max(...steps)).toBe(0);
+      },
+    );
   });
 });
