@@ -7,6 +7,7 @@
  * (CSS) pixels, so marks stay legible at any media resolution.
  */
 import { ATTENTION_HEATMAP, densityToRgba, type ColormapName } from '../core/heatmap';
+import { checkDensityMap, checkDrawingContext, checkFixationPoints, checkFrameToCanvas, checkNumber, checkOptions, checkPrediction, invalidArgument, isPlainObject } from '../core/arguments';
 import type { DensityMap, FixationPoint, Prediction } from '../core/prediction-types';
 
 /** Any 2D context the drawing functions accept. */
@@ -26,7 +27,8 @@ export interface DrawnFrame {
   readonly height: number;
 }
 
-type PerPoint<T> = T | ((point: FixationPoint, index: number, frame: DrawnFrame) => T);
+/** A drawing option given once for every point, or per point by a function of the point. */
+export type PerPoint<T> = T | ((point: FixationPoint, index: number, frame: DrawnFrame) => T);
 
 export interface DrawOptions {
   readonly heatmap: boolean;
@@ -58,6 +60,11 @@ export interface DrawOptions {
  * attention spans 9 % of it), never smaller than `min` canvas px so its number stays legible.
  */
 export function massRadius(mass: number, frame: DrawnFrame, min = 11): number {
+  checkNumber(mass, 'mass', { min: 0 });
+  if (!isPlainObject(frame)) invalidArgument('frame', frame, 'an object { width, height }');
+  checkNumber(frame.width, 'frame.width', { min: 0 });
+  checkNumber(frame.height, 'frame.height', { min: 0 });
+  checkNumber(min, 'min', { min: 0 });
   return Math.max(min, 0.09 * Math.hypot(frame.width, frame.height) * Math.sqrt(Math.max(0, mass)));
 }
 
@@ -86,6 +93,10 @@ function resolve<T>(v: PerPoint<T>, p: FixationPoint, i: number, frame: DrawnFra
 
 /** Heatmap of the density over the frame area it covers, colour per cell, smoothly scaled. */
 export function drawHeatmap(ctx: DrawingContext, density: DensityMap, map: FrameToCanvas, options: Pick<DrawOptions, 'colormap' | 'heatmapOpacity'> = DEFAULT_DRAW_OPTIONS): void {
+  checkDrawingContext(ctx, 'ctx');
+  checkDensityMap(density, 'density');
+  checkFrameToCanvas(map, 'map');
+  checkOptions(options, 'options');
   const grid = new OffscreenCanvas(density.width, density.height);
   const g = grid.getContext('2d')!;
   const img = g.createImageData(density.width, density.height);
@@ -106,6 +117,10 @@ export function drawHeatmap(ctx: DrawingContext, density: DensityMap, map: Frame
 
 /** The predicted scanpath: a line through the points in visit order. */
 export function drawScanpath(ctx: DrawingContext, points: readonly FixationPoint[], map: FrameToCanvas, options: Pick<DrawOptions, 'scanpathColor' | 'lineWidth' | 'scanpathDash'> = DEFAULT_DRAW_OPTIONS): void {
+  checkDrawingContext(ctx, 'ctx');
+  checkFixationPoints(points, 'points');
+  checkFrameToCanvas(map, 'map');
+  checkOptions(options, 'options');
   const ordered = [...points].sort((a, b) => a.order - b.order);
   if (ordered.length < 2) return;
   ctx.save();
@@ -138,6 +153,10 @@ export interface PointsLayout {
  * line (the app's difference view, where two audiences' points share one picture).
  */
 export function drawPoints(ctx: DrawingContext, points: readonly FixationPoint[], map: FrameToCanvas, options: DrawOptions = DEFAULT_DRAW_OPTIONS, layout?: PointsLayout): void {
+  checkDrawingContext(ctx, 'ctx');
+  checkFixationPoints(points, 'points');
+  checkFrameToCanvas(map, 'map');
+  checkOptions(options, 'options');
   const ordered = [...points].sort((a, b) => a.order - b.order);
   const frame: DrawnFrame = layout
     ? { width: layout.frameWidth * Math.abs(map.scaleX), height: layout.frameHeight * Math.abs(map.scaleY) }
@@ -187,6 +206,10 @@ export function drawPoints(ctx: DrawingContext, points: readonly FixationPoint[]
 
 /** Everything the options ask for, in order: heatmap, scanpath, points. */
 export function drawPrediction(ctx: DrawingContext, prediction: Prediction, map: FrameToCanvas, options: Partial<DrawOptions> = {}): void {
+  checkDrawingContext(ctx, 'ctx');
+  checkPrediction(prediction, 'prediction');
+  checkFrameToCanvas(map, 'map');
+  checkOptions(options, 'options');
   const o = { ...DEFAULT_DRAW_OPTIONS, ...options };
   if (o.heatmap) drawHeatmap(ctx, prediction.density, map, o);
   if (o.scanpath) drawScanpath(ctx, prediction.points, map, o);

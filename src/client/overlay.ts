@@ -6,7 +6,9 @@
 import { placeMedia, type MediaPlacement } from '../core/content-box';
 import { GazecastError } from '../core/errors';
 import type { Prediction } from '../core/prediction-types';
+import { checkOptions, checkPrediction } from '../core/arguments';
 import { DEFAULT_DRAW_OPTIONS, drawPrediction, type DrawOptions, type FrameToCanvas } from './drawing';
+import { checkCanvas, checkOverlayMedia } from './predictor-arguments';
 
 export type OverlayMedia = HTMLImageElement | HTMLVideoElement | HTMLCanvasElement;
 
@@ -50,6 +52,10 @@ export function mediaPlacement(media: OverlayMedia): { placement: MediaPlacement
  * createOverlay calls this on every resize; custom elements can call it with their own canvas.
  */
 export function renderOverlay(canvas: HTMLCanvasElement, media: OverlayMedia, prediction: Prediction | null, options: DrawOptions = DEFAULT_DRAW_OPTIONS): void {
+  checkCanvas(canvas, 'canvas');
+  checkOverlayMedia(media, 'media');
+  if (prediction !== null) checkPrediction(prediction, 'prediction');
+  checkOptions(options, 'options');
   const placed = placeOverlayCanvas(canvas, media);
   if (!placed || !prediction) return;
   drawPrediction(placed.ctx, prediction, placed.toCanvas(prediction.frameWidth, prediction.frameHeight), options);
@@ -95,6 +101,8 @@ export function placeOverlayCanvas(
 }
 
 export function createOverlay(media: OverlayMedia, options: OverlayOptions = {}): Overlay {
+  checkOverlayMedia(media, 'media');
+  checkOptions(options, 'options');
   const { className = 'gazecast-overlay', ...draw } = options;
   let drawOptions: DrawOptions = { ...DEFAULT_DRAW_OPTIONS, ...draw };
   let current: Prediction | null = null;

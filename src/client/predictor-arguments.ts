@@ -102,3 +102,16 @@ export function checkSampleCount(durationSeconds: number, samplesPerSecond: numb
   }
   checkNumber(samplesPerSecond, 'options.samplesPerSecond', { above: 0 });
 }
+
+export function checkCanvas(v: unknown, name: string): void {
+  if (typeof HTMLCanvasElement === 'undefined' || !(v instanceof HTMLCanvasElement)) invalidArgument(name, v, 'an HTMLCanvasElement');
+}
+
+/** What an overlay sits over: an <img>, <video> or <canvas> element. */
+export function checkOverlayMedia(v: unknown, name: string): void {
+  const ok = ['HTMLImageElement', 'HTMLVideoElement', 'HTMLCanvasElement'].some((c) => {
+    const C = (globalThis as Record<string, unknown>)[c];
+    return typeof C === 'function' && v instanceof (C as new () => object);
+  });
+  if (!ok) invalidArgument(name, v, 'an <img>, <video> or <canvas> element');
+}

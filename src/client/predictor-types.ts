@@ -63,6 +63,12 @@ export interface Predictor {
    * A virtual eye-tracking study: `viewers` simulated viewers of the profile's audience view the
    * frame for `durationMs`, each fixation drawn from the model's scanpath graph (code
    * `no-scanpath` for a model without one). Seeded runs are reproducible; abortable.
+   *
+   * @example
+   * ```ts
+   * const study = await predictor.simulate(img, { profile: { tokens: { age: '18-24' } }, viewers: 200, durationMs: 3000, seed: 42 });
+   * const first = study.viewers[0]!.fixations[0]!; // { x, y, onsetMs, durationMs }: native pixels, ms
+   * ```
    */
   simulate(frame: FrameSource, options?: SimulateOptions): Promise<VirtualStudy>;
   /** simulated viewers watching the video (or `range` of it), each fixation predicted on the frame shown at its onset */

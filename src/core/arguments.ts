@@ -140,3 +140,50 @@ export function checkSmoothingOptions(v: unknown, name: string): void {
   const o = checkOptions(v, name);
   checkOptionalNumber(o.timeConstantMs, `${name}.timeConstantMs`, { min: 0 });
 }
+
+/** A density map as predictions carry it: a grid whose data has width × height finite probabilities. */
+export function checkDensityMap(v: unknown, name: string): void {
+  if (!isPlainObject(v)) invalidArgument(name, v, 'a DensityMap { width, height, data, x0, y0, cellWidth, cellHeight }');
+  const w = checkNumber(v.width, `${name}.width`, { min: 1, integer: true });
+  const h = checkNumber(v.height, `${name}.height`, { min: 1, integer: true });
+  if (!(v.data instanceof Float32Array) || v.data.length !== w * h) invalidArgument(`${name}.data`, v.data, `a Float32Array of ${w} × ${h} = ${w * h} values`);
+  checkNumber(v.x0, `${name}.x0`);
+  checkNumber(v.y0, `${name}.y0`);
+  checkNumber(v.cellWidth, `${name}.cellWidth`, { above: 0 });
+  checkNumber(v.cellHeight, `${name}.cellHeight`, { above: 0 });
+}
+
+export function checkFixationPoints(v: unknown, name: string): void {
+  if (!Array.isArray(v)) invalidArgument(name, v, 'an array of fixation points { x, y, mass, order }');
+  v.forEach((p, i) => {
+    checkPoint(p, `${name}[${i}]`);
+    checkNumber((p as Record<string, unknown>).mass, `${name}[${i}].mass`, { min: 0, max: 1 });
+    checkNumber((p as Record<string, unknown>).order, `${name}[${i}].order`, { min: 0, integer: true });
+  });
+}
+
+/** A prediction as predict() returns it (frame size, points and density checked). */
+export function checkPrediction(v: unknown, name: string): void {
+  if (!isPlainObject(v)) invalidArgument(name, v, 'a Prediction (as predict() returns it)');
+  checkNumber(v.frameWidth, `${name}.frameWidth`, { above: 0 });
+  checkNumber(v.frameHeight, `${name}.frameHeight`, { above: 0 });
+  checkFixationPoints(v.points, `${name}.points`);
+  checkDensityMap(v.density, `${name}.density`);
+}
+
+/** How frame pixels map to canvas pixels. */
+export function checkFrameToCanvas(v: unknown, name: string): void {
+  if (!isPlainObject(v)) invalidArgument(name, v, 'an object { offsetX, offsetY, scaleX, scaleY }');
+  checkNumber(v.offsetX, `${name}.offsetX`);
+  checkNumber(v.offsetY, `${name}.offsetY`);
+  checkNumber(v.scaleX, `${name}.scaleX`, { above: 0 });
+  checkNumber(v.scaleY, `${name}.scaleY`, { above: 0 });
+}
+
+/** A 2D canvas context (of a canvas or an OffscreenCanvas), told by what drawing uses. */
+export function checkDrawingContext(v: unknown, name: string): void {
+  const c = v as Record<string, unknown> | null;
+  if (typeof c !== 'object' || c === null || typeof c.fillRect !== 'function' || typeof c.drawImage !== 'function' || typeof c.beginPath !== 'function') {
+    invalidArgument(name, v, "a 2D canvas context (canvas.getContext('2d'))");
+  }
+}

@@ -3,6 +3,7 @@
  * box, per CSS `object-fit` and `object-position`. Pure geometry so the overlay lines up with the
  * pixels the user sees, including letterboxing (`contain`) and cropping (`cover`).
  */
+import { checkNumber, checkOneOf, invalidArgument } from './arguments';
 
 export type ObjectFit = 'fill' | 'contain' | 'cover' | 'none' | 'scale-down';
 
@@ -61,6 +62,12 @@ export function placeMedia(
   fit: ObjectFit | string = 'fill',
   position = '50% 50%',
 ): MediaPlacement {
+  checkNumber(boxWidth, 'boxWidth', { min: 0 });
+  checkNumber(boxHeight, 'boxHeight', { min: 0 });
+  checkNumber(mediaWidth, 'mediaWidth', { min: 0 });
+  checkNumber(mediaHeight, 'mediaHeight', { min: 0 });
+  checkOneOf(fit, 'fit', ['fill', 'contain', 'cover', 'none', 'scale-down']);
+  if (typeof position !== 'string') invalidArgument('position', position, "a CSS object-position such as '50% 50%'");
   let w = boxWidth, h = boxHeight;
   if (mediaWidth > 0 && mediaHeight > 0) {
     const contain = Math.min(boxWidth / mediaWidth, boxHeight / mediaHeight);

@@ -12,6 +12,7 @@
  * neighbourhood (exact for Gaussian-shaped modes).
  */
 import type { DensityMap, FixationPoint } from './prediction-types';
+import { checkDecodeOptions, checkDensityMap, checkNumber } from './arguments';
 import { contentOnGrid, inputToFrame, type Letterbox } from './letterbox';
 
 export interface DecodeOptions {
@@ -131,6 +132,10 @@ interface Mode {
 
 /** Fixation points from a (frame-renormalised) density map, sorted by predicted visit order. */
 export function pointsFromDensity(d: DensityMap, frameWidth: number, frameHeight: number, options: DecodeOptions = {}): FixationPoint[] {
+  checkDensityMap(d, 'density');
+  checkNumber(frameWidth, 'frameWidth', { above: 0 });
+  checkNumber(frameHeight, 'frameHeight', { above: 0 });
+  checkDecodeOptions(options, 'options');
   const o = { ...DEFAULT_DECODE_OPTIONS, ...options };
   const { width: w, height: h } = d;
   const n = w * h;

@@ -2,6 +2,7 @@
  * Viewer profiles → the model's inputs: an int64 token per slot (index into the slot's values,
  * 0 = unknown) and an optional float32 embedding (zeros = population).
  */
+import { checkOptions, invalidArgument, isPlainObject } from './arguments';
 import { GazecastError } from './errors';
 import type { ModelManifest, ProfileSlot } from './manifest';
 import type { Profile } from './prediction-types';
@@ -11,8 +12,15 @@ export type ProfileSpec = ModelManifest['profile'];
 
 /** "age: 18-24, 25-34; gender: female, male" — what a model supports, for error messages. */
 export function describeSupportedProfile(spec: ProfileSpec): string {
+  checkProfileSpec(spec);
   const slots = spec.tokens.slots.map((s) => `${s.key}: ${s.values.join(', ')}`).join('; ');
   return slots.length > 0 ? slots : '(this model has no profile slots)';
+}
+
+/** The `profile` section of a parsed manifest (model.manifest.profile). */
+function checkProfileSpec(spec: unknown): void {
+  const tokens = isPlainObject(spec) ? spec.tokens : undefined;
+  if (!isPlainObject(tokens) || !Array.isArray(tokens.slots)) invalidArgument('spec', spec, "a model's profile spec (predictor.model.manifest.profile)");
 }
 
 function unsupported(spec: ProfileSpec, what: string): never {
@@ -57,8 +65,11 @@ export function encodeProfileEmbedding(spec: ProfileSpec, embedding: ArrayLike<n
   }
   for (let i = 0; i < e.dim; i++) {
     const v = embedding[i]!;
-    if (!Number.isFinite(v)) throw new GazecastError('invalid-embedding', `Embedding value ${i} is ${v}; all values must be finite.`);
     out[i] = v;
+    // checked after the float32 conversion the model sees: 1e39 is finite as a double, Infinity as a float32
+    if (typeof v !== 'number' || !Number.isFinite(out[i]!)) {
+      throw new GazecastError('invalid-embedding', `Embedding value ${i} is ${v}; all values must be finite float32 numbers (|x| < 3.4e38).`);
+    }
   }
   return out;
 }
@@ -75,6 +86,8 @@ export function encodeProfile(spec: ProfileSpec, profile: Profile | undefined): 
  * When `spec` is given, keys and values are also checked against the model.
  */
 export function parseProfileString(text: string, spec?: ProfileSpec): Record<string, string> {
+  if (typeof text !== 'string') invalidArgument('text', text, 'profile text such as "age=25-34; gender=female"');
+  if (spec !== undefined) checkProfileSpec(spec);
   const tokens: Record<string, string> = {};
   for (const raw of text.split(/[;,]/)) {
     const part = raw.trim();
@@ -94,6 +107,7 @@ export function parseProfileString(text: string, spec?: ProfileSpec): Record<str
 
 /** The inverse of parseProfileString (keys in the order given, `unknown` values left out). */
 export function formatProfileString(tokens: Readonly<Record<string, string>>): string {
+  for (const [k, v] of Object.entries(checkOptions(tokens, 'tokens'))) if (typeof v !== 'string') invalidArgument(`tokens.${k}`, v, 'a string');
   return Object.entries(tokens)
     .filter(([, v]) => v !== 'unknown')
     .map(([k, v]) => `${k}=${v}`)

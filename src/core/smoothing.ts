@@ -4,6 +4,7 @@
  * Points are then decoded from the smoothed density, which keeps them stable from frame to frame
  * without lagging behind a cut by more than about one time constant.
  */
+import { checkDensityMap, checkNumber, checkOptions, checkOptionalNumber } from './arguments';
 import type { DensityMap } from './prediction-types';
 
 export interface SmoothingOptions {
@@ -20,6 +21,9 @@ export class DensitySmoother {
   #lastMs = 0;
 
   constructor(options: SmoothingOptions = {}) {
+    const o = checkOptions(options, 'options');
+    checkOptionalNumber(o.timeConstantMs, 'options.timeConstantMs', { min: 0 });
+    checkOptionalNumber(o.resetAfterMs, 'options.resetAfterMs', { min: 0 });
     this.timeConstantMs = options.timeConstantMs ?? 250;
     this.resetAfterMs = options.resetAfterMs ?? 2000;
     if (!(this.timeConstantMs >= 0)) throw new RangeError(`timeConstantMs must be >= 0, got ${this.timeConstantMs}`);
@@ -32,6 +36,8 @@ export class DensitySmoother {
 
   /** Feeds one density at `timestampMs` and returns the smoothed density (a new object; inputs are not modified). */
   push(d: DensityMap, timestampMs: number): DensityMap {
+    checkDensityMap(d, 'density');
+    checkNumber(timestampMs, 'timestampMs');
     const prev = this.#state;
     const dt = timestampMs - this.#lastMs;
     this.#lastMs = timestampMs;

@@ -85,6 +85,26 @@ describe('model loading', () => {
     expect(e.message).toContain('`input.name` is "pixels"');
   });
 
+  it('finds a wrong output size when the model loads, not at its first prediction', async () => {
+    const url = serveManifest((m) => {
+      m.output.width = 24;
+      m.output.height = 18;
+    });
+    const e = await failure(createPredictor({ modelUrl: url, backend: 'wasm', worker: false, share: false }));
+    expect(e.code).toBe('manifest-invalid');
+    expect(e.message).toMatch(/`output` does not match the model: its output log_density has shape \[.*36, 48\]/);
+  });
+
+  it('finds a wrong embedding size when the model loads', async () => {
+    const url = serveManifest((m) => {
+      m.profile.embedding.dim = 8;
+      delete m.encoder;
+    });
+    const e = await failure(createPredictor({ modelUrl: url, backend: 'wasm', worker: false, share: false }));
+    expect(e.code).toBe('manifest-invalid');
+    expect(e.message).toContain('`profile.embedding.dim`');
+  });
+
   it('loads a second time from Cache Storage with the network gone', async () => {
     await caches.delete(CACHE_NAME);
     const first = await createPredictor({ modelUrl: MODEL_URL, backend: 'wasm', worker: false });
