@@ -20,7 +20,7 @@ export type { GazecastErrorCode } from './core/errors';
 
 // models and profiles
 export { parseManifest, MANIFEST_SCHEMA } from './core/manifest';
-export type { ModelManifest, ModelFile, ModelOutputSpec, ProfileSlot, ScanpathSpec, ScanpathInputs, ScanpathOutputs, ScanpathTiming } from './core/manifest';
+export type { ModelManifest, ModelFile, ModelOutputSpec, ModelPrecision, ProfileSlot, ScanpathSpec, ScanpathInputs, ScanpathOutputs, ScanpathTiming } from './core/manifest';
 export { parseProfileString, formatProfileString, describeSupportedProfile } from './core/profile';
 export type { ProfileSpec } from './core/profile';
 
@@ -34,9 +34,9 @@ export type { SmoothingOptions } from './core/smoothing';
 export { createOverlay, renderOverlay } from './client/overlay';
 export type { Overlay, OverlayOptions, OverlayMedia } from './client/overlay';
 export { drawPrediction, drawHeatmap, drawPoints, drawScanpath, massRadius, DEFAULT_DRAW_OPTIONS } from './client/drawing';
-export type { DrawOptions, DrawingContext, DrawnFrame, FrameToCanvas, PointsLayout } from './client/drawing';
+export type { DrawOptions, DrawingContext, DrawnFrame, FrameToCanvas, PerPoint, PointsLayout } from './client/drawing';
 export { ATTENTION_HEATMAP } from './core/heatmap';
 export type { HeatmapStyle } from './core/heatmap';
 export { placeMedia } from './core/content-box';
-export type { MediaPlacement, ObjectFit } from './core/content-box';
+export type { MediaPlacement, ObjectFit, Rect } from './core/content-box';
 export type { ColormapName } from './core/heatmap';
