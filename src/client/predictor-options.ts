@@ -22,9 +22,11 @@ export interface PredictorOptions {
   readonly cache?: boolean;
   /**
    * Where onnxruntime-web's .wasm files are served from: a folder URL (relative URLs resolve
-   * against the document), e.g. '/ort/' holding the files of node_modules/onnxruntime-web/dist/
-   * (`ort-wasm-simd-threaded.wasm`, and `ort-wasm-simd-threaded.asyncify.wasm` for WebGPU).
-   * Default: next to onnxruntime-web's own JS, where a bundler or the package put it.
+   * against the document), e.g. '/ort/' holding these files of node_modules/onnxruntime-web/dist/:
+   * `ort-wasm-simd-threaded.wasm` and `.mjs`, and for WebGPU `ort-wasm-simd-threaded.asyncify.wasm`
+   * and `.mjs` (onnxruntime's bundled builds fetch only the .wasm, its plain ESM builds the .mjs too).
+   * Default: next to onnxruntime-web's own JS, where a bundler or the package put it. Files that
+   * are not there fail the load with 'wasm-failed'.
    */
   readonly wasmPaths?: string | URL;
   /**
