@@ -17,6 +17,7 @@ import { removePersonalAudience } from './personal-bridge';
 import { nameFromTokens, newId, panelAudiences, presetAudiences, profileFor, slotLabel, valueLabel, type Audience } from './audiences';
 import { AttentionChart, type ChartSeries } from './chart';
 import type { AppEngine } from './engine';
+import type { LiveSession } from '../index';
 import { baseName, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
 import { cloneVideo, openMedia, type OpenedMedia } from './media';
 import { seekTo } from '../client/frame-sampler';
@@ -504,6 +505,7 @@ export class App {
     }
     if (this.messageTopic === 'media') this.clearMessage();
     this.analysisAbort?.abort();
+    this.stopLive();
     const old = this.media;
     if (old) {
       if (old.kind === 'video') (old.element as HTMLVideoElement).pause();
@@ -550,9 +552,9 @@ export class App {
     };
     v.addEventListener('timeupdate', update);
     v.addEventListener('seeked', () => { update(); void this.refresh(); });
-    v.addEventListener('play', () => { play.textContent = '❚❚'; play.setAttribute('aria-label', 'Pause'); this.liveLoop(v); });
-    v.addEventListener('pause', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); void this.refresh(); });
-    v.addEventListener('ended', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); });
+    v.addEventListener('play', () => { play.textContent = '❚❚'; play.setAttribute('aria-label', 'Pause'); void this.refresh(); });
+    v.addEventListener('pause', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); this.stopLive(); void this.refresh(); });
+    v.addEventListener('ended', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); this.stopLive(); });
     update();
   }
 
@@ -569,15 +571,46 @@ export class App {
     v.currentTime = Math.max(0, Math.min(v.duration, timeS));
   }
 
-  /** While playing: one prediction per displayed frame as fast as the engine allows; frames
-   *  that arrive while one is running are skipped, so the overlay never lags behind. */
-  private liveLoop(v: HTMLVideoElement): void {
-    const step = () => {
-      if (v.paused || v.ended || this.video !== v) return;
-      void this.refresh();
-      v.requestVideoFrameCallback(step);
-    };
-    v.requestVideoFrameCallback(step);
+  // ---------- live mode (the package's startLive) ----------
+
+  /** The live sessions while the video plays: one per audience shown, keyed by their ids. */
+  private live: { readonly video: HTMLVideoElement; readonly key: string; readonly sessions: readonly LiveSession[] } | null = null;
+  /** live predictions shown so far (the e2e test counts them) */
+  livePredictions = 0;
+  private panelsTimer: ReturnType<typeof setTimeout> | null = null;
+
+  /**
+   * While playing, predictions come from the package's `startLive`: one prediction per displayed
+   * frame as fast as the engine allows, the newest frame winning over ones that wait, and the
+   * density smoothed over time (so the overlay does not flicker). Restarted when the audiences
+   * shown change; stopped on pause, end and a new file.
+   */
+  private ensureLive(v: HTMLVideoElement): void {
+    if (!this.engine || !this.manifest) return;
+    const auds = this.neededAudiences();
+    const key = auds.map((a) => a.id).join('|');
+    if (this.live?.video === v && this.live.key === key) return;
+    this.stopLive();
+    const manifest = this.manifest;
+    const sessions = auds.map((aud) =>
+      this.engine!.startLive(v, profileFor(aud, manifest).profile, (p) => this.showLive(v, aud.id, p), (e) => this.report(e)),
+    );
+    this.live = { video: v, key, sessions };
+  }
+
+  private stopLive(): void {
+    for (const s of this.live?.sessions ?? []) s.stop();
+    this.live = null;
+  }
+
+  private showLive(v: HTMLVideoElement, audId: string, p: Prediction): void {
+    if (this.live?.video !== v || this.video !== v) return;
+    this.livePredictions++;
+    this.current.set(audId, p);
+    if (this.mode === 'compare') this.copyFrame();
+    this.paint();
+    // the tables and story follow at a calmer pace than the overlay
+    this.panelsTimer ??= setTimeout(() => { this.panelsTimer = null; this.renderPanels(); }, 250);
   }
 
   // ---------- prediction ----------
@@ -605,6 +638,8 @@ export class App {
   /** Brings the predictions for the frame on screen up to date, then repaints. */
   async refresh(): Promise<void> {
     if (!this.media) return;
+    const playing = this.video && !this.video.paused && !this.video.ended ? this.video : null;
+    if (playing) { this.ensureLive(playing); return; } // live mode keeps the overlay current
     if (this.busy) { this.pending = true; return; }
     const seq = ++this.refreshSeq;
     const media = this.media;

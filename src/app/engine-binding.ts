@@ -2,11 +2,9 @@
  * Binds the app to the predictor engine's public API (createPredictor, issue 3): inference runs
  * in its worker, on WebGPU where a real GPU adapter exists, else on multi-threaded WASM.
  */
-import { createPredictor } from '../index';
+import { createPredictor, type LoadProgress, type Predictor } from '../index';
 import { resolveModelFile } from '../core/manifest';
-import type { LoadProgress } from '../core/runtime-types';
 import type { AppEngine } from './engine';
-import type { Predictor } from '../client/predictor-types';
 
 function describeProgress(p: LoadProgress): string {
   switch (p.status) {
@@ -45,7 +43,8 @@ export async function loadEngine(
     get backend() { return predictor.backend; },
     predict: (frame, profile, timestampMs) => predictor.predict(frame, { profile, timestampMs }),
     analyseVideo: async (video, profile, samplesPerSecond, signal, onProgress) =>
-      [...(await predictor.predictVideo(video, { profile, samplesPerSecond, signal, onProgress: (p) => onProgress({ done: p.done, total: p.total }) })).frames],
+      [...(await predictor.predictVideo(video, { profile, samplesPerSecond, signal, onProgress })).frames],
+    startLive: (video, profile, onPrediction, onError) => predictor.startLive(video, { profile, onPrediction, onError }),
     close: () => void predictor.close(),
   };
   return { engine, panel, predictor };

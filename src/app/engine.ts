@@ -1,22 +1,9 @@
 /**
- * What the app needs from the predictor engine (src/client, the runtime's public API), in one
- * narrow interface, so the UI code does not care how inference is run and the e2e tests drive
- * the real engine through the real UI.
+ * What the app needs from the predictor (the package's public API, src/index.ts), in one narrow
+ * interface with the package's own types, so the UI code does not care how inference is run and
+ * the e2e tests drive the real engine through the real UI.
  */
-import type { ModelManifest } from '../core/manifest';
-import type { Prediction, Profile } from '../core/prediction-types';
-
-export type FrameSource = HTMLImageElement | HTMLVideoElement | HTMLCanvasElement | ImageBitmap;
-
-export type LoadProgress =
-  | { status: 'loading'; loaded: number; total: number }
-  | { status: 'ready'; backend: 'webgpu' | 'wasm' };
-
-export interface VideoAnalysisProgress {
-  /** frames done / frames planned for this audience */
-  readonly done: number;
-  readonly total: number;
-}
+import type { FrameSource, LiveSession, ModelManifest, Prediction, Profile, VideoAnalysisProgress } from '../index';
 
 export interface AppEngine {
   readonly manifest: ModelManifest;
@@ -30,6 +17,8 @@ export interface AppEngine {
     signal: AbortSignal,
     onProgress: (p: VideoAnalysisProgress) => void,
   ): Promise<Prediction[]>;
+  /** Live predictions while `video` plays (the package's startLive: newest frame wins, smoothed). */
+  startLive(video: HTMLVideoElement, profile: Profile, onPrediction: (p: Prediction) => void, onError: (e: unknown) => void): LiveSession;
   close(): void;
 }
 

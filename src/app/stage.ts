@@ -62,6 +62,7 @@ export class Stage {
     ctx.clearRect(0, 0, w, h);
     if (!fn || this.nativeW === 0 || !this.media) return;
     const p = this.placement();
+    if (!(p.scaleX > 0 && p.scaleY > 0)) return; // a hidden or collapsed stage has nothing to draw on
     ctx.setTransform(dpr * p.scaleX, 0, 0, dpr * p.scaleY, dpr * p.media.x, dpr * p.media.y);
     fn(ctx, 1 / p.scaleX);
   }

@@ -144,12 +144,17 @@ try {
       const p = app.current.get(app.aId);
       return p && Math.abs(p.timestampMs - app.video.currentTime * 1000) < 1;
     }, null, { timeout: 30_000 });
-    const count0 = await page.evaluate(() => window.gazecastApp.refreshSeq);
+    // live mode is the package's startLive (newest frame wins, smoothed), one session per audience shown
+    const count0 = await page.evaluate(() => window.gazecastApp.livePredictions);
     await page.click('#play-btn');
     await page.waitForTimeout(2500);
+    const sessions = await page.evaluate(() => window.gazecastApp.live?.sessions.map((s) => ({ running: s.running, processed: s.processed, dropped: s.dropped })));
     await page.click('#play-btn');
-    const count1 = await page.evaluate(() => window.gazecastApp.refreshSeq);
+    const count1 = await page.evaluate(() => window.gazecastApp.livePredictions);
+    console.log(`    live: ${count1 - count0} predictions shown in 2.5 s; sessions ${JSON.stringify(sessions)}`);
     assert.ok(count1 - count0 >= 3, `only ${count1 - count0} live predictions in 2.5 s of playback`);
+    assert.ok(sessions?.length === 1 && sessions[0].running, 'one running startLive session while playing');
+    assert.equal(await page.evaluate(() => window.gazecastApp.live), null, 'pausing stops the live session');
     await inSync();
     await page.evaluate(() => window.gazecastApp.seek(5.2));
     await inSync();
