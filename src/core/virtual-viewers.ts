@@ -14,11 +14,10 @@ import type { Letterbox } from './letterbox';
 import {
   DEFAULT_LOG_DURATION,
   drawDurationMs,
-  drawPoint,
   firstOnsetMs,
   nextOnsetMs,
   normalisedOnInput,
-  rowDensity,
+  FrameSampler,
   viewerStreams,
   writeHistoryRow,
   type NormalisedFixation,
@@ -95,6 +94,7 @@ export async function simulateViewers(plan: SimulationPlan, graph: StudyGraph): 
   const { letterbox: lb, timing, output, historyLength: K } = plan;
   const maxBatch = Math.max(1, plan.maxBatch ?? DEFAULT_MAX_BATCH);
   const streams = viewerStreams(plan.seed, plan.viewers);
+  const sampler = new FrameSampler(lb, output.width, output.height);
   const states: ViewerState[] = Array.from({ length: plan.viewers }, (_, index) => ({
     index,
     history: [plan.start],
@@ -144,7 +144,7 @@ export async function simulateViewers(plan: SimulationPlan, graph: StudyGraph): 
           const out = await graph.step(frame, history, rows.length);
           rows.forEach((s, r) => {
             const rng = streams[s.index]!;
-            const p = drawPoint(rowDensity(out.logDensity, r, output.width, output.height, lb), lb.frameWidth, lb.frameHeight, rng);
+            const p = sampler.draw(out.logDensity, r, rng);
             const mu = out.logDuration ? out.logDuration[2 * r]! : DEFAULT_LOG_DURATION.mu;
             const sigma = out.logDuration ? out.logDuration[2 * r + 1]! : DEFAULT_LOG_DURATION.sigma;
             const durationMs = drawDurationMs(mu, sigma, rng);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { densityFromLogDensity } from '../../src/core/decode';
 import { computeLetterbox } from '../../src/core/letterbox';
 import {
   DEFAULT_TIMING,
@@ -8,7 +9,7 @@ import {
   firstOnsetMs,
   nextOnsetMs,
   normalisedOnInput,
-  rowDensity,
+  FrameSampler,
   splitmix32,
   startFixation,
   viewerStreams,
@@ -101,15 +102,50 @@ describe('drawing fixations', () => {
   // each cell covers half the frame, and native x = (input x - 1) / 2
   const lb = computeLetterbox(1, 1, 4, 2);
   const log = Float32Array.from([Math.log(0.25), Math.log(0.75), Math.log(0.5), Math.log(0.5)]);
-  it('rowDensity takes row b of a [B, 1, H, W] batch, renormalised over the frame', () => {
+  const row0 = (): ReturnType<typeof densityFromLogDensity> => densityFromLogDensity(log.subarray(0, 2), 2, 1, lb);
+  it('FrameSampler draws row b of a [B, 1, H, W] batch, renormalised over the frame', () => {
     expect(lb).toMatchObject({ x: 1, y: 0, width: 2, height: 2 });
-    const d0 = rowDensity(log, 0, 2, 1, lb);
-    expect(Array.from(d0.data)).toEqual([0.25, 0.75].map((x) => expect.closeTo(x, 6)));
-    expect(d0).toMatchObject({ x0: -0.5, y0: 0, cellWidth: 1, cellHeight: 1 });
-    expect(Array.from(rowDensity(log, 1, 2, 1, lb).data)).toEqual([0.5, 0.5].map((x) => expect.closeTo(x, 6)));
+    const s = new FrameSampler(lb, 2, 1);
+    // both cells half over the frame: equal coverage; native cell geometry
+    expect(Array.from(s.grid.data)).toEqual([0.5, 0.5]);
+    expect(s.grid).toMatchObject({ x0: -0.5, y0: 0, cellWidth: 1, cellHeight: 1, width: 2, height: 1 });
+    // row 0 is (0.25, 0.75): u < 0.25 → cell 0, else cell 1; row 1 is (0.5, 0.5)
+    expect(s.draw(log, 0, fixed([0.24, 0.5, 0.5]))).toEqual({ x: 0.25, y: 0.5, cell: 0 });
+    expect(s.draw(log, 0, fixed([0.26, 0.5, 0.5]))).toEqual({ x: 0.75, y: 0.5, cell: 1 });
+    expect(s.draw(log, 1, fixed([0.49, 0, 0]))).toEqual({ x: 0, y: 0, cell: 0 });
+    expect(s.draw(log, 1, fixed([0.51, 0, 0]))).toEqual({ x: 0.5, y: 0, cell: 1 });
+  });
+  it('FrameSampler draws what drawPoint draws from the DensityMap of the row (padding, partial cells, random maps)', () => {
+    // a wide frame (padding above and below, partly covered edge rows) and a tall one (padding left and right)
+    for (const [fw, fh] of [[1000, 700], [600, 1300], [192, 144]] as const) {
+      const l = computeLetterbox(fw, fh, 192, 144);
+      const s = new FrameSampler(l, 48, 36);
+      const g = Xoshiro128.fromSeed(fw);
+      const rows = 20;
+      const batch = Float32Array.from({ length: rows * 48 * 36 }, () => -8 * g.uniform() ** 2);
+      let same = 0;
+      for (let r = 0; r < rows; r++) {
+        const d = densityFromLogDensity(batch.subarray(r * 1728, (r + 1) * 1728), 48, 36, l);
+        for (let k = 0; k < 50; k++) {
+          const a = s.draw(batch, r, Xoshiro128.fromSeed(1000 * r + k));
+          const b = drawPoint(d, fw, fh, Xoshiro128.fromSeed(1000 * r + k));
+          expect(a.x).toBeGreaterThanOrEqual(0);
+          expect(a.x).toBeLessThan(fw);
+          expect(a.y).toBeGreaterThanOrEqual(0);
+          expect(a.y).toBeLessThan(fh);
+          if (a.cell === b.cell) {
+            same++;
+            expect(a.x).toBeCloseTo(b.x, 6);
+            expect(a.y).toBeCloseTo(b.y, 6);
+          }
+        }
+      }
+      // only a float rounding at a cumulative boundary (float32 vs float64 sums) may differ
+      expect(same).toBeGreaterThanOrEqual(rows * 50 - 2);
+    }
   });
   it('drawPoint jitters within the part of the cell that covers the frame, in native pixels', () => {
-    const d0 = rowDensity(log, 0, 2, 1, lb);
+    const d0 = row0();
     // cell 0 spans native x [-0.5, 0.5), of which [0, 0.5) is on the frame
     expect(drawPoint(d0, 1, 1, fixed([0.1, 0.5, 0.5]))).toEqual({ x: 0.25, y: 0.5, cell: 0 });
     expect(drawPoint(d0, 1, 1, fixed([0.1, 0, 0.99]))).toEqual({ x: 0, y: 0.99, cell: 0 });
