@@ -30,5 +30,8 @@ if __name__ == "__main__":
     parser.add_argument("--no-ablations", action="store_true")
     parser.add_argument("--refit", action="store_true", help="train the final weights on train + tune, each stage "
                         "keeping its last epoch (by default: on train, keeping each stage's best epoch on tune)")
+    parser.add_argument("--static-from", default=None, metavar="MODEL_DIR",
+                        help="add the scanpath model to a trained static model (its model.fp32.onnx, panel.json, "
+                        "encoder.onnx and metrics.json are read back unchanged) instead of training the static model")
     parser.add_argument("--seed", type=int, default=0)
     sys.exit(main(parser.parse_args()))

@@ -110,6 +110,11 @@ class DensityHead(nn.Module):
         return self.film2(torch.tanh(self.film1(cond)))
 
     def forward(self, s4, s8, s16, s32, tokens, user_embedding):
+        return self.forward_with_hidden(s4, s8, s16, s32, tokens, user_embedding)[0]
+
+    def forward_with_hidden(self, s4, s8, s16, s32, tokens, user_embedding):
+        """(log-density, the last hidden map before the output conv): the scanpath graph reads the hidden map
+        (computed with the population profile) as the main graph's `features` output."""
         x = self.features(s8, s16, s32)
         ch = self.ch
         if self.conditioned:
@@ -132,7 +137,7 @@ class DensityHead(nn.Module):
             m = f[:, 6 * ch + 1:6 * ch + 1 + self.n_map].reshape(-1, 1, self.cond_map[0], self.cond_map[1])
             logits = logits + F.interpolate(m, size=logits.shape[-2:], mode="bilinear", align_corners=False)
         n, _, h, w = logits.shape
-        return F.log_softmax(logits.reshape(n, h * w), dim=1).reshape(n, 1, h, w)
+        return F.log_softmax(logits.reshape(n, h * w), dim=1).reshape(n, 1, h, w), x
 
     @staticmethod
     def shift_and_sharpen(logits, p):

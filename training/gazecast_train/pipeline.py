@@ -23,6 +23,11 @@ from .splits import held_out_viewers, split_frames
 from .train import (FeatureBank, TrainConfig, personal_finetune, population_finetune, settle_population, train_encoder,
                     train_head)
 from .model_card import write_model_card
+from .scanpath_model import GazeModelWithFeatures
+from . import scanpath_export as SPX
+from . import scanpath_stage as SPS
+from .scanpath_train import Profiles, ScanpathConfig
+from .warm_start import load_static
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_WEIGHTS = os.path.join(os.path.dirname(REPO), "shared", "weights", "mobilenet_v1_1.0_224")
@@ -77,8 +82,68 @@ def main(args) -> int:
     trunk = pretrained_trunk(weights)
     cache_dir = cache_features(frames, all_taps(trunk), os.path.join(work, "features-pretrained"), cfg.in_w,
                                cfg.in_h, flips=True, batch=8)
-    bank = FeatureBank(load_cache(cache_dir), range(len(frames)))
-    ckpt = os.path.join(work, "checkpoints")
+    tokens_of = lambda v: observer_tokens(observers.get(v))  # noqa: E731
+    bank, first_stage, ckpt = None, None, os.path.join(work, "checkpoints")
+    if args.static_from:
+        # add a scanpath model to a trained static model: its head, panel and encoder are read back, unchanged
+        head, emb, enc, metrics = load_static(args.static_from, viewers, cfg)
+        if metrics.get("config") and any(metrics["config"].get(k) != v for k, v in vars(cfg).items()
+                                         if k in metrics["config"]):
+            raise SystemExit(f"{args.static_from} was trained with another config than this one: "
+                             f"{ {k: v for k, v in metrics['config'].items() if vars(cfg).get(k) != v} }")
+        log(f"static model read from {args.static_from} (head, {len(viewers)} viewer embeddings, encoder)")
+    else:
+        bank = FeatureBank(load_cache(cache_dir), range(len(frames)))
+        head, emb, enc, metrics, first_stage = train_static(frames, observers, bank, fit, pick, viewers, held,
+                                                            split, cfg, ckpt, smoke, tokens_of)
+    metrics["scanpath"], sp_head, sp_data = scanpath_stage(args, frames, observers, split, held, viewers, head, emb,
+                                                           enc, trunk, cfg, work, smoke, tokens_of)
+
+    out = os.path.abspath(args.out)
+    write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers, frames, split, cfg,
+                       metrics, datasets, smoke, sp_head, sp_data)
+    write_model_card(out, metrics, args, datasets, observers, frames, split)
+    log(f"wrote {out}")
+    if not args.no_ablations and bank is not None:
+        cb = E.CentreBias(frames, split["train"], held)
+        log("ablation: same head on a randomly initialised (frozen) trunk")
+        rcache = cache_features(frames, all_taps(random_trunk(args.seed)), os.path.join(work, "features-random"),
+                                cfg.in_w, cfg.in_h, flips=False, batch=8)
+        rbank = FeatureBank(load_cache(rcache), range(len(frames)))
+        rhead, _, rhist = train_head(frames, observers, rbank, fit, pick, viewers, held, cfg, ckpt,
+                                     tag="random-trunk", log=log)
+        rhead = population_finetune(rhead, frames, rbank, fit, pick, held, cfg, log=log)
+        random_scores = E.population_scores(rhead, rbank, frames, split["val"], cb, cfg, with_ceiling=False)
+        del rbank  # ~2 GB of features: free them before the next training
+        log("ablation: without profile conditioning (population-only training)")
+        uhead, _, uhist = train_head(frames, observers, bank, fit, pick, viewers, held, cfg, ckpt,
+                                     tag="unconditioned", conditioned=False, log=log)
+        uhead = population_finetune(uhead, frames, bank, fit, pick, held, cfg, log=log)
+        metrics["ablations"] = {
+            "random_trunk": random_scores,
+            "unconditioned": {
+                "population": E.population_scores(uhead, bank, frames, split["val"], cb, cfg, with_ceiling=False),
+                "personal_viewers_ll": E.personalisation(uhead, emb, viewers, observers, bank, frames, split["val"],
+                                                         cfg, tokens_of)["own"],
+                "attributes": E.attribute_gain(uhead, bank, frames, split["val"], observers, cfg, tokens_of),
+            },
+        }
+        if cfg.teachers > 1 and first_stage is not None:  # the ablations above have no distillation: compare
+            log("ablation: without the seed-ensemble distillation (first stage + plain population stage)")
+            plain = population_finetune(first_stage, frames, bank, fit, pick, held, cfg, log=log)
+            metrics["ablations"]["undistilled"] = E.population_scores(plain, bank, frames, split["val"], cb, cfg,
+                                                                      with_ceiling=False)
+
+        write_manifest(out, metrics)
+        write_model_card(out, metrics, args, datasets, observers, frames, split)
+        log(f"added the ablations to {out}")
+    return 0
+
+
+def train_static(frames, observers, bank, fit, pick, viewers, held, split, cfg, ckpt, smoke, tokens_of):
+    """The static model: head (first stage, distilled population stage, personal stage), viewer embeddings and
+    encoder, each stage checkpointed in `ckpt`; then its validation figures. Returns (head, embeddings, encoder,
+    metrics, the first-stage head for the ablation without distillation)."""
     head, emb, history = train_head(frames, observers, bank, fit, pick, viewers, held, cfg, ckpt, tag="main",
                                     log=log)
     first_stage = copy.deepcopy(head)  # for the ablation without distillation
@@ -107,7 +172,6 @@ def main(args) -> int:
         enc = train_encoder(head, emb, viewers, frames, bank, fit, cfg, log=log)
         torch.save(enc.state_dict(), enc_ckpt)
 
-    tokens_of = lambda v: observer_tokens(observers.get(v))  # noqa: E731
     cb = E.CentreBias(frames, split["train"], held)
     log("evaluating on the validation split")
     metrics: Dict = {"split": {k: len(v) for k, v in split.items()}, "held_out_viewers": sorted(held),
@@ -122,58 +186,56 @@ def main(args) -> int:
         "ceiling.ig", "ig_frac", "nss_frac"))} for ds, d in metrics["population"].items()}))
     log(f"personal: {metrics['personalisation']['own_minus_population_bits']:.3f} bits; few-shot k10: "
         f"{metrics['few_shot'].get('k10', metrics['few_shot'].get('k2'))}; attributes {metrics['attributes']}")
-
-    out = os.path.abspath(args.out)
-    write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers, frames, split, bank, cfg,
-                       metrics, datasets, smoke)
-    write_model_card(out, metrics, args, datasets, observers, frames, split)
-    log(f"wrote {out}")
-    if not args.no_ablations:
-        log("ablation: same head on a randomly initialised (frozen) trunk")
-        rcache = cache_features(frames, all_taps(random_trunk(args.seed)), os.path.join(work, "features-random"),
-                                cfg.in_w, cfg.in_h, flips=False, batch=8)
-        rbank = FeatureBank(load_cache(rcache), range(len(frames)))
-        rhead, _, rhist = train_head(frames, observers, rbank, fit, pick, viewers, held, cfg, ckpt,
-                                     tag="random-trunk", log=log)
-        rhead = population_finetune(rhead, frames, rbank, fit, pick, held, cfg, log=log)
-        random_scores = E.population_scores(rhead, rbank, frames, split["val"], cb, cfg, with_ceiling=False)
-        del rbank  # ~2 GB of features: free them before the next training
-        log("ablation: without profile conditioning (population-only training)")
-        uhead, _, uhist = train_head(frames, observers, bank, fit, pick, viewers, held, cfg, ckpt,
-                                     tag="unconditioned", conditioned=False, log=log)
-        uhead = population_finetune(uhead, frames, bank, fit, pick, held, cfg, log=log)
-        metrics["ablations"] = {
-            "random_trunk": random_scores,
-            "unconditioned": {
-                "population": E.population_scores(uhead, bank, frames, split["val"], cb, cfg, with_ceiling=False),
-                "personal_viewers_ll": E.personalisation(uhead, emb, viewers, observers, bank, frames, split["val"],
-                                                         cfg, tokens_of)["own"],
-                "attributes": E.attribute_gain(uhead, bank, frames, split["val"], observers, cfg, tokens_of),
-            },
-        }
-        if cfg.teachers > 1:  # the two ablations above have no distillation: this is what they compare with
-            log("ablation: without the seed-ensemble distillation (first stage + plain population stage)")
-            plain = population_finetune(first_stage, frames, bank, fit, pick, held, cfg, log=log)
-            metrics["ablations"]["undistilled"] = E.population_scores(plain, bank, frames, split["val"], cb, cfg,
-                                                                      with_ceiling=False)
-
-        write_manifest(out, metrics)
-        write_model_card(out, metrics, args, datasets, observers, frames, split)
-        log(f"added the ablations to {out}")
-    return 0
+    return head, emb, enc, metrics, first_stage
 
 
-def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers, frames, split, bank, cfg, metrics,
-                       datasets, smoke):
+def scanpath_config(smoke: bool, seed: int) -> ScanpathConfig:
+    sp = ScanpathConfig(seed=seed)
+    if smoke:
+        sp.epochs, sp.batch, sp.tune_samples = 1, 64, 500
+    return sp
+
+
+def scanpath_stage(args, frames, observers, split, held, viewers, head, emb, enc, trunk, cfg, work, smoke,
+                   tokens_of):
+    """Trains the scanpath model on the frozen static head and evaluates it (scanpath_stage.py). Returns (its
+    metrics, the trained scanpath head, its data)."""
+    sp = scanpath_config(smoke, args.seed)
+    which = {frames[r].stimulus_id: k for k, rows in split.items() for r in rows}
+    data = SPS.ScanpathData(args.data, frames, which, held, head, cfg, sp, work, trunk, log=log, smoke=smoke)
+    profiles = Profiles(viewers, emb, tokens_of)
+    sp_head, info = SPS.run_stage(data, profiles, cfg, sp, os.path.join(work, "checkpoints", "scanpath.pt"), log=log)
+    log("[scanpath] evaluating on the validation split")
+    train, val = data.subset("train", with_held=False), data.subset("val")
+    m = {"config": vars(sp), "history": info["history"], "timing": SPS.viewing_timing(args.data, which)}
+    m["likelihood"] = SPS.likelihood_figures(sp_head, data, val, profiles, train)
+    m["personalisation"] = SPS.personal_figures(sp_head, data, val, profiles)
+    m["few_shot"] = SPS.few_shot_figures(sp_head, data, val, enc, frames, split["train"], sorted(held), cfg,
+                                         ks=(1, 2) if smoke else (5, 10, 20), draws=2 if smoke else 5)
+    m["attributes"] = SPS.attribute_figures(sp_head, data, val, observers, tokens_of)
+    m["calibration"] = SPS.calibration(sp_head, data, val, cfg, m["timing"],
+                                       m["likelihood"]["single_lognormal"], SPS.load_faces(args.data),
+                                       n_viewers=20 if smoke else SPS.CALIBRATION_VIEWERS)
+    a = m["likelihood"]["all"]["ig_over_static"]
+    log(f"[scanpath] IG over static: fixation 1 {a.get('1', float('nan')):.3f}, 1-10 {a.get('1-10', float('nan')):.3f}"
+        f" bits/fix; own embedding {m['personalisation']['own_minus_population_bits']:+.3f}; durations "
+        f"{m['likelihood']['all'].get('duration', {}).get('gain_bits', float('nan')):+.3f} bits over one log-normal")
+    return m, sp_head, data
+
+
+def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers, frames, split, cfg, metrics,
+                       datasets, smoke, sp_head, sp_data):
     os.makedirs(out, exist_ok=True)
     # the exported graph computes only the taps the head reads
     trunk.with_s32, trunk.with_s4 = cfg.use_s32, cfg.out_stride == 4
     model = GazeModel(trunk, head, VISION_SLOT).eval()
     n_slots = len(SLOTS)
     img = torch.zeros(1, 3, cfg.in_h, cfg.in_w)
-    export_onnx(model, (img, torch.zeros(1, n_slots, dtype=torch.long), torch.zeros(1, cfg.emb_dim)),
-                os.path.join(out, "model.fp32.onnx"), ["image", "profile_tokens", "user_embedding"], ["log_density"],
-                pads_by_layer=trunk.onnx_pads())
+    # the graph with the contract's `features` output (what the scanpath graph reads); `model` is its reference
+    export_onnx(GazeModelWithFeatures(model), (img, torch.zeros(1, n_slots, dtype=torch.long),
+                                               torch.zeros(1, cfg.emb_dim)),
+                os.path.join(out, "model.fp32.onnx"), ["image", "profile_tokens", "user_embedding"],
+                ["log_density", "features"], pads_by_layer=trunk.onnx_pads())
     fp16_weights(os.path.join(out, "model.fp32.onnx"), os.path.join(out, "model.w16.onnx"))
     int8_conv_weights(os.path.join(out, "model.fp32.onnx"), os.path.join(out, "model.w8.onnx"))
     encg = EncoderGraph(trunk, enc).eval()
@@ -192,6 +254,17 @@ def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers,
             raise SystemExit(f"{name}: correlation with the PyTorch reference {c['min_correlation']:.4f} "
                              f"< {MIN_CORRELATION}; refusing to ship it")
 
+    sp_rows = [r for r in sorted({int(r) for r in sp_data.subset("val").frame})][:4] or [0]
+    sp_files = SPX.export_scanpath(sp_head, tuple(sp_data.feats[False].shape), cfg.emb_dim, out)
+    sp_checks = SPX.verify_scanpath(out, sp_head, [sp_data.feats[False][r:r + 1].float() for r in sp_rows], emb, REPO)
+    log("onnxruntime-node vs PyTorch (scanpath): " + json.dumps(sp_checks))
+    for name, c in sp_checks.items():
+        if c["min_correlation"] < MIN_CORRELATION or c["max_abs_logsumexp"] > 1e-3:
+            raise SystemExit(f"{name}: correlation with the PyTorch reference {c['min_correlation']:.4f}, "
+                             f"logsumexp {c['max_abs_logsumexp']:.1e}; refusing to ship it")
+    checks.update(sp_checks)
+    metrics["scanpath"]["files"] = sp_files
+
     panel = {v: {"embedding": [round(float(x), 6) for x in emb[i]], "attributes": observer_attributes(observers[v])}
              for i, v in enumerate(viewers) if v in observers}
     json.dump(panel, open(os.path.join(out, "panel.json"), "w"), indent=1)
@@ -208,10 +281,17 @@ def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers,
                   "std": [0.5, 0.5, 0.5]},
         "profile": {"tokens": {"name": "profile_tokens", "slots": SLOTS},
                     "embedding": {"name": "user_embedding", "dim": cfg.emb_dim}},
-        "output": {"name": "log_density", "height": cfg.out_h, "width": cfg.out_w},
+        "output": {"name": "log_density", "height": cfg.out_h, "width": cfg.out_w, "features": "features"},
         "encoder": {"path": "encoder.onnx", "sha256": enc_entry["sha256"], "bytes": enc_entry["bytes"],
                     "inputs": {"image": "image", "fixations": "fixation_density"}, "output": "user_embedding"},
         "panel": "panel.json",
+        "scanpath": {"path": "scanpath.onnx", "sha256": sp_files["scanpath.onnx"]["sha256"],
+                     "bytes": sp_files["scanpath.onnx"]["bytes"], "history": sp_head.k,
+                     "inputs": {"features": "features", "tokens": "profile_tokens", "embedding": "user_embedding",
+                                "history": "history"},
+                     "outputs": {"density": "next_log_density", "duration": "next_log_duration"},
+                     "timing": {"startMs": metrics["scanpath"]["timing"]["startMs"],
+                                "saccadeMs": metrics["scanpath"]["timing"]["saccadeMs"]}},
         "trainedOn": datasets,
     }
     _save_with_metrics(out, manifest, metrics)
@@ -246,7 +326,44 @@ def summary_metrics(m: Dict) -> Dict:
         if "undistilled" in m["ablations"]:
             out["ablations"]["undistilled"] = {ds: {k: round(float(v), 4) for k, v in d.items() if k in keep}
                                                for ds, d in m["ablations"]["undistilled"].items()}
+    if "scanpath" in m:
+        out["scanpath"] = scanpath_summary(m["scanpath"])
+    if "yardstick" in m:
+        out["yardstick"] = m["yardstick"]
     return json.loads(json.dumps(out, default=float))
+
+
+def scanpath_summary(sp: Dict) -> Dict:
+    """The scanpath figures the product shows beside a virtual study (camelCase, rounded)."""
+    r = lambda x: None if x is None or x != x else round(float(x), 4)  # noqa: E731
+    lk = sp["likelihood"]
+    out = {"igOverStaticBits": {k: r(v) for k, v in lk["all"]["ig_over_static"].items()},
+           "perDataset": {ds: {"igOverStaticBits": {k: r(v) for k, v in d["ig_over_static"].items()},
+                               "durationGainBits": r(d.get("duration", {}).get("gain_bits"))}
+                          for ds, d in lk.items() if ds not in ("all", "single_lognormal")},
+           "durationGainBits": r(lk["all"].get("duration", {}).get("gain_bits")),
+           "ownMinusPopulationBits": r(sp["personalisation"]["own_minus_population_bits"]),
+           "otherMinusPopulationBits": r(sp["personalisation"]["other_minus_population_bits"]),
+           "fewShotGainBits": {k: r(v["gain_bits"]) for k, v in sp["few_shot"].items() if k.startswith("k")},
+           "attributeGainBits": r(sp["attributes"].get("gain_bits_right_tokens")),
+           "calibration": {"images": sp["calibration"]["images"],
+                           "viewersPerImage": sp["calibration"]["viewers_per_image"]}}
+    for family in ("faces", "grid"):
+        c = sp["calibration"].get(family)
+        if not c:
+            continue
+        f = {"areas": c["areas"]}
+        for n in (1, 3, 5):
+            f[f"seenWithin{n}Fixations"] = {"maePp": r(c[f"scanpath.n{n}"]["mae_pp"]),
+                                            "correlation": r(c[f"scanpath.n{n}"]["correlation"]),
+                                            "heatmapMaePp": r(c[f"heatmap.n{n}"]["mae_pp"]),
+                                            "heatmapCorrelation": r(c[f"heatmap.n{n}"]["correlation"])}
+        if "ttff.scanpath" in c:
+            t, h = c["ttff.scanpath"], c.get("ttff.heatmap", {})
+            f["ttffMedian"] = {"areas": t["areas"], "maeMs": r(t["mae_ms"]), "correlation": r(t["correlation"]),
+                               "heatmapMaeMs": r(h.get("mae_ms")), "heatmapCorrelation": r(h.get("correlation"))}
+        out["calibration"][family] = f
+    return out
 
 
 def verify_variants(out, model, encg, frames, val_rows, cfg, emb) -> Dict:
