@@ -13,7 +13,7 @@ import type { Prediction } from '../core/prediction-types';
 import { attentionStory, formatShare } from '../core/story';
 import { AoiLayer, aoiColor, type AoiTool } from './aoi-layer';
 import type { AudienceStore, LastSession } from './audience-db';
-import { removePersonalAudience } from './personal-bridge';
+import { removePersonalAudience, renamePersonalAudience } from './personal-bridge';
 import { nameFromTokens, newId, panelAudiences, presetAudiences, profileFor, slotLabel, valueLabel, type Audience } from './audiences';
 import { AttentionChart, type ChartSeries } from './chart';
 import type { AppEngine } from './engine';
@@ -428,9 +428,53 @@ export class App {
     void this.refresh();
     try {
       if (id.startsWith('personal-')) await removePersonalAudience(id);
-      else if (aud.source === 'attributes') await this.store?.remove(id);
+      else await this.store?.remove(id); // saved audiences, and panel viewers saved by a rename
     } catch (e) {
       this.showMessage(`“${aud.name}” is gone from this page but could not be deleted from this browser's storage (${(e as Error).message}); it may come back after a reload.`);
+    }
+  }
+
+  /** Replaces a chip's name with a text field: Enter or leaving it renames, Escape cancels. */
+  private startRename(li: HTMLElement, nameEl: HTMLElement, aud: Audience): void {
+    const input = document.createElement('input');
+    input.type = 'text';
+    input.className = 'chip-rename';
+    input.value = aud.name;
+    input.maxLength = 60;
+    input.setAttribute('aria-label', `New name for “${aud.name}”`);
+    let done = false;
+    const finish = (commit: boolean) => {
+      if (done) return;
+      done = true;
+      const next = input.value.trim();
+      if (commit && next && next !== aud.name) void this.renameAudience(aud.id, next);
+      else this.renderAudiences();
+    };
+    input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') { e.preventDefault(); finish(true); }
+      else if (e.key === 'Escape') { e.preventDefault(); finish(false); }
+    });
+    input.addEventListener('blur', () => finish(true));
+    li.replaceChild(input, nameEl);
+    input.focus();
+    input.select();
+  }
+
+  /** Renames an audience of any kind but the presets, where it is kept: this app's store (saved
+   *  and model panel viewers, which are saved by a rename), or the personal-audience store. */
+  async renameAudience(id: string, name: string): Promise<void> {
+    const aud = this.audience(id);
+    if (!aud || aud.source === 'preset') return;
+    const renamed: Audience = { ...aud, name };
+    this.audiences = this.audiences.map((a) => (a.id === id ? renamed : a));
+    this.renderAudiences();
+    this.paint();
+    this.renderPanels();
+    try {
+      if (id.startsWith('personal-')) await renamePersonalAudience(id, name);
+      else await this.store?.put(renamed);
+    } catch (e) {
+      this.showMessage(`“${name}” is renamed on this page but could not be saved in this browser (${(e as Error).message}).`);
     }
   }
 
@@ -445,10 +489,16 @@ export class App {
     for (const aud of this.audiences) {
       const li = document.createElement('li');
       li.className = 'chip';
-      const name = document.createElement('span');
+      // the name of every audience but the presets is a button that renames it in place
+      const name = document.createElement(aud.source === 'preset' ? 'span' : 'button');
       name.className = 'chip-name';
       name.textContent = aud.name;
-      name.title = aud.name;
+      name.title = aud.source === 'preset' ? aud.name : `${aud.name} (click to rename)`;
+      if (name instanceof HTMLButtonElement) {
+        name.type = 'button';
+        name.setAttribute('aria-label', `Rename audience “${aud.name}”`);
+        name.addEventListener('click', () => this.startRename(li, name, aud));
+      }
       const kind = document.createElement('span');
       kind.className = 'chip-kind';
       kind.textContent = aud.source === 'panel' || aud.source === 'personal' ? aud.source : '';

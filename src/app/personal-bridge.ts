@@ -39,3 +39,15 @@ export async function removePersonalAudience(chipId: string): Promise<void> {
     store.close();
   }
 }
+
+/** Renames an imported personal or panel audience in its store (validated like an import); the
+ *  store announces the change and the chips are re-read. */
+export async function renamePersonalAudience(chipId: string, name: string): Promise<void> {
+  const store = await openAudienceStore();
+  try {
+    const a = await store.get(chipId.replace(/^personal-/, ''));
+    if (a) await store.save([{ ...a, name }]);
+  } finally {
+    store.close();
+  }
+}

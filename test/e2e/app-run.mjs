@@ -187,15 +187,33 @@ try {
     await page.locator('#audience-chips .chip').first().locator('button.set-a').click();
   });
 
-  await step('audiences of every kind can be deleted: saved, model panel viewer, imported personal (issue 16, item 6)', async () => {
+  await step('audiences of every kind can be renamed and deleted: saved, model panel viewer, imported personal (issue 16, item 6)', async () => {
     const chipNames = () => page.locator('#audience-chips .chip-name').allInnerTexts();
+    const rename = async (from, to) => {
+      await page.locator('#audience-chips .chip-name', { hasText: from }).first().click();
+      await page.fill('#audience-chips .chip-rename', to);
+      await page.press('#audience-chips .chip-rename', 'Enter');
+      await page.waitForFunction((n) => [...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === n), to);
+    };
+    const appStoreHas = (id) => page.evaluate((id) => new Promise((resolve) => {
+      const req = indexedDB.open('gazecast-app');
+      req.onsuccess = () => { const g = req.result.transaction('audiences').objectStore('audiences').get(id); g.onsuccess = () => { req.result.close(); resolve(g.result?.name ?? null); }; };
+    }), id);
+    // a saved attribute audience: renamed in place and in the store, then back
+    await rename('Older viewers', 'Seniors');
+    const olderId = await page.evaluate(() => window.gazecastApp.audiences.find((a) => a.name === 'Seniors').id);
+    assert.equal(await appStoreHas(olderId), 'Seniors');
+    await rename('Seniors', 'Older viewers');
     // a model panel viewer, added from the list, then deleted from the chips
     const value = await page.locator('#panel-select option').nth(2).getAttribute('value');
     const viewerName = await page.locator('#panel-select option').nth(2).innerText();
     await page.selectOption('#panel-select', value);
     await page.waitForFunction((n) => [...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === n), viewerName);
-    await page.locator('#audience-chips .chip', { hasText: viewerName }).locator('button.remove').click();
-    assert.ok(!(await chipNames()).includes(viewerName), `${viewerName} still a chip`);
+    await rename(viewerName, 'Panel viewer renamed');
+    assert.equal(await appStoreHas(value), 'Panel viewer renamed', 'a renamed panel viewer is saved');
+    await page.locator('#audience-chips .chip', { hasText: 'Panel viewer renamed' }).locator('button.remove').click();
+    assert.ok(!(await chipNames()).includes('Panel viewer renamed'), 'the panel viewer is still a chip');
+    assert.equal(await appStoreHas(value), null, 'the deleted panel viewer is gone from the store');
     // an imported personal audience: written to the personal-audience store as the importer does
     const { modelId, dim } = await page.evaluate(() => ({ modelId: window.gazecastApp.manifest.id, dim: window.gazecastApp.manifest.profile.embedding.dim }));
     await page.evaluate(({ modelId, dim }) => new Promise((resolve, reject) => {
@@ -210,8 +228,15 @@ try {
       };
     }), { modelId, dim });
     await page.waitForFunction(() => [...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === 'Imported viewer e2e'));
-    await page.locator('#audience-chips .chip', { hasText: 'Imported viewer e2e' }).locator('button.remove').click();
-    await page.waitForFunction(() => ![...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === 'Imported viewer e2e'));
+    await rename('Imported viewer e2e', 'Imported, renamed');
+    const storedName = () => page.evaluate(() => new Promise((resolve) => {
+      const req = indexedDB.open('gazecast-audiences');
+      req.onsuccess = () => { const g = req.result.transaction('audiences').objectStore('audiences').get('e2e-viewer'); g.onsuccess = () => { req.result.close(); resolve(g.result?.name ?? null); }; };
+    }));
+    for (let i = 0; i < 20 && (await storedName()) !== 'Imported, renamed'; i++) await page.waitForTimeout(100);
+    assert.equal(await storedName(), 'Imported, renamed', 'renamed in the personal-audience store');
+    await page.locator('#audience-chips .chip', { hasText: 'Imported, renamed' }).locator('button.remove').click();
+    await page.waitForFunction(() => ![...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === 'Imported, renamed'));
     const left = await page.evaluate(() => new Promise((resolve) => {
       const req = indexedDB.open('gazecast-audiences');
       req.onsuccess = () => { const g = req.result.transaction('audiences').objectStore('audiences').get('e2e-viewer'); g.onsuccess = () => { req.result.close(); resolve(g.result ?? null); }; };
