@@ -1,36 +1,37 @@
 /**
- * The designer app's controller: owns the state (media, audiences A/B, AOIs, predictions, the
- * whole-video analysis) and keeps the panels in step with it. Inference goes through `AppEngine`;
- * statistics, stories, differences and exports come from src/core.
+ * The designer app's controller: owns the shared state (media, audiences A/B, view, AOIs, the
+ * predictions on screen, the whole-video analysis) and keeps the parts in step with it. The parts
+ * live in modules named for what they do, each reading the state through a small interface:
+ * `aoi-panels.ts` (AOI list, table, story, timeline, chart), `video-analysis.ts` (whole video),
+ * `export-actions.ts` (the Export menu), `messages.ts` (the message bar); here remain the
+ * audiences, the media and transport, live mode and predictions, and the stage painters.
+ * Inference goes through `AppEngine` (the package's public API).
  */
-import { aggregateAoiStats, aoiStats, type Aoi, type AoiStat } from '../core/aoi';
+import { aoiStats, type Aoi } from '../core/aoi';
 import { densityDifference, describeDifference, yardstickFromMetrics, type DifferenceMap } from '../core/difference';
-import { GazecastError, isGazecastError } from '../core/errors';
-import { analysisToJson, buildAnalysisDocument, type AnalysisDocument, type AnalysisFrame } from '../core/export-analysis';
-import { aoiCsv, pointsCsv } from '../core/export-csv';
+import { GazecastError } from '../core/errors';
 import type { ModelManifest } from '../core/manifest';
 import type { Prediction } from '../core/prediction-types';
-import { attentionStory, formatShare } from '../core/story';
 import { AoiLayer, aoiColor, type AoiTool } from './aoi-layer';
+import { AoiPanels } from './aoi-panels';
 import type { AudienceStore, LastSession } from './audience-db';
 import { removePersonalAudience, renamePersonalAudience } from './personal-bridge';
 import { nameFromTokens, newId, panelAudiences, presetAudiences, profileFor, slotLabel, valueLabel, type Audience } from './audiences';
-import { AttentionChart, type ChartSeries } from './chart';
+import { COLOR_A, COLOR_B, type ViewMode } from './colors';
+import { $, fmtTime } from './dom';
 import type { AppEngine } from './engine';
 import type { LiveSession } from '../index';
-import { baseName, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
-import { cloneVideo, openMedia, type OpenedMedia } from './media';
-import { seekTo } from '../client/frame-sampler';
+import { ExportActions } from './export-actions';
+import type { OverlayPainter } from './exporters';
+import { openMedia, type OpenedMedia } from './media';
+import { Messages } from './messages';
 import { drawAois, drawDifference, drawPoints, paintAudience, sortByVisit, type LayerOptions } from './render';
 import { drawLegend, legendEntries, renderLegend, type LegendView } from './legend';
 import { separateBadges } from '../core/label-layout';
-import { renderReport } from './report';
 import { Stage } from './stage';
-import { TimelineStrip, type TimelineRow } from './timeline';
+import { analyseWholeVideo, nearestAnalysed, type Analysis } from './video-analysis';
 
-export type ViewMode = 'single' | 'compare' | 'difference';
-export const COLOR_A = '#ff8a3d';
-export const COLOR_B = '#3db8ff';
+export { COLOR_A, COLOR_B, type ViewMode } from './colors';
 
 export const SAMPLES = [
   { file: 'ad-market.mp4', label: 'Video ad: market (9 s)' },
@@ -39,39 +40,21 @@ export const SAMPLES = [
   { file: 'ad-tennis.jpg', label: 'Image ad: tennis' },
 ] as const;
 
-interface Analysis {
-  readonly sps: number;
-  readonly timesS: number[];
-  readonly byAudience: Map<string, Prediction[]>;
-}
-
-const $ = <T extends HTMLElement = HTMLElement>(id: string): T => {
-  const e = document.getElementById(id);
-  if (!e) throw new Error(`#${id} missing from index.html`);
-  return e as T;
-};
-
-function fmtTime(s: number): string {
-  if (!Number.isFinite(s)) return '0:00.0';
-  const m = Math.floor(s / 60);
-  return `${m}:${(s - m * 60).toFixed(1).padStart(4, '0')}`;
-}
-
 export class App {
   engine: AppEngine | null = null;
   manifest: ModelManifest | null = null;
-  private store: AudienceStore | null = null;
-  private audiences: Audience[] = [];
-  private aId = 'preset-everyone';
-  private bId: string | null = null;
-  private mode: ViewMode = 'single';
+  store: AudienceStore | null = null;
+  audiences: Audience[] = [];
+  aId = 'preset-everyone';
+  bId: string | null = null;
+  mode: ViewMode = 'single';
   media: OpenedMedia | null = null;
-  private aois: Aoi[] = [];
+  aois: Aoi[] = [];
   /** predictions for the frame on screen, by audience id */
-  private current = new Map<string, Prediction>();
-  private analysis: Analysis | null = null;
-  private analysisAbort: AbortController | null = null;
-  private exportAbort: AbortController | null = null;
+  current = new Map<string, Prediction>();
+  analysis: Analysis | null = null;
+  analysisAbort: AbortController | null = null;
+  exportAbort: AbortController | null = null;
   private refreshSeq = 0;
   private readonly warnedAudiences = new Set<string>();
   private busy = false;
@@ -82,8 +65,9 @@ export class App {
   private readonly stageB = new Stage($('stage-b').querySelector('.stage-box') as HTMLElement);
   private readonly frameCopy = document.createElement('canvas');
   private readonly aoiLayer: AoiLayer;
-  private readonly chart: AttentionChart;
-  private readonly timeline: TimelineStrip;
+  readonly panels: AoiPanels;
+  readonly exports: ExportActions;
+  private readonly messages = new Messages();
 
   constructor() {
     this.frameCopy.className = 'media';
@@ -93,8 +77,8 @@ export class App {
       (aois, created) => this.aoisChanged(aois, created),
       () => this.setTool('none'),
     );
-    this.chart = new AttentionChart($('chart'), (t) => this.seek(t));
-    this.timeline = new TimelineStrip($<HTMLCanvasElement>('timeline'), (t) => this.seek(t));
+    this.panels = new AoiPanels(this, (t) => this.seek(t));
+    this.exports = new ExportActions(this);
     this.bindUi();
   }
 
@@ -180,28 +164,16 @@ export class App {
 
   // ---------- messages ----------
 
-  /** what the message on screen is about: opening a file clears only file messages */
-  private messageTopic: 'media' | 'other' = 'other';
-
   showMessage(text: string, kind: 'error' | 'info' = 'error', topic: 'media' | 'other' = 'other', action?: { label: string; run: () => void }): void {
-    this.messageTopic = topic;
-    $('message-text').textContent = text;
-    const btn = $<HTMLButtonElement>('message-action');
-    btn.hidden = !action;
-    btn.textContent = action?.label ?? '';
-    btn.onclick = action ? () => action.run() : null;
-    $('message').classList.toggle('info', kind === 'info');
-    $('message').hidden = false;
+    this.messages.show(text, kind, topic, action);
   }
 
   clearMessage(): void {
-    $('message').hidden = true;
+    this.messages.clear();
   }
 
-  private report(e: unknown): void {
-    if (isGazecastError(e, 'aborted')) return;
-    console.warn(e);
-    this.showMessage(e instanceof Error ? e.message : String(e));
+  report(e: unknown): void {
+    this.messages.report(e);
   }
 
   // ---------- UI wiring ----------
@@ -298,7 +270,7 @@ export class App {
     });
 
     // analysis
-    $('analyse-btn').addEventListener('click', () => void this.analyseWholeVideo());
+    $('analyse-btn').addEventListener('click', () => void analyseWholeVideo(this));
     $('cancel-btn').addEventListener('click', () => { this.analysisAbort?.abort(); this.exportAbort?.abort(); });
 
     // export menu
@@ -323,7 +295,7 @@ export class App {
       const kind = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-export]')?.dataset.export;
       if (!kind) return;
       close(true);
-      void this.exportAs(kind).catch((err) => this.report(err));
+      void this.exports.exportAs(kind).catch((err) => this.report(err));
     });
     window.addEventListener('afterprint', () => { $('report').innerHTML = ''; });
   }
@@ -356,7 +328,7 @@ export class App {
 
   // ---------- audiences ----------
 
-  private audience(id: string | null): Audience | undefined {
+  audience(id: string | null): Audience | undefined {
     return id ? this.audiences.find((a) => a.id === id) : undefined;
   }
 
@@ -553,7 +525,7 @@ export class App {
       this.showMessage(e instanceof Error ? e.message : String(e), 'error', 'media');
       return;
     }
-    if (this.messageTopic === 'media') this.clearMessage();
+    if (this.messages.topic === 'media') this.clearMessage();
     this.analysisAbort?.abort();
     this.stopLive();
     const old = this.media;
@@ -577,7 +549,7 @@ export class App {
     this.setupTransport();
     $('analysis').hidden = m.kind !== 'video';
     $('analysis-status').textContent = '';
-    this.timeline.set([], [], m.durationS);
+    this.panels.timeline.set([], [], m.durationS);
     const sel = $<HTMLSelectElement>('sample-select');
     sel.value = SAMPLES.some((s) => s.file === name) ? name : '';
     // video export only where there is a video (an image has no frames to burn the overlay into)
@@ -598,7 +570,7 @@ export class App {
     const update = () => {
       scrub.value = String(Math.round((v.currentTime / v.duration) * 1000));
       $('time-readout').textContent = `${fmtTime(v.currentTime)} / ${fmtTime(v.duration)}`;
-      this.timeline.setCursor(v.currentTime);
+      this.panels.timeline.setCursor(v.currentTime);
     };
     v.addEventListener('timeupdate', update);
     v.addEventListener('seeked', () => { update(); void this.refresh(); });
@@ -665,24 +637,16 @@ export class App {
 
   // ---------- prediction ----------
 
-  private neededAudiences(): Audience[] {
+  neededAudiences(): Audience[] {
     const out = [this.audience(this.aId)].filter((a): a is Audience => !!a);
     const b = this.audience(this.bId);
     if (this.mode !== 'single' && b) out.push(b);
     return out;
   }
 
-  private nowMs(): number {
+  nowMs(): number {
     const v = this.video;
     return v ? v.currentTime * 1000 : 0;
-  }
-
-  private fromAnalysis(audId: string, tMs: number): Prediction | undefined {
-    const list = this.analysis?.byAudience.get(audId);
-    if (!list || list.length === 0) return undefined;
-    let best = list[0]!;
-    for (const p of list) if (Math.abs(p.timestampMs - tMs) < Math.abs(best.timestampMs - tMs)) best = p;
-    return best;
   }
 
   /** Brings the predictions for the frame on screen up to date, then repaints. */
@@ -700,7 +664,7 @@ export class App {
       const next = new Map<string, Prediction>();
       for (const aud of this.neededAudiences()) {
         const cached = this.current.get(aud.id);
-        const analysed = this.fromAnalysis(aud.id, tMs);
+        const analysed = nearestAnalysed(this.analysis, aud.id, tMs);
         if (analysed && Math.abs(analysed.timestampMs - tMs) <= 1000 / (2 * this.analysis!.sps) + 1) { next.set(aud.id, analysed); continue; }
         if (cached && Math.abs(cached.timestampMs - tMs) < 1) { next.set(aud.id, cached); continue; }
         if (!this.engine || !this.manifest) continue;
@@ -740,7 +704,7 @@ export class App {
     return { heatmap: this.layers.heatmap, points: this.layers.points, scanpath: this.layers.scanpath, opacity: this.layers.opacity, color };
   }
 
-  private difference(): { map: DifferenceMap; a: Audience; b: Audience } | null {
+  difference(): { map: DifferenceMap; a: Audience; b: Audience } | null {
     const a = this.audience(this.aId), b = this.audience(this.bId);
     const pa = a && this.current.get(a.id), pb = b && this.current.get(b.id);
     if (!a || !b || !pa || !pb) return null;
@@ -787,7 +751,7 @@ export class App {
 
   /** Stage B has no SVG layer, so it (and every export) draws the AOIs into the overlay; exports
    *  (`forExport`) also get B's legend. */
-  private painterB(pb: Prediction | undefined, forExport = false): OverlayPainter | null {
+  painterB(pb: Prediction | undefined, forExport = false): OverlayPainter | null {
     if (!this.media || !pb) return null;
     const { width: W, height: H } = this.media;
     const aois = this.layers.aois ? this.aois : [];
@@ -828,10 +792,11 @@ export class App {
     }
   }
 
-  // ---------- AOIs, table, story, chart ----------
+  // ---------- AOIs (the panels are aoi-panels.ts) ----------
 
-  private aoisChanged(aois: Aoi[], created?: Aoi): void {
+  aoisChanged(aois: Aoi[], created?: Aoi): void {
     this.aois = aois;
+    this.aoiLayer.setAois(aois);
     if (this.media) void this.store?.saveAois(this.media.name, aois).catch(() => undefined);
     this.paint();
     this.renderPanels();
@@ -842,342 +807,12 @@ export class App {
     }
   }
 
-  /** Stats per audience: over the whole analysis for an analysed video, else for the frame on screen. */
-  private statsFor(audId: string): { stats: AoiStat[]; scope: string } | null {
-    const list = this.analysis?.byAudience.get(audId);
-    if (list && list.length > 0) {
-      return { stats: aggregateAoiStats(list.map((p) => aoiStats(p, this.aois)), this.aois), scope: `whole video, ${list.length} frames` };
-    }
-    const p = this.current.get(audId);
-    if (!p) return null;
-    return { stats: aoiStats(p, this.aois), scope: this.media?.kind === 'video' ? `frame at ${fmtTime(p.timestampMs / 1000)}` : 'this image' };
-  }
-
   renderPanels(): void {
-    this.renderAoiList();
-    const auds = this.neededAudiences();
-    const table = $<HTMLTableElement>('aoi-table');
-    const thead = table.tHead!, tbody = table.tBodies[0]!;
-    const stats = auds.map((a) => ({ a, s: this.statsFor(a.id) }));
-    thead.innerHTML = '';
-    tbody.innerHTML = '';
-    const hr = thead.insertRow();
-    const th = (t: string, title?: string) => { const c = document.createElement('th'); c.scope = 'col'; c.textContent = t; if (title) c.title = title; hr.append(c); };
-    th('Area');
-    stats.forEach(({ a }, i) => { th(`${i === 0 ? 'A' : 'B'} share`, a.name); th('1st', `Order of first visit for ${a.name}`); });
-    this.aois.forEach((aoi, k) => {
-      const r = tbody.insertRow();
-      const name = r.insertCell();
-      name.innerHTML = `<span class="aoi-color" style="display:inline-block;width:8px;height:8px;border-radius:2px;margin-right:6px;background:${aoiColor(k)}"></span>`;
-      name.append(document.createTextNode(aoi.name));
-      stats.forEach(({ s }, i) => {
-        const st = s?.stats[k];
-        const share = r.insertCell();
-        if (st) {
-          const bar = document.createElement('span');
-          bar.className = `bar${i === 1 ? ' b' : ''}`;
-          bar.style.width = `${Math.round(Math.min(1, st.share) * 26)}px`;
-          share.append(bar, document.createTextNode(formatShare(st.share)));
-        } else share.textContent = '…';
-        r.insertCell().textContent = st ? (st.firstVisitRank === null ? '—' : String(st.firstVisitRank)) : '…';
-      });
-    });
-    if (this.aois.length === 0) {
-      const r = tbody.insertRow();
-      const c = r.insertCell();
-      c.colSpan = 1 + 2 * stats.length;
-      c.textContent = 'No areas yet: draw one on the image.';
-    }
-    const story = $('story');
-    story.replaceChildren();
-    for (const { a, s } of stats) {
-      const p = document.createElement('p');
-      const who = document.createElement('span');
-      who.className = 'who';
-      who.style.color = a.id === this.aId ? COLOR_A : COLOR_B;
-      who.textContent = `${a.id === this.aId ? 'A' : 'B'} · ${s?.scope ?? 'waiting for the prediction'}: `;
-      p.append(who, document.createTextNode(s ? attentionStory(a.name, s.stats).text : ''));
-      story.append(p);
-    }
-    this.renderTimeAndChart();
+    this.panels.render();
   }
 
-  private renderAoiList(): void {
-    const ul = $('aoi-list');
-    if (ul.contains(document.activeElement) && document.activeElement instanceof HTMLInputElement) return; // do not steal typing
-    ul.replaceChildren();
-    this.aois.forEach((aoi, k) => {
-      const li = document.createElement('li');
-      const sw = document.createElement('span');
-      sw.className = 'aoi-color';
-      sw.style.background = aoiColor(k);
-      const input = document.createElement('input');
-      input.type = 'text';
-      input.value = aoi.name;
-      input.dataset.aoi = aoi.id;
-      input.setAttribute('aria-label', `Name of area ${k + 1} (${aoi.shape.kind === 'rect' ? 'rectangle' : 'polygon'})`);
-      input.addEventListener('change', () => {
-        const name = input.value.trim() || aoi.name;
-        this.aois = this.aois.map((a) => (a.id === aoi.id ? { ...a, name } : a));
-        this.aoiLayer.setAois(this.aois);
-        this.aoisChanged(this.aois);
-      });
-      input.addEventListener('keydown', (e) => { if (e.key === 'Enter') input.blur(); });
-      const rm = document.createElement('button');
-      rm.type = 'button';
-      rm.className = 'btn ghost';
-      rm.textContent = '✕';
-      rm.setAttribute('aria-label', `Delete area “${aoi.name}”`);
-      rm.addEventListener('click', () => {
-        this.aois = this.aois.filter((a) => a.id !== aoi.id);
-        this.aoiLayer.setAois(this.aois);
-        this.aoisChanged(this.aois);
-      });
-      li.append(sw, input, rm);
-      ul.append(li);
-    });
-  }
-
-  private renderTimeAndChart(): void {
-    const an = this.analysis;
-    const section = $('chart-section');
-    if (!an || !this.media || this.media.kind !== 'video') {
-      section.hidden = true;
-      this.chart.update([], []);
-      return;
-    }
-    const auds = this.neededAudiences().filter((a) => an.byAudience.has(a.id));
-    const rows: TimelineRow[] = [];
-    const series: ChartSeries[] = [];
-    auds.forEach((aud, ai) => {
-      const preds = an.byAudience.get(aud.id)!;
-      if (this.aois.length === 0) {
-        // no AOIs: how concentrated attention is (mass of the strongest point)
-        rows.push({ label: aud.name, color: ai === 0 ? COLOR_A : COLOR_B, values: preds.map((p) => Math.max(0, ...p.points.map((q) => q.mass))) });
-        return;
-      }
-      const perFrame = preds.map((p) => aoiStats(p, this.aois));
-      this.aois.forEach((aoi, k) => {
-        const values = perFrame.map((s) => s[k]!.share);
-        rows.push({ label: `${aoi.name} (${ai === 0 ? 'A' : 'B'})`, color: aoiColor(k), values });
-        series.push({ label: `${aoi.name} · ${ai === 0 ? 'A' : 'B'}`, color: aoiColor(k), dashed: ai === 1, values });
-      });
-    });
-    this.timeline.set(an.timesS, rows, this.media.durationS);
-    section.hidden = series.length === 0;
-    if (series.length) this.chart.update(an.timesS, series, this.video?.currentTime);
-  }
-
-  // ---------- whole-video analysis ----------
-
-  async analyseWholeVideo(): Promise<void> {
-    const media = this.media;
-    if (!media || media.kind !== 'video' || !this.engine || !this.manifest) return;
-    const sps = Number($<HTMLSelectElement>('sps-select').value);
-    const auds = this.neededAudiences();
-    const prev = this.analysis && this.analysis.sps === sps ? this.analysis : null;
-    const todo = auds.filter((a) => !prev?.byAudience.has(a.id));
-    if (todo.length === 0) { $('analysis-status').textContent = 'Already analysed for these audiences.'; return; }
-    const ctrl = new AbortController();
-    this.analysisAbort = ctrl;
-    const progress = $<HTMLProgressElement>('analysis-progress');
-    const status = $('analysis-status');
-    $('analyse-btn').hidden = true;
-    $('cancel-btn').hidden = false;
-    progress.hidden = false;
-    progress.value = 0;
-    const started = performance.now();
-    const byAudience = new Map(prev?.byAudience ?? []);
-    let timesS = prev?.timesS ?? [];
-    let video: HTMLVideoElement | null = null;
-    try {
-      video = await cloneVideo(media);
-      for (let k = 0; k < todo.length; k++) {
-        const aud = todo[k]!;
-        const { profile } = profileFor(aud, this.manifest);
-        const preds = await this.engine.analyseVideo(video, profile, sps, ctrl.signal, ({ done, total }) => {
-          const frac = (k + done / Math.max(1, total)) / todo.length;
-          progress.value = frac;
-          const elapsed = (performance.now() - started) / 1000;
-          const left = frac > 0.01 ? (elapsed / frac) * (1 - frac) : NaN;
-          status.textContent = `${aud.name}: frame ${done} of ${total} · ${Math.round(frac * 100)}% · ${Number.isFinite(left) ? `about ${Math.ceil(left)} s left` : 'estimating time left…'}`;
-        });
-        if (this.media !== media) return;
-        byAudience.set(aud.id, preds);
-        timesS = preds.map((p) => p.timestampMs / 1000);
-      }
-      this.analysis = { sps, timesS, byAudience };
-      const secs = ((performance.now() - started) / 1000).toFixed(1);
-      status.textContent = `Analysed ${timesS.length} frames × ${byAudience.size} audience${byAudience.size > 1 ? 's' : ''} in ${secs} s. Click the strip to jump to a frame.`;
-      this.current.clear();
-      await this.refresh();
-      this.renderPanels();
-    } catch (e) {
-      if (isGazecastError(e, 'aborted') || ctrl.signal.aborted) status.textContent = 'Analysis cancelled; nothing was kept from the unfinished audience.';
-      else { status.textContent = ''; this.report(e); }
-    } finally {
-      video?.removeAttribute('src');
-      video?.load();
-      this.analysisAbort = null;
-      $('analyse-btn').hidden = false;
-      $('cancel-btn').hidden = true;
-      progress.hidden = true;
-    }
-  }
-
-  // ---------- exports ----------
-
-  private analysisDocument(): AnalysisDocument {
-    const m = this.media!;
-    const auds = this.neededAudiences();
-    const an = this.analysis;
-    let frames: AnalysisFrame[];
-    const analysed = an && auds.every((a) => an.byAudience.has(a.id));
-    if (m.kind === 'video' && analysed) {
-      frames = an.timesS.map((t, i) => ({
-        timestampMs: t * 1000,
-        results: auds.map((a) => {
-          const p = an.byAudience.get(a.id)![i]!;
-          return { audienceId: a.id, points: p.points, aoiStats: aoiStats(p, this.aois) };
-        }),
-      }));
-    } else {
-      const results = auds.flatMap((a) => {
-        const p = this.current.get(a.id);
-        return p ? [{ audienceId: a.id, points: p.points, aoiStats: aoiStats(p, this.aois) }] : [];
-      });
-      if (results.length === 0) throw new GazecastError('frame-invalid', 'There is no prediction to export yet: open an image or video and wait for the overlay.');
-      frames = [{ timestampMs: this.nowMs(), results }];
-    }
-    return buildAnalysisDocument({
-      media: { name: m.name, kind: m.kind, width: m.width, height: m.height, ...(m.kind === 'video' ? { durationMs: m.durationS * 1000 } : {}) },
-      model: { id: this.manifest?.id ?? 'unknown', version: this.manifest?.version ?? '' },
-      audiences: auds.map((a) => ({ id: a.id, name: a.name, tokens: a.tokens, ...(a.embedding ? { embedding: [...a.embedding] } : {}) })),
-      aois: this.aois,
-      frames,
-      ...(this.engine ? { backend: this.engine.backend } : {}),
-      ...(analysed && m.kind === 'video' ? { samplesPerSecond: an.sps } : {}),
-    });
-  }
-
-  /** The frame on screen with the overlay at native resolution; side by side in compare mode. */
-  private snapshot(): HTMLCanvasElement {
-    const m = this.media;
-    if (!m) throw new GazecastError('frame-invalid', 'Open an image or video first.');
-    const pa = this.current.get(this.aId);
-    const pb = this.bId ? this.current.get(this.bId) : undefined;
-    const a = snapshotCanvas(m.element, m.width, m.height, this.painterA(pa, pb, true) ?? (() => undefined));
-    if (this.mode !== 'compare') return a;
-    const b = snapshotCanvas(m.element, m.width, m.height, this.painterB(pb, true) ?? (() => undefined));
-    const both = document.createElement('canvas');
-    both.width = m.width * 2;
-    both.height = m.height;
-    const g = both.getContext('2d')!;
-    g.drawImage(a, 0, 0);
-    g.drawImage(b, m.width, 0);
-    return both;
-  }
-
-  async exportAs(kind: string): Promise<void> {
-    const m = this.media;
-    if (!m) throw new GazecastError('frame-invalid', 'Open an image or video first.');
-    const base = baseName(m.name);
-    const at = m.kind === 'video' ? `-${Math.round(this.nowMs())}ms` : '';
-    if (kind === 'png') {
-      download(await canvasToBlob(this.snapshot()), `${base}${at}-${this.mode}.png`);
-    } else if (kind === 'csv-points') {
-      download(new Blob([pointsCsv(this.analysisDocument())], { type: 'text/csv' }), `${base}-points.csv`);
-    } else if (kind === 'csv-aoi') {
-      download(new Blob([aoiCsv(this.analysisDocument())], { type: 'text/csv' }), `${base}-aoi.csv`);
-    } else if (kind === 'json') {
-      download(new Blob([analysisToJson(this.analysisDocument())], { type: 'application/json' }), `${base}-analysis.json`);
-    } else if (kind === 'report') {
-      await this.fillReport();
-      window.print();
-    } else if (kind === 'video') {
-      await this.exportVideo();
-    }
-  }
-
-  /** Fills #report (also used by the e2e test to check the print layout): the frame on screen
-   *  and, for an analysed video, four frames spread over it, each with its overlay. */
-  async fillReport(): Promise<void> {
-    const media = this.media!;
-    const doc = this.analysisDocument();
-    const toDataUrl = (c: HTMLCanvasElement, maxW: number) => {
-      const scale = Math.min(1, maxW / c.width);
-      const small = document.createElement('canvas');
-      small.width = Math.round(c.width * scale);
-      small.height = Math.round(c.height * scale);
-      small.getContext('2d')!.drawImage(c, 0, 0, small.width, small.height);
-      return small.toDataURL('image/jpeg', 0.88);
-    };
-    const a = this.audience(this.aId), b = this.audience(this.bId);
-    const who = this.mode === 'compare' ? `${a?.name} (left) and ${b?.name} (right)` : this.mode === 'difference' ? `Where ${a?.name} looks more (orange) than ${b?.name} (blue)` : `${a?.name}`;
-    const at = (tS: number) => (media.kind === 'video' ? ` — frame at ${fmtTime(tS)}` : '');
-    const frames = [{ caption: `${who}${at(this.nowMs() / 1000)}`, dataUrl: toDataUrl(this.snapshot(), 1600) }];
-    const an = this.analysis;
-    if (media.kind === 'video' && an && an.timesS.length >= 4 && this.mode !== 'compare') {
-      const clone = await cloneVideo(media);
-      try {
-        for (let k = 0; k < 4; k++) {
-          const t = an.timesS[Math.round(((k + 0.5) / 4) * (an.timesS.length - 1))]!;
-          await seekTo(clone, t);
-          const pa = this.fromAnalysis(this.aId, t * 1000);
-          const pb = this.bId ? this.fromAnalysis(this.bId, t * 1000) : undefined;
-          const c = snapshotCanvas(clone, media.width, media.height, this.painterA(pa, pb, true) ?? (() => undefined));
-          frames.push({ caption: `${who}${at(t)}`, dataUrl: toDataUrl(c, 900) });
-        }
-      } finally {
-        clone.removeAttribute('src');
-        clone.load();
-      }
-    }
-    const d = this.mode !== 'single' ? this.difference() : null;
-    renderReport($('report'), doc, { frames, chart: await this.chart.toDataUrl(), chartLegend: this.chart.series }, d ? describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.manifest?.metrics)) : null);
-  }
-
-  private async exportVideo(): Promise<void> {
-    const m = this.media;
-    if (!m || m.kind !== 'video') throw new GazecastError('media-unsupported', 'Video export needs a video: open one first.');
-    const an = this.analysis;
-    const auds = this.neededAudiences();
-    if (!an || !auds.every((a) => an.byAudience.has(a.id))) {
-      throw new GazecastError('frame-invalid', 'Analyse the whole video first (the burnt-in overlay uses its predictions), then export again.');
-    }
-    const ctrl = new AbortController();
-    this.exportAbort = ctrl;
-    const status = $('analysis-status');
-    const progress = $<HTMLProgressElement>('analysis-progress');
-    $('cancel-btn').hidden = false;
-    $('analyse-btn').hidden = true;
-    progress.hidden = false;
-    const started = performance.now();
-    try {
-      const panels = this.mode === 'compare' ? 2 : 1;
-      const paintFor = (tS: number): (OverlayPainter | null)[] => {
-        const pa = this.fromAnalysis(this.aId, tS * 1000);
-        const pb = this.bId ? this.fromAnalysis(this.bId, tS * 1000) : undefined;
-        const a = this.painterA(pa, this.mode === 'difference' ? pb : undefined, true);
-        return panels === 2 ? [a, this.painterB(pb, true)] : [a];
-      };
-      const { burnOverlayIntoVideo } = await import('./export-video');
-      const out = await burnOverlayIntoVideo(m.file, paintFor, panels, ({ doneS, totalS }) => {
-        progress.value = Math.min(1, doneS / totalS);
-        const el = (performance.now() - started) / 1000;
-        const frac = doneS / totalS;
-        status.textContent = `Exporting video: ${Math.round(frac * 100)}%${frac > 0.02 ? ` · about ${Math.ceil((el / frac) * (1 - frac))} s left` : ''}`;
-      }, ctrl.signal);
-      download(out.blob, `${baseName(m.name)}-${this.mode}-overlay.${out.extension}`);
-      status.textContent = `Exported ${(out.blob.size / 1e6).toFixed(1)} MB (${out.codec}) in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
-    } catch (e) {
-      if (ctrl.signal.aborted) status.textContent = 'Video export cancelled.';
-      else throw e;
-    } finally {
-      this.exportAbort = null;
-      $('cancel-btn').hidden = true;
-      $('analyse-btn').hidden = false;
-      progress.hidden = true;
-    }
+  /** The printable report (the e2e test fills it to check the print layout). */
+  fillReport(): Promise<void> {
+    return this.exports.fillReport();
   }
 }

@@ -1,0 +1,165 @@
+/**
+ * The right-hand panel: the AOI list (names, delete), the AOI table (share and first visit per
+ * audience), the attention story, and for an analysed video the timeline strip and the chart.
+ * It reads the app's state through `AoiPanelsHost` and changes only the AOIs' names and list,
+ * through `aoisChanged`. A new column (e.g. a virtual study's seen-by or time to first
+ * fixation) is one more cell per audience in `renderPanels`.
+ */
+import { aggregateAoiStats, aoiStats, type Aoi, type AoiStat } from '../core/aoi';
+import type { Prediction } from '../core/prediction-types';
+import { attentionStory, formatShare } from '../core/story';
+import { aoiColor } from './aoi-layer';
+import type { Audience } from './audiences';
+import { AttentionChart, type ChartSeries } from './chart';
+import { $, fmtTime } from './dom';
+import type { OpenedMedia } from './media';
+import { TimelineStrip, type TimelineRow } from './timeline';
+import type { Analysis } from './video-analysis';
+import { COLOR_A, COLOR_B } from './colors';
+
+/** What the panel reads from the app, and the one thing it changes (the AOIs). */
+export interface AoiPanelsHost {
+  aois: Aoi[];
+  readonly analysis: Analysis | null;
+  readonly current: ReadonlyMap<string, Prediction>;
+  readonly media: OpenedMedia | null;
+  readonly video: HTMLVideoElement | null;
+  readonly aId: string;
+  neededAudiences(): Audience[];
+  aoisChanged(aois: Aoi[]): void;
+}
+
+export class AoiPanels {
+  readonly chart: AttentionChart;
+  readonly timeline: TimelineStrip;
+
+  constructor(private readonly app: AoiPanelsHost, seek: (timeS: number) => void) {
+    this.chart = new AttentionChart($('chart'), seek);
+    this.timeline = new TimelineStrip($<HTMLCanvasElement>('timeline'), seek);
+  }
+
+  /** Stats per audience: over the whole analysis for an analysed video, else for the frame on screen. */
+  statsFor(audId: string): { stats: AoiStat[]; scope: string } | null {
+    const list = this.app.analysis?.byAudience.get(audId);
+    if (list && list.length > 0) {
+      return { stats: aggregateAoiStats(list.map((p) => aoiStats(p, this.app.aois)), this.app.aois), scope: `whole video, ${list.length} frames` };
+    }
+    const p = this.app.current.get(audId);
+    if (!p) return null;
+    return { stats: aoiStats(p, this.app.aois), scope: this.app.media?.kind === 'video' ? `frame at ${fmtTime(p.timestampMs / 1000)}` : 'this image' };
+  }
+
+  render(): void {
+    this.renderAoiList();
+    const auds = this.app.neededAudiences();
+    const table = $<HTMLTableElement>('aoi-table');
+    const thead = table.tHead!, tbody = table.tBodies[0]!;
+    const stats = auds.map((a) => ({ a, s: this.statsFor(a.id) }));
+    thead.innerHTML = '';
+    tbody.innerHTML = '';
+    const hr = thead.insertRow();
+    const th = (t: string, title?: string) => { const c = document.createElement('th'); c.scope = 'col'; c.textContent = t; if (title) c.title = title; hr.append(c); };
+    th('Area');
+    stats.forEach(({ a }, i) => { th(`${i === 0 ? 'A' : 'B'} share`, a.name); th('1st', `Order of first visit for ${a.name}`); });
+    this.app.aois.forEach((aoi, k) => {
+      const r = tbody.insertRow();
+      const name = r.insertCell();
+      name.innerHTML = `<span class="aoi-color" style="display:inline-block;width:8px;height:8px;border-radius:2px;margin-right:6px;background:${aoiColor(k)}"></span>`;
+      name.append(document.createTextNode(aoi.name));
+      stats.forEach(({ s }, i) => {
+        const st = s?.stats[k];
+        const share = r.insertCell();
+        if (st) {
+          const bar = document.createElement('span');
+          bar.className = `bar${i === 1 ? ' b' : ''}`;
+          bar.style.width = `${Math.round(Math.min(1, st.share) * 26)}px`;
+          share.append(bar, document.createTextNode(formatShare(st.share)));
+        } else share.textContent = '…';
+        r.insertCell().textContent = st ? (st.firstVisitRank === null ? '—' : String(st.firstVisitRank)) : '…';
+      });
+    });
+    if (this.app.aois.length === 0) {
+      const r = tbody.insertRow();
+      const c = r.insertCell();
+      c.colSpan = 1 + 2 * stats.length;
+      c.textContent = 'No areas yet: draw one on the image.';
+    }
+    const story = $('story');
+    story.replaceChildren();
+    for (const { a, s } of stats) {
+      const p = document.createElement('p');
+      const who = document.createElement('span');
+      who.className = 'who';
+      who.style.color = a.id === this.app.aId ? COLOR_A : COLOR_B;
+      who.textContent = `${a.id === this.app.aId ? 'A' : 'B'} · ${s?.scope ?? 'waiting for the prediction'}: `;
+      p.append(who, document.createTextNode(s ? attentionStory(a.name, s.stats).text : ''));
+      story.append(p);
+    }
+    this.renderTimeAndChart();
+  }
+
+  private renderAoiList(): void {
+    const ul = $('aoi-list');
+    if (ul.contains(document.activeElement) && document.activeElement instanceof HTMLInputElement) return; // do not steal typing
+    ul.replaceChildren();
+    this.app.aois.forEach((aoi, k) => {
+      const li = document.createElement('li');
+      const sw = document.createElement('span');
+      sw.className = 'aoi-color';
+      sw.style.background = aoiColor(k);
+      const input = document.createElement('input');
+      input.type = 'text';
+      input.value = aoi.name;
+      input.dataset.aoi = aoi.id;
+      input.setAttribute('aria-label', `Name of area ${k + 1} (${aoi.shape.kind === 'rect' ? 'rectangle' : 'polygon'})`);
+      input.addEventListener('change', () => {
+        const name = input.value.trim() || aoi.name;
+        this.app.aois = this.app.aois.map((a) => (a.id === aoi.id ? { ...a, name } : a));
+        this.app.aoisChanged(this.app.aois);
+      });
+      input.addEventListener('keydown', (e) => { if (e.key === 'Enter') input.blur(); });
+      const rm = document.createElement('button');
+      rm.type = 'button';
+      rm.className = 'btn ghost';
+      rm.textContent = '✕';
+      rm.setAttribute('aria-label', `Delete area “${aoi.name}”`);
+      rm.addEventListener('click', () => {
+        this.app.aois = this.app.aois.filter((a) => a.id !== aoi.id);
+        this.app.aoisChanged(this.app.aois);
+      });
+      li.append(sw, input, rm);
+      ul.append(li);
+    });
+  }
+
+  private renderTimeAndChart(): void {
+    const an = this.app.analysis;
+    const section = $('chart-section');
+    if (!an || !this.app.media || this.app.media.kind !== 'video') {
+      section.hidden = true;
+      this.chart.update([], []);
+      return;
+    }
+    const auds = this.app.neededAudiences().filter((a) => an.byAudience.has(a.id));
+    const rows: TimelineRow[] = [];
+    const series: ChartSeries[] = [];
+    auds.forEach((aud, ai) => {
+      const preds = an.byAudience.get(aud.id)!;
+      if (this.app.aois.length === 0) {
+        // no AOIs: how concentrated attention is (mass of the strongest point)
+        rows.push({ label: aud.name, color: ai === 0 ? COLOR_A : COLOR_B, values: preds.map((p) => Math.max(0, ...p.points.map((q) => q.mass))) });
+        return;
+      }
+      const perFrame = preds.map((p) => aoiStats(p, this.app.aois));
+      this.app.aois.forEach((aoi, k) => {
+        const values = perFrame.map((s) => s[k]!.share);
+        rows.push({ label: `${aoi.name} (${ai === 0 ? 'A' : 'B'})`, color: aoiColor(k), values });
+        series.push({ label: `${aoi.name} · ${ai === 0 ? 'A' : 'B'}`, color: aoiColor(k), dashed: ai === 1, values });
+      });
+    });
+    this.timeline.set(an.timesS, rows, this.app.media.durationS);
+    section.hidden = series.length === 0;
+    if (series.length) this.chart.update(an.timesS, series, this.app.video?.currentTime);
+  }
+
+}

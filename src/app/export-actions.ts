@@ -1,0 +1,202 @@
+/**
+ * The Export menu: PNG of the frame on screen (side by side in compare mode), CSV and JSON of the
+ * analysis document (src/core: one document, so the formats cannot disagree), the printable
+ * report, and the video with the overlay burnt in. Painters come from the app, so every export
+ * shows what the stage shows, legend included.
+ */
+import { aoiStats, type Aoi } from '../core/aoi';
+import { describeDifference, yardstickFromMetrics, type DifferenceMap } from '../core/difference';
+import { GazecastError } from '../core/errors';
+import { analysisToJson, buildAnalysisDocument, type AnalysisDocument, type AnalysisFrame } from '../core/export-analysis';
+import { aoiCsv, pointsCsv } from '../core/export-csv';
+import type { ModelManifest } from '../core/manifest';
+import type { Prediction } from '../core/prediction-types';
+import { seekTo } from '../client/frame-sampler';
+import type { AoiPanels } from './aoi-panels';
+import type { Audience } from './audiences';
+import { $, fmtTime } from './dom';
+import type { AppEngine } from './engine';
+import { baseName, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
+import { cloneVideo, type OpenedMedia } from './media';
+import { renderReport } from './report';
+import { nearestAnalysed, type Analysis } from './video-analysis';
+import type { ViewMode } from './colors';
+
+/** What the exports read from the app: its state, the painters and the panels' chart. */
+export interface ExportHost {
+  readonly media: OpenedMedia | null;
+  readonly manifest: ModelManifest | null;
+  readonly engine: AppEngine | null;
+  readonly mode: ViewMode;
+  readonly aois: readonly Aoi[];
+  readonly analysis: Analysis | null;
+  readonly current: ReadonlyMap<string, Prediction>;
+  readonly aId: string;
+  readonly bId: string | null;
+  readonly panels: AoiPanels;
+  exportAbort: AbortController | null;
+  audience(id: string | null): Audience | undefined;
+  neededAudiences(): Audience[];
+  nowMs(): number;
+  difference(): { map: DifferenceMap; a: Audience; b: Audience } | null;
+  painterA(pa: Prediction | undefined, pb: Prediction | undefined, forExport?: boolean): OverlayPainter | null;
+  painterB(pb: Prediction | undefined, forExport?: boolean): OverlayPainter | null;
+}
+
+export class ExportActions {
+  constructor(private readonly app: ExportHost) {}
+
+  analysisDocument(): AnalysisDocument {
+    const m = this.app.media!;
+    const auds = this.app.neededAudiences();
+    const an = this.app.analysis;
+    let frames: AnalysisFrame[];
+    const analysed = an && auds.every((a) => an.byAudience.has(a.id));
+    if (m.kind === 'video' && analysed) {
+      frames = an.timesS.map((t, i) => ({
+        timestampMs: t * 1000,
+        results: auds.map((a) => {
+          const p = an.byAudience.get(a.id)![i]!;
+          return { audienceId: a.id, points: p.points, aoiStats: aoiStats(p, this.app.aois) };
+        }),
+      }));
+    } else {
+      const results = auds.flatMap((a) => {
+        const p = this.app.current.get(a.id);
+        return p ? [{ audienceId: a.id, points: p.points, aoiStats: aoiStats(p, this.app.aois) }] : [];
+      });
+      if (results.length === 0) throw new GazecastError('frame-invalid', 'There is no prediction to export yet: open an image or video and wait for the overlay.');
+      frames = [{ timestampMs: this.app.nowMs(), results }];
+    }
+    return buildAnalysisDocument({
+      media: { name: m.name, kind: m.kind, width: m.width, height: m.height, ...(m.kind === 'video' ? { durationMs: m.durationS * 1000 } : {}) },
+      model: { id: this.app.manifest?.id ?? 'unknown', version: this.app.manifest?.version ?? '' },
+      audiences: auds.map((a) => ({ id: a.id, name: a.name, tokens: a.tokens, ...(a.embedding ? { embedding: [...a.embedding] } : {}) })),
+      aois: this.app.aois,
+      frames,
+      ...(this.app.engine ? { backend: this.app.engine.backend } : {}),
+      ...(analysed && m.kind === 'video' ? { samplesPerSecond: an.sps } : {}),
+    });
+  }
+
+  /** The frame on screen with the overlay at native resolution; side by side in compare mode. */
+  snapshot(): HTMLCanvasElement {
+    const m = this.app.media;
+    if (!m) throw new GazecastError('frame-invalid', 'Open an image or video first.');
+    const pa = this.app.current.get(this.app.aId);
+    const pb = this.app.bId ? this.app.current.get(this.app.bId) : undefined;
+    const a = snapshotCanvas(m.element, m.width, m.height, this.app.painterA(pa, pb, true) ?? (() => undefined));
+    if (this.app.mode !== 'compare') return a;
+    const b = snapshotCanvas(m.element, m.width, m.height, this.app.painterB(pb, true) ?? (() => undefined));
+    const both = document.createElement('canvas');
+    both.width = m.width * 2;
+    both.height = m.height;
+    const g = both.getContext('2d')!;
+    g.drawImage(a, 0, 0);
+    g.drawImage(b, m.width, 0);
+    return both;
+  }
+
+  async exportAs(kind: string): Promise<void> {
+    const m = this.app.media;
+    if (!m) throw new GazecastError('frame-invalid', 'Open an image or video first.');
+    const base = baseName(m.name);
+    const at = m.kind === 'video' ? `-${Math.round(this.app.nowMs())}ms` : '';
+    if (kind === 'png') {
+      download(await canvasToBlob(this.snapshot()), `${base}${at}-${this.app.mode}.png`);
+    } else if (kind === 'csv-points') {
+      download(new Blob([pointsCsv(this.analysisDocument())], { type: 'text/csv' }), `${base}-points.csv`);
+    } else if (kind === 'csv-aoi') {
+      download(new Blob([aoiCsv(this.analysisDocument())], { type: 'text/csv' }), `${base}-aoi.csv`);
+    } else if (kind === 'json') {
+      download(new Blob([analysisToJson(this.analysisDocument())], { type: 'application/json' }), `${base}-analysis.json`);
+    } else if (kind === 'report') {
+      await this.fillReport();
+      window.print();
+    } else if (kind === 'video') {
+      await this.exportVideo();
+    }
+  }
+
+  /** Fills #report (also used by the e2e test to check the print layout): the frame on screen
+   *  and, for an analysed video, four frames spread over it, each with its overlay. */
+  async fillReport(): Promise<void> {
+    const media = this.app.media!;
+    const doc = this.analysisDocument();
+    const toDataUrl = (c: HTMLCanvasElement, maxW: number) => {
+      const scale = Math.min(1, maxW / c.width);
+      const small = document.createElement('canvas');
+      small.width = Math.round(c.width * scale);
+      small.height = Math.round(c.height * scale);
+      small.getContext('2d')!.drawImage(c, 0, 0, small.width, small.height);
+      return small.toDataURL('image/jpeg', 0.88);
+    };
+    const a = this.app.audience(this.app.aId), b = this.app.audience(this.app.bId);
+    const who = this.app.mode === 'compare' ? `${a?.name} (left) and ${b?.name} (right)` : this.app.mode === 'difference' ? `Where ${a?.name} looks more (orange) than ${b?.name} (blue)` : `${a?.name}`;
+    const at = (tS: number) => (media.kind === 'video' ? ` — frame at ${fmtTime(tS)}` : '');
+    const frames = [{ caption: `${who}${at(this.app.nowMs() / 1000)}`, dataUrl: toDataUrl(this.snapshot(), 1600) }];
+    const an = this.app.analysis;
+    if (media.kind === 'video' && an && an.timesS.length >= 4 && this.app.mode !== 'compare') {
+      const clone = await cloneVideo(media);
+      try {
+        for (let k = 0; k < 4; k++) {
+          const t = an.timesS[Math.round(((k + 0.5) / 4) * (an.timesS.length - 1))]!;
+          await seekTo(clone, t);
+          const pa = nearestAnalysed(this.app.analysis, this.app.aId, t * 1000);
+          const pb = this.app.bId ? nearestAnalysed(this.app.analysis, this.app.bId, t * 1000) : undefined;
+          const c = snapshotCanvas(clone, media.width, media.height, this.app.painterA(pa, pb, true) ?? (() => undefined));
+          frames.push({ caption: `${who}${at(t)}`, dataUrl: toDataUrl(c, 900) });
+        }
+      } finally {
+        clone.removeAttribute('src');
+        clone.load();
+      }
+    }
+    const d = this.app.mode !== 'single' ? this.app.difference() : null;
+    renderReport($('report'), doc, { frames, chart: await this.app.panels.chart.toDataUrl(), chartLegend: this.app.panels.chart.series }, d ? describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.app.manifest?.metrics)) : null);
+  }
+
+  private async exportVideo(): Promise<void> {
+    const m = this.app.media;
+    if (!m || m.kind !== 'video') throw new GazecastError('media-unsupported', 'Video export needs a video: open one first.');
+    const an = this.app.analysis;
+    const auds = this.app.neededAudiences();
+    if (!an || !auds.every((a) => an.byAudience.has(a.id))) {
+      throw new GazecastError('frame-invalid', 'Analyse the whole video first (the burnt-in overlay uses its predictions), then export again.');
+    }
+    const ctrl = new AbortController();
+    this.app.exportAbort = ctrl;
+    const status = $('analysis-status');
+    const progress = $<HTMLProgressElement>('analysis-progress');
+    $('cancel-btn').hidden = false;
+    $('analyse-btn').hidden = true;
+    progress.hidden = false;
+    const started = performance.now();
+    try {
+      const panels = this.app.mode === 'compare' ? 2 : 1;
+      const paintFor = (tS: number): (OverlayPainter | null)[] => {
+        const pa = nearestAnalysed(this.app.analysis, this.app.aId, tS * 1000);
+        const pb = this.app.bId ? nearestAnalysed(this.app.analysis, this.app.bId, tS * 1000) : undefined;
+        const a = this.app.painterA(pa, this.app.mode === 'difference' ? pb : undefined, true);
+        return panels === 2 ? [a, this.app.painterB(pb, true)] : [a];
+      };
+      const { burnOverlayIntoVideo } = await import('./export-video');
+      const out = await burnOverlayIntoVideo(m.file, paintFor, panels, ({ doneS, totalS }) => {
+        progress.value = Math.min(1, doneS / totalS);
+        const el = (performance.now() - started) / 1000;
+        const frac = doneS / totalS;
+        status.textContent = `Exporting video: ${Math.round(frac * 100)}%${frac > 0.02 ? ` · about ${Math.ceil((el / frac) * (1 - frac))} s left` : ''}`;
+      }, ctrl.signal);
+      download(out.blob, `${baseName(m.name)}-${this.app.mode}-overlay.${out.extension}`);
+      status.textContent = `Exported ${(out.blob.size / 1e6).toFixed(1)} MB (${out.codec}) in ${((performance.now() - started) / 1000).toFixed(1)} s.`;
+    } catch (e) {
+      if (ctrl.signal.aborted) status.textContent = 'Video export cancelled.';
+      else throw e;
+    } finally {
+      this.app.exportAbort = null;
+      $('cancel-btn').hidden = true;
+      $('analyse-btn').hidden = false;
+      progress.hidden = true;
+    }
+  }
+}
