@@ -32,6 +32,18 @@ class SmokeTest(unittest.TestCase):
             for name in ("model.fp32.onnx", "model.w16.onnx", "model.w8.onnx", "encoder.onnx"):
                 self.assertGreaterEqual(checks[name]["min_correlation"], 0.99, name)
             self.assertLess(checks["model.w16.onnx"]["max_abs_logsumexp"], 1e-3)
+            # the scanpath graph: in the manifest as the contract says, its variants checked against PyTorch
+            sp = m["scanpath"]
+            self.assertEqual(m["output"]["features"], "features")
+            self.assertEqual(sp["inputs"], {"features": "features", "tokens": "profile_tokens",
+                                            "embedding": "user_embedding", "history": "history"})
+            self.assertEqual(sp["outputs"], {"density": "next_log_density", "duration": "next_log_duration"})
+            self.assertEqual(os.path.getsize(os.path.join(out, sp["path"])), sp["bytes"])
+            for name in ("scanpath.onnx", "scanpath.w16.onnx"):
+                self.assertGreaterEqual(checks[name]["min_correlation"], 0.99, name)
+                self.assertLess(checks[name]["max_abs_logsumexp"], 1e-3, name)
+            self.assertIn("1-10", m["metrics"]["scanpath"]["igOverStaticBits"])
+            self.assertIn("seenWithin3Fixations", m["metrics"]["scanpath"]["calibration"]["grid"])
             self.assertTrue(os.path.exists(os.path.join(out, "MODEL_CARD.md")))
             with open(os.path.join(out, "panel.json")) as fh:
                 panel = json.load(fh)
