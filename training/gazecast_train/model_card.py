@@ -54,6 +54,10 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
              "## Reproduce", "", "```",
              "/usr/bin/python3 training/train.py --data " + " ".join(args.data) + f" --out {args.out}"
              + (f" --config {args.config}" if args.config != "full" else ""), "```", "",
+             *([f"These weights: the static model was trained by that command; its scanpath model was added with "
+                f"`--static-from {args.static_from}`, which reads the static head, panel and encoder back unchanged "
+                "and trains the scanpath stage alone (the full command runs the same stage after the static ones).",
+                ""] if getattr(args, "static_from", None) else []),
              "Seeded (seed 0), resumable (features and checkpoints in `training/runs/`). About 25-30 minutes on "
              "the 2-core CPU (features 2 min, first stage 3 min, two more seeds for the distilled ensemble 7 min, "
              "distillation and personal stage 2 min, encoder 2 min, evaluation 2 min, ablations 10 min); "
@@ -185,6 +189,8 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
                   f"{_f(ua['personal_viewers_ll']['ll'])} bits/fix (with conditioning and their embedding: "
                   f"{_f(pz['own']['ll'])}); attribute tokens give {_f(ua['attributes']['gain_bits_right_tokens'])} "
                   f"bits (with conditioning: {_f(at['gain_bits_right_tokens'])}).", ""]
+    if "scanpath" in m:
+        lines += scanpath_section(m["scanpath"])
     oc = m.get("onnx_checks", {})
     lines += ["## Export and quantization", "", "ONNX opset 17, fixed input. Each variant run with onnxruntime-node "
               "on validation frames (population and a personal profile) against PyTorch (correlation of the "
@@ -200,3 +206,96 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
               "- Licences: OSIE, EyeCrowd and Scene are MIT; the causality gaze data has no stated licence "
               "(research use); the MobileNet weights are Apache-2.0.", ""]
     open(os.path.join(out, "MODEL_CARD.md"), "w").write("\n".join(lines))
+
+
+TARGETS = {"ig_1_10": 0.25, "ig_1": 0.35, "mae_n3": 8.0, "mae_reduction": 0.30, "own": 0.15}
+
+
+def scanpath_section(sp: Dict) -> list:
+    """The scanpath model's validation figures, with every target of issue 13 met or missed, by its number."""
+    lk, cal, t = sp["likelihood"], sp["calibration"], sp["timing"]
+    bins = ["1", "2", "3", "4-5", "6+", "1-10", "all"]
+    cfg = sp["config"]
+    lines = ["## Scanpath model (`scanpath.onnx`)", "",
+             f"Where a viewer's next fixation lands and how long it lasts, given the frame, the profile and the last "
+             f"{cfg['history']} fixations (DeepGaze III's split: the main graph's `features` output, computed once per "
+             "frame, then a light step per fixation for a whole batch of simulated viewers). Trained on every "
+             "trial's fixation order and durations (image trials start from the fixation cross, which is history, "
+             "never a target; video fixations are predicted on the frame nearest their onset, within 100 ms), "
+             f"{cfg['epochs']} epochs, batch {cfg['batch']}, learning rate {cfg['lr']:g}, {cfg['p_population']} of "
+             "samples on the population profile, the static model's viewer embeddings frozen. Durations: a "
+             "log-normal per step whose mu and sigma depend on the profile, the embedding, the history (its "
+             "length, the last saccade amplitudes, the current position) and the frame's mean saliency features, "
+             f"not on where the next fixation lands. Timing for onsets: start {t['startMs']:g} ms, saccade "
+             f"{t['saccadeMs']:g} ms (medians of the training image trials that have onsets).", "",
+             "### Likelihood by fixation number (validation, population profile)", "",
+             "LL in bits/fixation over a uniform map on the frame's output cells (each map renormalised over them); "
+             "IG = scanpath LL minus the static model's LL on the same fixations.", "",
+             "| dataset | fixations | " + " | ".join(f"IG {b}" for b in bins) + " | scanpath LL 1-10 | static LL 1-10 |",
+             "|---|---|" + "---|" * (len(bins) + 2)]
+    for ds, d in lk.items():
+        if ds == "single_lognormal":
+            continue
+        lines.append(f"| {ds} | {d['fixations']} | " + " | ".join(_f(d['ig_over_static'].get(b)) for b in bins)
+                     + f" | {_f(d['scanpath_ll'].get('1-10'))} | {_f(d['static_ll'].get('1-10'))} |")
+    a = lk["all"]["ig_over_static"]
+    lines += ["", "### Durations", "", f"One log-normal fitted on the training durations: mu {_f(lk['single_lognormal']['mu'])}, "
+              f"sigma {_f(lk['single_lognormal']['sigma'])} (ln ms). Log-likelihood of ln(duration), bits/fixation:",
+              "", "| dataset | fixations | model | single log-normal | gain |", "|---|---|---|---|---|"]
+    for ds, d in lk.items():
+        if ds != "single_lognormal" and "duration" in d:
+            u = d["duration"]
+            lines.append(f"| {ds} | {u['fixations']} | {_f(u['model_ll_bits'])} | {_f(u['single_lognormal_ll_bits'])}"
+                         f" | {_f(u['gain_bits'])} |")
+    pz, fs, at = sp["personalisation"], sp["few_shot"], sp["attributes"]
+    lines += ["", "### Personal and attribute conditioning (validation)", "",
+              f"Training viewers' validation fixations ({pz['fixations']}): own embedding and tokens over the "
+              f"population **{_f(pz['own_minus_population_bits'])} bits/fixation** (per dataset: "
+              + ", ".join(f"{k} {_f(v)}" for k, v in pz["per_dataset_own_minus_population_bits"].items())
+              + f"); another viewer's: {_f(pz['other_minus_population_bits'])}. Viewers left out of training, "
+              "embedded by the encoder from k viewings: "
+              + ", ".join(f"k={k[1:]} {_f(v['gain_bits'])}" for k, v in fs.items() if k.startswith("k"))
+              + f" bits/fixation. Right age and gender tokens vs unknown on held-out clips: "
+              f"{_f(at.get('gain_bits_right_tokens'))} bits/fixation ({at.get('fixations', 0)} fixations).", "",
+              "### Calibration of virtual studies (validation images)", "",
+              f"{cal['viewers_per_image']} virtual viewers per image ({cal['images']} images), population profile, "
+              "compared with the real viewers of each image: the share who fixate an area within their first n "
+              "fixations (mean absolute error in percentage points, and correlation over areas), and the median time "
+              f"to first fixation within {cal['within_ms']} ms (areas a quarter or more of both panels saw). "
+              "Heatmap = what a plain heatmap implies: every fixation drawn independently from the static density, "
+              "durations from the single log-normal.", "",
+              "| areas | n | scanpath MAE (pp) | heatmap MAE (pp) | scanpath r | heatmap r |", "|---|---|---|---|---|---|"]
+    for fam in ("faces", "grid"):
+        c = cal.get(fam)
+        if not c:
+            continue
+        for n in (1, 3, 5):
+            s_, h_ = c[f"scanpath.n{n}"], c[f"heatmap.n{n}"]
+            lines.append(f"| {fam} ({c['areas']}) | {n} | {_f(s_['mae_pp'], 1)} | {_f(h_['mae_pp'], 1)} | "
+                         f"{_f(s_['correlation'], 2)} | {_f(h_['correlation'], 2)} |")
+    lines += ["", "| areas | TTFF areas | scanpath MAE (ms) | heatmap MAE (ms) | scanpath r | heatmap r | median observed "
+              "/ scanpath (ms) |", "|---|---|---|---|---|---|---|"]
+    for fam in ("faces", "grid"):
+        c = cal.get(fam, {})
+        ts, th = c.get("ttff.scanpath"), c.get("ttff.heatmap", {})
+        if ts:
+            lines.append(f"| {fam} | {ts['areas']} | {_f(ts['mae_ms'], 0)} | {_f(th.get('mae_ms'), 0)} | "
+                         f"{_f(ts['correlation'], 2)} | {_f(th.get('correlation'), 2)} | "
+                         f"{_f(ts['median_observed_ms'], 0)} / {_f(ts['median_predicted_ms'], 0)} |")
+    checks = [("IG over the static model, fixations 1-10", a.get("1-10"), TARGETS["ig_1_10"], "bits/fix"),
+              ("IG on fixation 1", a.get("1"), TARGETS["ig_1"], "bits/fix"),
+              ("own embedding over population", pz["own_minus_population_bits"], TARGETS["own"], "bits/fix")]
+    for fam in ("faces", "grid"):
+        if fam in cal:
+            checks.append((f"seen within 3 fixations, MAE on {fam}", cal[fam]["scanpath.n3"]["mae_pp"],
+                           TARGETS["mae_n3"], "pp (at most)"))
+            checks.append((f"MAE reduction vs heatmap on {fam}", cal[fam].get("n3_mae_reduction"),
+                           TARGETS["mae_reduction"], "(at least)"))
+    dur = lk["all"].get("duration", {}).get("gain_bits")
+    lines += ["", "### Targets", "", "| target | value | goal | |", "|---|---|---|---|"]
+    for name, v, goal, unit in checks:
+        ok = v is not None and ((v <= goal) if "at most" in unit else (v >= goal))
+        lines.append(f"| {name} | {_f(v)} | {goal:g} {unit} | {'met' if ok else '**missed**'} |")
+    lines.append(f"| durations better than one log-normal | {_f(dur)} bits/fix | > 0 | "
+                 f"{'met' if dur is not None and dur > 0 else '**missed**'} |")
+    return lines + [""]

@@ -164,5 +164,16 @@ class Distributed(unittest.TestCase):
         self.assertLess(float((d1 - d2).abs().max()), 1e-3)
 
 
+
+class ContractCopy(unittest.TestCase):
+    @unittest.skipUnless(os.path.exists(os.path.join(os.path.dirname(REPO), "shared", "MODEL_CONTRACT.md")),
+                         "shared/ not present")
+    def test_docs_copy_is_identical(self):
+        with open(os.path.join(os.path.dirname(REPO), "shared", "MODEL_CONTRACT.md"), "rb") as a, \
+                open(os.path.join(REPO, "docs", "model-contract.md"), "rb") as b:
+            self.assertEqual(a.read(), b.read(), "docs/model-contract.md differs from ../shared/MODEL_CONTRACT.md: "
+                             "copy it again (cp ../shared/MODEL_CONTRACT.md docs/model-contract.md)")
+
+
 if __name__ == "__main__":
     unittest.main()
