@@ -4,16 +4,23 @@
  * then the tarball installed into
  *   1. a fresh Vite app made in a temporary folder (built with `vite build`), and
  *   2. a plain HTML page with no bundler (the package's standalone files, served as they are),
- * each served with cross-origin isolation, and Debian's Chromium checking that `<gaze-overlay>`
- * fires `ready` and `prediction`, draws the predicted points over the consumer's video, reacts
- * to its attributes (mode, profile, a bad profile → `error` with its code), asks nothing from
- * another origin, and releases its worker when removed. Also prints the gzipped size of the
- * widget's own JavaScript (budget 30 kB) measured on the standalone build.
+ * each made from the README's own code blocks (those marked `<!-- consumer:NAME -->`: the Vite
+ * config, index.html, main.ts, the model copy command, the plain page), so the docs cannot drift
+ * from what works. Each is served with cross-origin isolation, and Debian's Chromium checks that
+ * `<gaze-overlay>` fires `ready` and `prediction`, draws the predicted points over the consumer's
+ * video, reacts to its attributes (mode, profile, a bad profile → `error` with its code), asks
+ * nothing from another origin, shares one model worker between the page's two elements and
+ * releases it when they are removed. The README's TypeScript is checked against the package's
+ * declarations, and
+ *   3. the same Vite app built with Vite's default worker format (the README's config without its
+ *      `worker: { format: 'es' }`) must fail with `worker-failed` naming that setting, not hang.
+ * Also prints the gzipped size of the widget's own JavaScript (budget 30 kB) measured on the
+ * standalone build.
  *
  *   node test/e2e/widget-run.mjs          # exit code 0 when every step passed
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { copyFileSync, cpSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, createReadStream, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, extname, join, normalize, sep } from 'node:path';
@@ -79,7 +86,33 @@ function serve(dir) {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
 }
 
+// ---------- the README's code blocks ----------
+/** The fenced blocks of README.md marked `<!-- consumer:NAME -->` on the line above, by NAME. */
+function readmeBlocks() {
+  const text = readFileSync(join(root, 'README.md'), 'utf8');
+  const blocks = new Map();
+  for (const m of text.matchAll(/^([ \t]*)<!-- consumer:(\S+) -->\n\1```\w*\n([\s\S]*?)\n\1```/gm)) {
+    const indent = m[1];
+    assert.ok(!blocks.has(m[2]), `README.md marks two blocks consumer:${m[2]}`);
+    blocks.set(m[2], m[3].split('\n').map((l) => (l.startsWith(indent) ? l.slice(indent.length) : l)).join('\n') + '\n');
+  }
+  return blocks;
+}
+const README = readmeBlocks();
+function block(name) {
+  const b = README.get(name);
+  assert.ok(b, `README.md has no code block marked <!-- consumer:${name} --> (found: ${[...README.keys()].join(', ')})`);
+  return b;
+}
+/** The README's config less its worker format: Vite's default ('iife'), the silent hang of issue 15. */
+function withDefaultWorkerFormat(config) {
+  const out = config.replace(/^\s*worker: \{ format: 'es' \},\n/m, '');
+  assert.notEqual(out, config, "the README's vite.config.ts no longer sets worker: { format: 'es' } on a line of its own");
+  return out;
+}
+
 // ---------- the consumers ----------
+// the test's own observer of the page's events (not part of the README's code)
 const PAGE_SCRIPT = `
   window.__events = [];
   const el = document.querySelector('gaze-overlay');
@@ -93,14 +126,11 @@ const PAGE_SCRIPT = `
   const byId = document.getElementById('poster-overlay');
   for (const type of ['ready', 'prediction', 'error']) byId.addEventListener(type, (e) => window.__imgEvents.push(type === 'error' ? e.detail.code : type));
 `;
-const BODY = `
-  <h1>My product page</h1>
-  <gaze-overlay mode="points" backend="wasm" style="--gaze-point-color: rgb(255, 0, 170)">
-    <video src="clip.mp4" muted loop playsinline width="480" height="360"></video>
-  </gaze-overlay>
-  <p>Our poster:</p>
-  <img id="poster" src="poster.jpg" width="300" height="225" style="object-fit: contain; background: #ddd">
-  <gaze-overlay id="poster-overlay" for="poster" mode="heatmap" backend="wasm"></gaze-overlay>`;
+/** Adds the test's observer to a page from the README (after the README's own scripts). */
+function observed(html, scriptTag) {
+  assert.ok(html.includes('</body>'), 'the README page has no </body>');
+  return html.replace('</body>', `${scriptTag}\n  </body>`);
+}
 
 const POSTER = join(root, 'test/fixtures/personal/osie-heldout/stimuli/1021.jpg');
 
@@ -117,35 +147,30 @@ function install(dir, tarball) {
   run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tarball], dir);
 }
 
-function makeViteApp(dir, tarball) {
+/** The README's Vite app: its index.html, src/main.ts, vite.config.ts and model copy command. */
+function makeViteApp(dir, tarball, config = block('vite/vite.config.ts')) {
   install(dir, tarball);
+  // the README's reader has Vite from `npm create vite`; here the project's own, linked
+  symlinkSync(join(root, 'node_modules/vite'), join(dir, 'node_modules/vite'), 'dir');
   mkdirSync(join(dir, 'src'), { recursive: true });
   mkdirSync(join(dir, 'public'), { recursive: true });
-  writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><meta charset="utf-8"><title>Vite consumer</title></head>
-<body>${BODY}
-  <script type="module" src="/src/main.js"></script></body></html>`);
-  writeFileSync(join(dir, 'src/main.js'), `import 'gazecast/gaze-overlay';\n${PAGE_SCRIPT}`);
-  // module workers with code splitting, so onnxruntime-web stays its own module in the worker (its
-  // threads start from its own URL); dev-server pre-bundling would move the worker away from its URL
-  writeFileSync(join(dir, 'vite.config.js'), `export default { worker: { format: 'es' }, optimizeDeps: { exclude: ['gazecast', 'onnxruntime-web'] } };\n`);
-  // bundler users serve the model themselves (README "Widget"): copy the shipped one into public/
-  cpSync(join(dir, 'node_modules/gazecast/dist-lib/browser/models'), join(dir, 'public/models'), { recursive: true });
-  makeVideo(join(dir, 'public/clip.mp4'));
+  writeFileSync(join(dir, 'index.html'), observed(block('vite/index.html'), '<script type="module" src="/src/observe.js"></script>'));
+  writeFileSync(join(dir, 'src/main.ts'), block('vite/src/main.ts'));
+  writeFileSync(join(dir, 'src/observe.js'), PAGE_SCRIPT);
+  writeFileSync(join(dir, 'vite.config.ts'), config);
+  execFileSync('bash', ['-euo', 'pipefail', '-c', block('vite/copy-model.sh')], { cwd: dir, stdio: 'inherit' });
+  // the media the README's markup names
+  makeVideo(join(dir, 'public/ad.mp4'));
   copyFileSync(POSTER, join(dir, 'public/poster.jpg'));
-  // the model URL is given explicitly: the bundled default is for pages without a bundler
-  const html = readFileSync(join(dir, 'index.html'), 'utf8').replaceAll('<gaze-overlay ', '<gaze-overlay model="/models/gazecast-mnv1-s8/" ');
-  writeFileSync(join(dir, 'index.html'), html);
   run(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], dir);
   return join(dir, 'dist');
 }
 
+/** The README's page without a bundler, in the folder that holds node_modules/. */
 function makePlainPage(dir, tarball) {
   install(dir, tarball);
-  writeFileSync(join(dir, 'index.html'), `<!doctype html><html><head><meta charset="utf-8"><title>Plain page</title>
-  <script type="module" src="./node_modules/gazecast/dist-lib/browser/gaze-overlay.js"></script></head>
-<body>${BODY}
-  <script type="module">${PAGE_SCRIPT}</script></body></html>`);
-  makeVideo(join(dir, 'clip.mp4'));
+  writeFileSync(join(dir, 'index.html'), observed(block('plain/index.html'), `<script type="module">${PAGE_SCRIPT}</script>`));
+  makeVideo(join(dir, 'ad.mp4'));
   copyFileSync(POSTER, join(dir, 'poster.jpg'));
   return dir;
 }
@@ -155,10 +180,11 @@ const TYPES_CHECK = "import { createPredictor, type Prediction, type Predictor }
 
 function checkTypes(dir) {
   writeFileSync(join(dir, 'check.ts'), TYPES_CHECK);
+  writeFileSync(join(dir, 'readme-predictor.ts'), block('code/predictor.ts'));
   writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({
     compilerOptions: { target: 'ES2022', module: 'ESNext', moduleResolution: 'Bundler', strict: true, noEmit: true,
       lib: ['ES2022', 'DOM', 'DOM.Iterable'], skipLibCheck: false, types: [] },
-    files: ['check.ts'],
+    files: ['check.ts', 'readme-predictor.ts'],
   }));
   run(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json'], dir);
 }
@@ -273,9 +299,9 @@ async function checkPage(browser, url, label) {
       assert.match(err.message, /age/);
     });
 
-    await step(`${label}: removing the elements releases their model workers`, async () => {
+    await step(`${label}: the two elements share one model worker, released when both are removed`, async () => {
       const models = workers.filter((w) => /model\.worker/.test(w.url()));
-      assert.equal(models.length, 2, `expected one model worker per element: ${workers.map((w) => w.url()).join(', ')}`);
+      assert.equal(models.length, 1, `expected one model worker for the page's two elements on one model: ${workers.map((w) => w.url()).join(', ')}`);
       const closed = Promise.all(models.map((w) => new Promise((resolve) => w.once('close', resolve))));
       const t0 = Date.now();
       await page.evaluate(() => document.querySelectorAll('gaze-overlay').forEach((el) => el.remove()));
@@ -287,6 +313,31 @@ async function checkPage(browser, url, label) {
 
     await step(`${label}: nothing is requested from another origin`, async () => {
       assert.deepEqual(offOrigin, []);
+    });
+  } finally {
+    await page.close();
+  }
+}
+
+/**
+ * Vite's default worker format with cross-origin isolation: the load must end in `worker-failed`
+ * naming `worker: { format: 'es' }` (before the fix: no event at all, the page waited forever).
+ */
+async function checkDefaultWorkerFormat(browser, url) {
+  const page = await browser.newPage();
+  try {
+    await step("vite-app with Vite's default worker format: an error event with worker-failed naming format: 'es', not a hang", async () => {
+      const t0 = Date.now();
+      await page.goto(url);
+      assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'the page is not cross-origin isolated, so the case is not tested');
+      await page.waitForFunction(() => window.__events?.some((e) => e.type !== 'ready'), null, { timeout: 90_000 })
+        .catch(() => { throw new Error('no error and no prediction within 90 s: the load hangs'); });
+      const events = await page.evaluate(() => window.__events);
+      const error = events.find((e) => e.type === 'error');
+      assert.ok(error, `expected an error event, got ${JSON.stringify(events.map((e) => e.type))}`);
+      assert.equal(error.detail.code, 'worker-failed', error.detail.message);
+      assert.match(error.detail.message, /worker: \{ format: 'es' \}/);
+      console.log(`    worker-failed after ${((Date.now() - t0) / 1000).toFixed(1)} s: ${error.detail.message.slice(0, 120)}…`);
     });
   } finally {
     await page.close();
@@ -347,10 +398,13 @@ try {
     assert.ok(sum(loaded) <= BUDGET_GZIP, `${sum(loaded)} B > ${BUDGET_GZIP} B`);
   });
 
-  let viteDist, plainDir;
-  await step('a fresh Vite app installs the tarball and builds', () => { viteDist = makeViteApp(join(tmp, 'vite-app'), tarball); });
+  let viteDist, plainDir, iifeDist;
+  await step("a fresh Vite app from the README's code blocks installs the tarball and builds", () => { viteDist = makeViteApp(join(tmp, 'vite-app'), tarball); });
+  await step("the same app with Vite's default worker format builds", () => {
+    iifeDist = makeViteApp(join(tmp, 'vite-app-iife'), tarball, withDefaultWorkerFormat(block('vite/vite.config.ts')));
+  });
   await step('the package\'s type declarations check in a strict TypeScript consumer', () => checkTypes(join(tmp, 'vite-app')));
-  await step('a plain HTML page installs the tarball (no bundler)', () => { plainDir = makePlainPage(join(tmp, 'plain-page'), tarball); });
+  await step("the README's plain HTML page installs the tarball (no bundler)", () => { plainDir = makePlainPage(join(tmp, 'plain-page'), tarball); });
 
   browser = await chromium.launch({
     executablePath: exe,
@@ -362,6 +416,11 @@ try {
     const server = await serve(dir);
     servers.push(server);
     await checkPage(browser, `http://127.0.0.1:${server.address().port}/`, label);
+  }
+  if (iifeDist) {
+    const server = await serve(iifeDist);
+    servers.push(server);
+    await checkDefaultWorkerFormat(browser, `http://127.0.0.1:${server.address().port}/`);
   }
 } finally {
   await browser?.close();
