@@ -5,7 +5,8 @@
  * measured along the way. It takes several minutes, so it runs only when asked:
  *
  *   VITE_SOAK=1 nice -n 10 npx vitest run --project browser test/browser/soak.test.ts
- *   (VITE_SOAK_PREDICTIONS=N for another length)
+ *   (VITE_SOAK_PREDICTIONS=N for another length, VITE_SOAK_THREADS=N for N WASM threads instead
+ *   of the default: 1 keeps a busy machine's other work going)
  *
  * Memory must stay flat: after the first 500 predictions (warm-up: onnxruntime's arenas and the
  * JIT settle) it may not grow by more than 8 MiB, and the second half may not grow more than the
@@ -17,6 +18,7 @@ import { MODEL_URL, stillImage } from './helpers';
 
 const enabled = import.meta.env.VITE_SOAK === '1';
 const total = Number(import.meta.env.VITE_SOAK_PREDICTIONS ?? 10_000);
+const threads = import.meta.env.VITE_SOAK_THREADS ? Number(import.meta.env.VITE_SOAK_THREADS) : undefined;
 const MiB = 2 ** 20;
 
 async function uaMemory(): Promise<number> {
@@ -27,7 +29,8 @@ async function uaMemory(): Promise<number> {
 
 describe.runIf(enabled)('soak', () => {
   it(`${total} predictions on one predictor with flat page + worker memory`, { timeout: 3 * 60 * 60 * 1000 }, async () => {
-    const predictor = await createPredictor({ modelUrl: MODEL_URL, backend: 'wasm', share: false });
+    const predictor = await createPredictor({ modelUrl: MODEL_URL, backend: 'wasm', share: false, ...(threads ? { wasmThreads: threads } : {}) });
+    console.log(`soak: ${predictor.model.file}, ${predictor.model.wasmThreads} WASM threads, ${navigator.userAgent.match(/Chrome\/[\d.]+/)?.[0]}`);
     const img = await stillImage();
     const marks: { done: number; bytes: number; ms: number }[] = [];
     const t0 = performance.now();

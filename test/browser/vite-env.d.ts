@@ -5,4 +5,5 @@ interface ImportMetaEnv {
   /** '1' runs the opt-in soak (test/browser/soak.test.ts); VITE_SOAK_PREDICTIONS sets its length */
   readonly VITE_SOAK?: string;
   readonly VITE_SOAK_PREDICTIONS?: string;
+  readonly VITE_SOAK_THREADS?: string;
 }
