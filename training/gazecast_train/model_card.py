@@ -208,6 +208,19 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
     open(os.path.join(out, "MODEL_CARD.md"), "w").write("\n".join(lines))
 
 
+def style_sentence(pz: Dict) -> str:
+    st = pz.get("style")
+    if not st or not st.get("viewers"):
+        return ""
+    d, a, h = st["duration_r"], st["amplitude_r"], st["split_half_r"]
+    return (f"Scanpath style across {st['viewers']} training viewers (Pearson r with their observed validation "
+            f"means): mean ln duration the model expects with their own embedding r = {_f(d.get('own'), 2)} (another "
+            f"viewer's embedding {_f(d.get('other'), 2)}, population {_f(d.get('population'), 2)}); mean saccade "
+            f"amplitude r = {_f(a.get('own'), 2)} (another's {_f(a.get('other'), 2)}, population "
+            f"{_f(a.get('population'), 2)}). The traits themselves are stable: split-half r = "
+            f"{_f(h.get('duration'), 2)} for durations and {_f(h.get('amplitude'), 2)} for amplitudes.")
+
+
 TARGETS = {"ig_1_10": 0.25, "ig_1": 0.35, "mae_n3": 8.0, "mae_reduction": 0.30, "own": 0.15}
 
 
@@ -252,10 +265,12 @@ def scanpath_section(sp: Dict) -> list:
               f"Training viewers' validation fixations ({pz['fixations']}): own embedding and tokens over the "
               f"population **{_f(pz['own_minus_population_bits'])} bits/fixation** (per dataset: "
               + ", ".join(f"{k} {_f(v)}" for k, v in pz["per_dataset_own_minus_population_bits"].items())
-              + f"); another viewer's: {_f(pz['other_minus_population_bits'])}. Viewers left out of training, "
+              + f"); another viewer's: {_f(pz['other_minus_population_bits'])}. Durations alone: own "
+              f"{_f(pz.get('duration_own_minus_population_bits'))}, another viewer's "
+              f"{_f(pz.get('duration_other_minus_population_bits'))} bits/fixation. Viewers left out of training, "
               "embedded by the encoder from k viewings: "
               + ", ".join(f"k={k[1:]} {_f(v['gain_bits'])}" for k, v in fs.items() if k.startswith("k"))
-              + f" bits/fixation. Right age and gender tokens vs unknown on held-out clips: "
+              + " bits/fixation. " + style_sentence(pz) + " Right age and gender tokens vs unknown on held-out clips: "
               f"{_f(at.get('gain_bits_right_tokens'))} bits/fixation ({at.get('fixations', 0)} fixations).", "",
               "### Calibration of virtual studies (validation images)", "",
               f"{cal['viewers_per_image']} virtual viewers per image ({cal['images']} images), population profile, "

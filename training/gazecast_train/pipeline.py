@@ -344,6 +344,7 @@ def scanpath_summary(sp: Dict) -> Dict:
            "durationGainBits": r(lk["all"].get("duration", {}).get("gain_bits")),
            "ownMinusPopulationBits": r(sp["personalisation"]["own_minus_population_bits"]),
            "otherMinusPopulationBits": r(sp["personalisation"]["other_minus_population_bits"]),
+           "durationOwnMinusPopulationBits": r(sp["personalisation"].get("duration_own_minus_population_bits")),
            "fewShotGainBits": {k: r(v["gain_bits"]) for k, v in sp["few_shot"].items() if k.startswith("k")},
            "attributeGainBits": r(sp["attributes"].get("gain_bits_right_tokens")),
            "calibration": {"images": sp["calibration"]["images"],

@@ -76,6 +76,7 @@ class ScanpathData:
             if vcache is not None:
                 parts.append(frame_features(head, vcache, list(range(len(video))), fl, cfg.emb_dim))
             self.feats[fl] = torch.cat(parts)
+        self.out_hw, self.in_wh, self.aspect = (cfg.out_h, cfg.out_w), (cfg.in_w, cfg.in_h), cfg.in_w / cfg.in_h
         self.masks = torch.from_numpy(np.stack([frame_cell_mask(f, cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h).ravel()
                                                 for f in self.frames]))
         self.samples = build_samples(folders, self.frames, sp.history, cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h)
@@ -192,14 +193,87 @@ def personal_figures(sp_head, data: ScanpathData, val: Samples, profiles: Profil
     for v in viewers:
         same = [w for w in viewers if w.split("-")[0] == v.split("-")[0] and w != v]
         other[v] = same[rng.integers(len(same))] if same else v
-    own = _ll_with(sp_head, data, s, *profiles.own(list(s.viewer)))
-    pop = _ll_with(sp_head, data, s, *profiles.population(len(s)))
-    oth = _ll_with(sp_head, data, s, *profiles.own([other[v] for v in s.viewer]))
+    runs = {"own": profiles.own(list(s.viewer)), "population": profiles.population(len(s)),
+            "other": profiles.own([other[v] for v in s.viewer])}
+    ll, dll, style = {}, {}, {}
+    for name, (tk, u) in runs.items():
+        lp, dur = predict_samples(sp_head, s, data.feats, tk, u)
+        ll[name] = frame_masked_ll_bits(lp, torch.from_numpy(s.cell), data.mask_of(s)).numpy()
+        dll[name] = _duration_ll_bits(dur, s.log_duration)
+        style[name] = (dur[:, 0].numpy(), expected_amplitude(lp, s, data))
+    own, pop, oth = ll["own"], ll["population"], ll["other"]
     ds = np.array([v.split("-")[0] for v in s.viewer])
     return {"fixations": len(s), "own_ll": float(own.mean()), "population_ll": float(pop.mean()),
             "other_ll": float(oth.mean()), "own_minus_population_bits": float((own - pop).mean()),
             "other_minus_population_bits": float((oth - pop).mean()),
-            "per_dataset_own_minus_population_bits": {d: float((own - pop)[ds == d].mean()) for d in sorted(set(ds))}}
+            "per_dataset_own_minus_population_bits": {d: float((own - pop)[ds == d].mean()) for d in sorted(set(ds))},
+            "duration_own_minus_population_bits": float(np.nanmean(dll["own"] - dll["population"])),
+            "duration_other_minus_population_bits": float(np.nanmean(dll["other"] - dll["population"])),
+            "style": style_figures(s, data, style)}
+
+
+def _duration_ll_bits(dur: torch.Tensor, log_duration: np.ndarray) -> np.ndarray:
+    mu, sg = dur[:, 0].numpy(), dur[:, 1].numpy()
+    return (-0.5 * ((log_duration - mu) / sg) ** 2 - np.log(sg) - 0.5 * np.log(2 * np.pi)) / np.log(2)
+
+
+def expected_amplitude(logp: torch.Tensor, s: Samples, data: "ScanpathData") -> np.ndarray:
+    """The model's expected saccade amplitude (input heights) from each sample's current fixation: the mean
+    distance of the next fixation's cell from it under the predicted density (renormalised over the frame)."""
+    out_h, out_w = data.out_hw
+    aspect = data.aspect
+    gx = ((torch.arange(out_w) + 0.5) / out_w).repeat(out_h) * aspect
+    gy = ((torch.arange(out_h) + 0.5) / out_h).repeat_interleave(out_w)
+    h = torch.from_numpy(s.history[:, 0, :2])
+    d = torch.sqrt((gx[None] - h[:, :1] * aspect) ** 2 + (gy[None] - h[:, 1:2]) ** 2)
+    lp = logp.masked_fill(~data.mask_of(s), -1e9)
+    p = torch.softmax(lp, 1)
+    return (p * d).sum(1).numpy()
+
+
+def style_figures(s: Samples, data: "ScanpathData", style: Dict) -> Dict:
+    """Does the embedding carry a viewer's scanpath style? Per training viewer, on their validation fixations:
+    their observed mean ln duration and mean saccade amplitude against what the model expects for them with their
+    own embedding, the population's and another viewer's (Pearson r across viewers), and how stable the observed
+    traits are (r between the viewer's even- and odd-numbered validation trials)."""
+    amp = np.sqrt((((s.history[:, 0, :2] - normalised_xy_of(s, data)) * np.array([data.aspect, 1.0])) ** 2).sum(1))
+    viewers = sorted(set(s.viewer))
+    obs_d, obs_a, half = [], [], []
+    pred = {k: ([], []) for k in style}
+    for v in viewers:
+        sel = s.viewer == v
+        known = sel & ~np.isnan(s.log_duration)
+        if known.sum() < 20:
+            continue
+        obs_d.append(float(s.log_duration[known].mean())); obs_a.append(float(amp[sel].mean()))
+        for k, (mu, ea) in style.items():
+            pred[k][0].append(float(mu[known].mean())); pred[k][1].append(float(ea[sel].mean()))
+        even = known & (s.trial % 2 == 0)
+        odd = known & (s.trial % 2 == 1)
+        half.append((s.log_duration[even].mean() if even.any() else np.nan,
+                     s.log_duration[odd].mean() if odd.any() else np.nan,
+                     amp[sel & (s.trial % 2 == 0)].mean() if (sel & (s.trial % 2 == 0)).any() else np.nan,
+                     amp[sel & (s.trial % 2 == 1)].mean() if (sel & (s.trial % 2 == 1)).any() else np.nan))
+    r = lambda a, b: float(np.corrcoef(a, b)[0, 1]) if len(a) > 2 and np.std(a) > 0 and np.std(b) > 0 else None  # noqa
+    hv = np.array(half, float)
+    ok_d = ~np.isnan(hv[:, 0]) & ~np.isnan(hv[:, 1]) if len(hv) else np.zeros(0, bool)
+    ok_a = ~np.isnan(hv[:, 2]) & ~np.isnan(hv[:, 3]) if len(hv) else np.zeros(0, bool)
+    return {"viewers": len(obs_d),
+            "duration_r": {k: r(obs_d, p[0]) for k, p in pred.items()},
+            "amplitude_r": {k: r(obs_a, p[1]) for k, p in pred.items()},
+            "split_half_r": {"duration": r(hv[ok_d, 0], hv[ok_d, 1]) if ok_d.any() else None,
+                             "amplitude": r(hv[ok_a, 2], hv[ok_a, 3]) if ok_a.any() else None}}
+
+
+def normalised_xy_of(s: Samples, data: "ScanpathData") -> np.ndarray:
+    """The targets' positions in the contract's history coordinates (the cell centre is not precise enough for
+    amplitudes: use the recorded native pixels through each frame's letterbox)."""
+    from .scanpath_data import normalised_input_xy
+    out = np.zeros((len(s), 2), np.float32)
+    for fr in np.unique(s.frame):
+        sel = s.frame == fr
+        out[sel] = normalised_input_xy(data.frames[fr], s.xy[sel], data.in_wh[0], data.in_wh[1])
+    return out
 
 
 def few_shot_figures(sp_head, data: ScanpathData, val: Samples, enc, main_frames, train_rows,
