@@ -92,9 +92,44 @@ function aborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError(signal);
 }
 
-/** Bounds of the browser's answers: a video's metadata, and one seek. */
+/** Bounds of the browser's answers: a video's metadata, one seek, one analysis frame (decoded or sought). */
 export const METADATA_TIMEOUT_MS = 20_000;
 export const SEEK_TIMEOUT_MS = 10_000;
+export const FRAME_TIMEOUT_MS = 30_000;
+
+/**
+ * `p`, unless the caller aborts first ('aborted', or the signal's coded reason) or it takes more
+ * than `ms` ('media-timeout' naming `what`). `p` itself is not cancelled: the caller cleans up
+ * after a late result.
+ */
+export function boundedWait<T>(p: Promise<T>, signal: AbortSignal | undefined, ms: number, what: string): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    if (signal?.aborted) return reject(abortError(signal));
+    const done = (): void => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = (): void => {
+      done();
+      reject(abortError(signal!));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new GazecastError('media-timeout', `The browser did not deliver ${what} within ${ms / 1000} s. Check that the video's source is reachable and plays in this browser, then try again.`));
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => {
+        done();
+        resolve(v);
+      },
+      (e: unknown) => {
+        done();
+        reject(e);
+      },
+    );
+  });
+}
 
 function mediaErrorOf(video: HTMLVideoElement): GazecastError {
   const err = video.error;
@@ -196,8 +231,21 @@ export async function processInOrder<T>(
 ): Promise<T[]> {
   const results: T[] = [];
   let inFlight: Promise<T> | undefined;
+  const source = frames[Symbol.asyncIterator]();
   try {
-    for await (const { captured, seconds } of frames) {
+    for (;;) {
+      // each frame (decoded from the file, or sought and captured) arrives within its bound, and
+      // an abort does not wait for a decoder or a range request that never answers
+      const pending = source.next();
+      let next: IteratorResult<SampledFrame>;
+      try {
+        next = await boundedWait(pending, signal, FRAME_TIMEOUT_MS, 'the next frame of the video');
+      } catch (e) {
+        void pending.then((late) => void (late.done ? undefined : release(late.value.captured.frame)), () => undefined);
+        throw e;
+      }
+      if (next.done) break;
+      const { captured, seconds } = next.value;
       try {
         if (inFlight) results.push(await inFlight);
         aborted(signal);
@@ -211,6 +259,8 @@ export async function processInOrder<T>(
   } finally {
     // an abort or error leaves at most one inference running; let it finish quietly
     inFlight?.catch(() => undefined);
+    // ends the frame source (a decoder's input is disposed), without waiting on it
+    void source.return?.(undefined)?.catch(() => undefined);
   }
   return results;
 }

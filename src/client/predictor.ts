@@ -4,7 +4,7 @@
  */
 import { pointsFromDensity } from '../core/decode';
 import { checkProfileShape } from '../core/arguments';
-import { GazecastError } from '../core/errors';
+import { GazecastError, isGazecastError } from '../core/errors';
 import { encodeProfile } from '../core/profile';
 import type { Prediction } from '../core/prediction-types';
 import type { Backend, BackendChange, EngineLoadOptions, EngineStats, ModelInfo } from '../core/runtime-types';
@@ -25,7 +25,18 @@ import { acquireEngine, sharingKey, type EngineCallbacks, type EngineHome } from
 import { decodedFrames } from './decode-sampler';
 import { simulateFrame, simulateVideo, type SimulateOptions, type SimulateVideoOptions, type VideoVirtualStudy } from './simulate';
 import type { VirtualStudy } from '../core/study';
-import { captureFrame, liveFrame, processInOrder, sampleTimes, seekedFrames, seekTo, whenMetadata, type CapturedFrame } from './frame-sampler';
+import {
+  boundedWait,
+  captureFrame,
+  liveFrame,
+  METADATA_TIMEOUT_MS,
+  processInOrder,
+  sampleTimes,
+  seekedFrames,
+  seekTo,
+  whenMetadata,
+  type CapturedFrame,
+} from './frame-sampler';
 import type { LiveOptions, PredictOptions, PredictorOptions, VideoAnalysisOptions } from './predictor-options';
 import type { FrameSource, LiveSession, Predictor, VideoAnalysis, Viewing } from './predictor-types';
 
@@ -200,7 +211,17 @@ class GazePredictor implements Predictor {
 
     const sampler = options.sampler ?? 'auto';
     if (sampler !== 'seek') {
-      const decoded = await decodedFrames(video, times);
+      // reading the file's header may hang on a server that stops answering: bounded, and 'auto'
+      // then falls back to seeking (a generator that arrives late is ended, freeing its input)
+      const decoding = decodedFrames(video, times);
+      let decoded: Awaited<typeof decoding>;
+      try {
+        decoded = await boundedWait(decoding, signal, METADATA_TIMEOUT_MS, "the video file's header");
+      } catch (e) {
+        void decoding.then((late) => late?.return(undefined), () => undefined);
+        if (!(isGazecastError(e, 'media-timeout') && sampler === 'auto')) throw e;
+        decoded = undefined;
+      }
       if (decoded) return result(await processInOrder(decoded, process, signal), 'decode');
       if (sampler === 'decode') throw new GazecastError('media-unsupported', 'This video cannot be decoded from its file here (not a readable file or URL, or a codec WebCodecs lacks); use sampler "seek".');
     }
