@@ -15,7 +15,8 @@ import { $, fmtTime } from './dom';
 import type { OpenedMedia } from './media';
 import { TimelineStrip, type TimelineRow } from './timeline';
 import type { Analysis } from './video-analysis';
-import { COLOR_A, COLOR_B } from './colors';
+import { COLOR_A, COLOR_B, type ViewMode } from './colors';
+import type { CreativeAoiRow } from '../core/creative-compare';
 
 /** What the panel reads from the app, and the one thing it changes (the AOIs). */
 export interface AoiPanelsHost {
@@ -25,8 +26,13 @@ export interface AoiPanelsHost {
   readonly media: OpenedMedia | null;
   readonly video: HTMLVideoElement | null;
   readonly aId: string;
+  readonly mode: ViewMode;
   neededAudiences(): Audience[];
   aoisChanged(aois: Aoi[]): void;
+  /** creatives mode: creative B's areas, their statistics, and the two matched by name */
+  readonly creative: { readonly aois: readonly Aoi[]; stats(): AoiStat[] | null };
+  creativeRows(): CreativeAoiRow[] | null;
+  setCreativeAois(aois: Aoi[]): void;
 }
 
 export class AoiPanels {
@@ -50,7 +56,16 @@ export class AoiPanels {
   }
 
   render(): void {
-    this.renderAoiList();
+    const creatives = this.app.mode === 'creatives';
+    this.renderAoiList($('aoi-list'), this.app.aois, (aois) => this.app.aoisChanged(aois), creatives ? 'creative A' : '');
+    $('aoi-list-a-heading').hidden = !creatives;
+    $('aoi-list-b-section').hidden = !creatives;
+    if (creatives) {
+      this.renderAoiList($('aoi-list-b'), this.app.creative.aois, (aois) => this.app.setCreativeAois(aois), 'creative B');
+      this.renderCreatives();
+      this.renderTimeAndChart();
+      return;
+    }
     const auds = this.app.neededAudiences();
     const table = $<HTMLTableElement>('aoi-table');
     const thead = table.tHead!, tbody = table.tBodies[0]!;
@@ -98,11 +113,67 @@ export class AoiPanels {
     this.renderTimeAndChart();
   }
 
-  private renderAoiList(): void {
-    const ul = $('aoi-list');
+  /**
+   * Creatives mode: one row per area name (creative A's areas, then B's that A lacks), each
+   * creative's share and first visit for audience A, and B − A in points; a story per creative.
+   */
+  private renderCreatives(): void {
+    const table = $<HTMLTableElement>('aoi-table');
+    const thead = table.tHead!, tbody = table.tBodies[0]!;
+    thead.innerHTML = '';
+    tbody.innerHTML = '';
+    const hr = thead.insertRow();
+    const th = (t: string, title: string) => { const c = document.createElement('th'); c.scope = 'col'; c.textContent = t; c.title = title; hr.append(c); };
+    th('Area', 'Areas are matched by name across the two creatives');
+    th('A share', 'Share of attention on creative A');
+    th('1st', 'Order of first visit on creative A');
+    th('B share', 'Share of attention on creative B');
+    th('1st', 'Order of first visit on creative B');
+    th('B − A', 'Difference in percentage points');
+    const rows = this.app.creativeRows();
+    const cell = (r: HTMLTableRowElement, st: AoiStat | undefined, b: boolean) => {
+      const share = r.insertCell();
+      if (st) {
+        const bar = document.createElement('span');
+        bar.className = `bar${b ? ' b' : ''}`;
+        bar.style.width = `${Math.round(Math.min(1, st.share) * 26)}px`;
+        share.append(bar, document.createTextNode(formatShare(st.share)));
+      } else share.textContent = rows ? '—' : '…';
+      r.insertCell().textContent = st ? (st.firstVisitRank === null ? '—' : String(st.firstVisitRank)) : rows ? '' : '…';
+    };
+    for (const row of rows ?? []) {
+      const r = tbody.insertRow();
+      r.insertCell().textContent = row.name;
+      cell(r, row.a, false);
+      cell(r, row.b, true);
+      const d = r.insertCell();
+      d.textContent = row.differencePoints === null ? '' : `${row.differencePoints > 0 ? '+' : row.differencePoints < 0 ? '−' : '±'}${Math.abs(Math.round(row.differencePoints))}`;
+    }
+    if (!rows || rows.length === 0) {
+      const c = tbody.insertRow().insertCell();
+      c.colSpan = 6;
+      c.textContent = rows ? 'No areas yet: draw them on either creative (the same name on both is compared).' : 'Waiting for the predictions…';
+    }
+    const aud = this.app.neededAudiences()[0];
+    const story = $('story');
+    story.replaceChildren();
+    const statsA = this.app.current.get(this.app.aId) ? aoiStats(this.app.current.get(this.app.aId)!, this.app.aois) : null;
+    for (const [label, st] of [['Creative A', statsA], ['Creative B', this.app.creative.stats()]] as const) {
+      const p = document.createElement('p');
+      const who = document.createElement('span');
+      who.className = 'who';
+      who.style.color = label === 'Creative A' ? COLOR_A : COLOR_B;
+      who.textContent = `${label} · ${st ? aud?.name ?? '' : 'waiting for the prediction'}: `;
+      p.append(who, document.createTextNode(st && aud ? attentionStory(aud.name, st).text : ''));
+      story.append(p);
+    }
+  }
+
+  /** An editable list of areas (rename, delete); `onChange` gets the new list. */
+  private renderAoiList(ul: HTMLElement, aois: readonly Aoi[], onChange: (aois: Aoi[]) => void, which: string): void {
     if (ul.contains(document.activeElement) && document.activeElement instanceof HTMLInputElement) return; // do not steal typing
     ul.replaceChildren();
-    this.app.aois.forEach((aoi, k) => {
+    aois.forEach((aoi, k) => {
       const li = document.createElement('li');
       const sw = document.createElement('span');
       sw.className = 'aoi-color';
@@ -111,22 +182,18 @@ export class AoiPanels {
       input.type = 'text';
       input.value = aoi.name;
       input.dataset.aoi = aoi.id;
-      input.setAttribute('aria-label', `Name of area ${k + 1} (${aoi.shape.kind === 'rect' ? 'rectangle' : 'polygon'})`);
+      input.setAttribute('aria-label', `Name of area ${k + 1}${which ? ` on ${which}` : ''} (${aoi.shape.kind === 'rect' ? 'rectangle' : 'polygon'})`);
       input.addEventListener('change', () => {
         const name = input.value.trim() || aoi.name;
-        this.app.aois = this.app.aois.map((a) => (a.id === aoi.id ? { ...a, name } : a));
-        this.app.aoisChanged(this.app.aois);
+        onChange(aois.map((a) => (a.id === aoi.id ? { ...a, name } : a)));
       });
       input.addEventListener('keydown', (e) => { if (e.key === 'Enter') input.blur(); });
       const rm = document.createElement('button');
       rm.type = 'button';
       rm.className = 'btn ghost';
       rm.textContent = '✕';
-      rm.setAttribute('aria-label', `Delete area “${aoi.name}”`);
-      rm.addEventListener('click', () => {
-        this.app.aois = this.app.aois.filter((a) => a.id !== aoi.id);
-        this.app.aoisChanged(this.app.aois);
-      });
+      rm.setAttribute('aria-label', `Delete area “${aoi.name}”${which ? ` on ${which}` : ''}`);
+      rm.addEventListener('click', () => onChange(aois.filter((a) => a.id !== aoi.id)));
       li.append(sw, input, rm);
       ul.append(li);
     });

@@ -29,6 +29,8 @@ import { drawAois, drawDifference, drawPoints, paintAudience, sortByVisit, type 
 import { drawLegend, legendEntries, renderLegend, type LegendView } from './legend';
 import { separateBadges } from '../core/label-layout';
 import { Stage } from './stage';
+import { CreativeB } from './creatives';
+import { compareCreatives, describeCreativeDifference, type CreativeAoiRow } from '../core/creative-compare';
 import { analyseWholeVideo, nearestAnalysed, type Analysis } from './video-analysis';
 
 export { COLOR_A, COLOR_B, type ViewMode } from './colors';
@@ -67,6 +69,10 @@ export class App {
   private readonly aoiLayer: AoiLayer;
   readonly panels: AoiPanels;
   readonly exports: ExportActions;
+  /** creative B (creatives mode): a second image or video, the same audience A on both */
+  readonly creative: CreativeB;
+  /** creative A's image as stage B shows it in compare mode (a video's frame is `frameCopy`) */
+  private stageBImage: HTMLElement | null = null;
   private readonly messages = new Messages();
 
   constructor() {
@@ -77,6 +83,7 @@ export class App {
       (aois, created) => this.aoisChanged(aois, created),
       () => this.setTool('none'),
     );
+    this.creative = new CreativeB(this.stageB, (created) => this.creativeAoisChanged(created), () => this.setTool('none'));
     this.panels = new AoiPanels(this, (t) => this.seek(t));
     this.exports = new ExportActions(this);
     this.bindUi();
@@ -250,6 +257,16 @@ export class App {
       (e.target as HTMLSelectElement).value = '';
     });
 
+    // creative B (creatives mode)
+    const creativeInput = $<HTMLInputElement>('creative-input');
+    creativeInput.addEventListener('change', () => {
+      const f = creativeInput.files?.[0];
+      if (f) void this.openCreative(f, f.name);
+      creativeInput.value = '';
+    });
+    $('creative-change').addEventListener('click', () => creativeInput.click());
+    $('creative-close').addEventListener('click', () => this.closeCreative());
+
     // AOI tools
     $('tool-rect').addEventListener('click', () => this.setTool(this.tool === 'rect' ? 'none' : 'rect'));
     $('tool-poly').addEventListener('click', () => this.setTool(this.tool === 'poly' ? 'none' : 'poly'));
@@ -305,25 +322,100 @@ export class App {
   private setTool(t: AoiTool): void {
     this.tool = t;
     this.aoiLayer.setTool(t);
+    this.creative.setTool(this.mode === 'creatives' ? t : 'none');
     $('tool-rect').setAttribute('aria-pressed', String(t === 'rect'));
     $('tool-poly').setAttribute('aria-pressed', String(t === 'poly'));
   }
 
   setMode(mode: ViewMode): void {
+    if (mode === 'creatives' && !this.creative.media) {
+      // nothing to compare with yet: choose creative B first (the mode follows once it opened)
+      $<HTMLInputElement>('creative-input').click();
+      return;
+    }
     this.mode = mode;
     for (const b of $('view-mode').querySelectorAll<HTMLButtonElement>('button[data-mode]')) {
       const on = b.dataset.mode === mode;
       b.setAttribute('aria-checked', String(on));
       b.tabIndex = on ? 0 : -1;
     }
-    if (mode !== 'single' && !this.bId) {
+    if ((mode === 'compare' || mode === 'difference') && !this.bId) {
       this.bId = this.audiences.find((a) => a.id !== this.aId)?.id ?? null;
       this.renderAudiences();
     }
-    $('stages').className = `stages ${mode === 'compare' ? 'compare' : 'single'}`;
-    void this.store?.saveSession({ mode }).catch(() => undefined);
-    $('stage-b').hidden = mode !== 'compare';
+    const sideBySide = mode === 'compare' || mode === 'creatives';
+    $('stages').className = `stages ${sideBySide ? 'compare' : 'single'}`;
+    // creatives mode is not restored after a reload (creative B is not kept); the others are
+    if (mode !== 'creatives') void this.store?.saveSession({ mode }).catch(() => undefined);
+    $('stage-b').hidden = !sideBySide;
+    $('creative-bar').hidden = mode !== 'creatives';
+    this.updateExportMenu();
+    this.syncStageB();
+    this.renderPanels();
     void this.refresh();
+  }
+
+  /** Video export only where there is one video to burn the overlay into (not an image, not two creatives). */
+  private updateExportMenu(): void {
+    $('export-menu').querySelector<HTMLButtonElement>('button[data-export="video"]')!.hidden = this.media?.kind !== 'video' || this.mode === 'creatives';
+  }
+
+  /** What stage B shows: creative B in creatives mode, else creative A (for audience B). */
+  private syncStageB(): void {
+    const m = this.media;
+    if (this.mode === 'creatives' && this.creative.media) {
+      this.creative.show(true);
+      const b = this.creative.media;
+      this.stageB.box.parentElement!.style.setProperty('--media-aspect', `${b.width} / ${b.height}`);
+      return;
+    }
+    this.creative.show(false);
+    this.stageB.box.parentElement!.style.removeProperty('--media-aspect');
+    if (m) this.stageB.setMedia(m.kind === 'image' ? (this.stageBImage ??= m.element.cloneNode() as HTMLElement) : this.frameCopy, m.width, m.height);
+  }
+
+  /** Opens creative B beside the open file and switches to creatives mode; on failure nothing changes. */
+  async openCreative(file: Blob, name: string): Promise<void> {
+    const a = this.media;
+    if (!a) return;
+    try {
+      await this.creative.open(file, name, { media: a, aois: this.aois }, this.store);
+    } catch (e) {
+      this.showMessage(e instanceof Error ? e.message : String(e), 'error', 'media');
+      return;
+    }
+    if (this.messages.topic === 'media') this.clearMessage();
+    this.setMode('creatives');
+  }
+
+  closeCreative(): void {
+    this.creative.close();
+    if (this.mode === 'creatives') this.setMode('single');
+  }
+
+  private creativeAoisChanged(created?: Aoi): void {
+    const b = this.creative.media;
+    if (b) void this.store?.saveAois(b.name, this.creative.aois).catch(() => undefined);
+    this.paint();
+    this.renderPanels();
+    if (created) {
+      const input = document.querySelector<HTMLInputElement>(`#aoi-list-b input[data-aoi="${created.id}"]`);
+      input?.focus();
+      input?.select();
+    }
+  }
+
+  /** Creative B's areas after an edit in the list (rename, delete). */
+  setCreativeAois(aois: Aoi[]): void {
+    this.creative.setAois(aois);
+    this.creativeAoisChanged();
+  }
+
+  /** Creative A's and B's areas matched by name for audience A, once both predictions exist. */
+  creativeRows(): CreativeAoiRow[] | null {
+    const pa = this.current.get(this.aId);
+    if (this.mode !== 'creatives' || !pa) return null;
+    return this.creative.compare(aoiStats(pa, this.aois));
   }
 
   // ---------- audiences ----------
@@ -541,7 +633,8 @@ export class App {
     this.frameCopy.width = m.width;
     this.frameCopy.height = m.height;
     this.frameCopy.setAttribute('aria-label', `${m.name}, frame for audience B`);
-    this.stageB.setMedia(m.kind === 'image' ? (m.element.cloneNode() as HTMLElement) : this.frameCopy, m.width, m.height);
+    this.stageBImage = null;
+    this.syncStageB();
     this.aoiLayer.setSize(m.width, m.height);
     this.paint(); // clears the previous media's overlay and captions at once
     this.aois = this.store ? await this.store.aoisFor(m.name).catch(() => []) : [];
@@ -552,8 +645,7 @@ export class App {
     this.panels.timeline.set([], [], m.durationS);
     const sel = $<HTMLSelectElement>('sample-select');
     sel.value = SAMPLES.some((s) => s.file === name) ? name : '';
-    // video export only where there is a video (an image has no frames to burn the overlay into)
-    $('export-menu').querySelector<HTMLButtonElement>('button[data-export="video"]')!.hidden = m.kind !== 'video';
+    this.updateExportMenu();
     // the work on screen survives a reload and "Update now": a sample by name, the user's file in this browser only
     void this.store?.saveSession({ media: from === 'sample' ? { name, sample: true } : { name, blob: file } }).catch(() => undefined);
     document.title = `${name} — gazecast`;
@@ -640,7 +732,8 @@ export class App {
   neededAudiences(): Audience[] {
     const out = [this.audience(this.aId)].filter((a): a is Audience => !!a);
     const b = this.audience(this.bId);
-    if (this.mode !== 'single' && b) out.push(b);
+    // creatives mode shows one audience (A) on two creatives
+    if ((this.mode === 'compare' || this.mode === 'difference') && b) out.push(b);
     return out;
   }
 
@@ -680,6 +773,12 @@ export class App {
         const p = await this.engine.predict(media.element, profile, tMs);
         if (this.media !== media) return;
         next.set(aud.id, p);
+      }
+      // creatives mode: audience A on creative B too, at the same media time
+      const audA = this.audience(this.aId);
+      if (this.mode === 'creatives' && this.creative.media && this.engine && this.manifest && audA) {
+        await this.creative.predict(this.engine, audA.id, profileFor(audA, this.manifest).profile, tMs / 1000);
+        if (this.media !== media) return;
       }
       if (seq === this.refreshSeq && this.media === media) {
         this.current = next;
@@ -743,7 +842,8 @@ export class App {
     return {
       mode: this.mode,
       a: { name: a?.name ?? '—', color: COLOR_A },
-      ...(b && this.mode !== 'single' ? { b: { name: b.name, color: COLOR_B } } : {}),
+      ...(b && (this.mode === 'compare' || this.mode === 'difference') ? { b: { name: b.name, color: COLOR_B } } : {}),
+      ...(this.mode === 'creatives' && this.media && this.creative.media ? { creatives: { a: this.media.name, b: this.creative.media.name } } : {}),
       heatmap: this.layers.heatmap,
       points: this.layers.points,
     };
@@ -762,21 +862,44 @@ export class App {
     };
   }
 
+  /** Creative B's overlay (audience A on it): AOIs only in exports (on screen its SVG layer draws them). */
+  painterCreativeB(forExport = false): OverlayPainter | null {
+    const m = this.creative.media, p = this.creative.prediction;
+    if (!m || !p) return null;
+    const aois = forExport && this.layers.aois ? this.creative.aois : [];
+    const legend = forExport ? legendEntries(this.legendView(), 'b') : [];
+    return (ctx, unit) => {
+      paintAudience(ctx, p, m.width, m.height, aois, aoiColor, this.layerOpts(COLOR_A), unit);
+      drawLegend(ctx, legend, m.width, m.height, unit);
+    };
+  }
+
   private paint(): void {
     const pa = this.current.get(this.aId);
     const pb = this.bId ? this.current.get(this.bId) : undefined;
+    const creatives = this.mode === 'creatives';
     this.stageA.draw(this.painterA(pa, pb));
-    this.stageB.draw(this.mode === 'compare' ? this.painterB(pb) : null);
+    this.stageB.draw(this.mode === 'compare' ? this.painterB(pb) : creatives ? this.painterCreativeB() : null);
     const a = this.audience(this.aId), b = this.audience(this.bId);
     const capA = $('stage-a').querySelector('figcaption')!;
-    capA.querySelector('.cap-name')!.textContent = this.mode === 'difference' ? `${a?.name ?? '—'} − ${b?.name ?? '—'}` : (a?.name ?? '—');
+    capA.querySelector('.cap-name')!.textContent =
+      this.mode === 'difference' ? `${a?.name ?? '—'} − ${b?.name ?? '—'}` : creatives ? `Creative A · ${a?.name ?? '—'}` : (a?.name ?? '—');
     capA.querySelector('.cap-info')!.textContent = pa ? `${pa.points.length} points · ${pa.backend} ${pa.inferenceMs.toFixed(0)} ms` : '';
     const capB = $('stage-b').querySelector('figcaption')!;
-    capB.querySelector('.cap-name')!.textContent = b?.name ?? '—';
-    capB.querySelector('.cap-info')!.textContent = pb ? `${pb.points.length} points · ${pb.inferenceMs.toFixed(0)} ms` : '';
+    const pcb = creatives ? this.creative.prediction : pb;
+    capB.querySelector('.cap-name')!.textContent = creatives ? `Creative B · ${a?.name ?? '—'}` : (b?.name ?? '—');
+    capB.querySelector('.cap-info')!.textContent = pcb ? `${pcb.points.length} points · ${pcb.inferenceMs.toFixed(0)} ms` : creatives ? 'predicting…' : '';
+    capB.querySelector('.swatch')!.classList.toggle('a', creatives);
+    capB.querySelector('.swatch')!.classList.toggle('b', !creatives);
     renderLegend($('legend'), pa ? legendEntries(this.legendView(), 'a') : []);
-    renderLegend($('legend-b'), this.mode === 'compare' && pb ? legendEntries(this.legendView(), 'b') : []);
+    renderLegend($('legend-b'), (this.mode === 'compare' && pb) || (creatives && pcb) ? legendEntries(this.legendView(), 'b') : []);
     const diffEl = $('difference-summary');
+    if (creatives) {
+      const rows = this.creativeRows();
+      diffEl.hidden = !rows;
+      if (rows) diffEl.textContent = describeCreativeDifference(rows, a?.name ?? 'this audience');
+      return;
+    }
     const d = this.mode !== 'single' ? this.difference() : null;
     diffEl.hidden = !d;
     if (d) {

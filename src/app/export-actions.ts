@@ -21,6 +21,7 @@ import { cloneVideo, type OpenedMedia } from './media';
 import { renderReport } from './report';
 import { nearestAnalysed, type Analysis } from './video-analysis';
 import type { ViewMode } from './colors';
+import { describeCreativeDifference, type CreativeAoiRow } from '../core/creative-compare';
 
 /** What the exports read from the app: its state, the painters and the panels' chart. */
 export interface ExportHost {
@@ -41,6 +42,21 @@ export interface ExportHost {
   difference(): { map: DifferenceMap; a: Audience; b: Audience } | null;
   painterA(pa: Prediction | undefined, pb: Prediction | undefined, forExport?: boolean): OverlayPainter | null;
   painterB(pb: Prediction | undefined, forExport?: boolean): OverlayPainter | null;
+  /** creatives mode: creative B, its painter and the areas matched by name */
+  readonly creative: { readonly media: OpenedMedia | null; readonly aois: readonly Aoi[]; readonly prediction: Prediction | null };
+  painterCreativeB(forExport?: boolean): OverlayPainter | null;
+  creativeRows(): CreativeAoiRow[] | null;
+}
+
+/** Two canvases side by side on one (heights may differ: creatives), top-aligned. */
+function sideBySide(a: HTMLCanvasElement, b: HTMLCanvasElement): HTMLCanvasElement {
+  const both = document.createElement('canvas');
+  both.width = a.width + b.width;
+  both.height = Math.max(a.height, b.height);
+  const g = both.getContext('2d')!;
+  g.drawImage(a, 0, 0);
+  g.drawImage(b, a.width, 0);
+  return both;
 }
 
 export class ExportActions {
@@ -85,16 +101,29 @@ export class ExportActions {
     if (!m) throw new GazecastError('frame-invalid', 'Open an image or video first.');
     const pa = this.app.current.get(this.app.aId);
     const pb = this.app.bId ? this.app.current.get(this.app.bId) : undefined;
-    const a = snapshotCanvas(m.element, m.width, m.height, this.app.painterA(pa, pb, true) ?? (() => undefined));
+    const a = snapshotCanvas(m.element, m.width, m.height, this.app.painterA(pa, this.app.mode === 'difference' ? pb : undefined, true) ?? (() => undefined));
+    const cb = this.app.creative.media;
+    if (this.app.mode === 'creatives' && cb) {
+      return sideBySide(a, snapshotCanvas(cb.element, cb.width, cb.height, this.app.painterCreativeB(true) ?? (() => undefined)));
+    }
     if (this.app.mode !== 'compare') return a;
-    const b = snapshotCanvas(m.element, m.width, m.height, this.app.painterB(pb, true) ?? (() => undefined));
-    const both = document.createElement('canvas');
-    both.width = m.width * 2;
-    both.height = m.height;
-    const g = both.getContext('2d')!;
-    g.drawImage(a, 0, 0);
-    g.drawImage(b, m.width, 0);
-    return both;
+    return sideBySide(a, snapshotCanvas(m.element, m.width, m.height, this.app.painterB(pb, true) ?? (() => undefined)));
+  }
+
+  /** Creative A/B in the JSON: creative B's own document (same audience) and the areas matched by name. */
+  private withCreative(doc: AnalysisDocument): AnalysisDocument {
+    const cb = this.app.creative.media, p = this.app.creative.prediction, rows = this.app.creativeRows();
+    const aud = this.app.neededAudiences()[0];
+    if (this.app.mode !== 'creatives' || !cb || !p || !rows || !aud) return doc;
+    const creativeB = buildAnalysisDocument({
+      media: { name: cb.name, kind: cb.kind, width: cb.width, height: cb.height, ...(cb.kind === 'video' ? { durationMs: cb.durationS * 1000 } : {}) },
+      model: doc.model,
+      audiences: doc.audiences.filter((x) => x.id === aud.id),
+      aois: this.app.creative.aois,
+      frames: [{ timestampMs: p.timestampMs, results: [{ audienceId: aud.id, points: p.points, aoiStats: aoiStats(p, this.app.creative.aois) }] }],
+      ...(doc.backend ? { backend: doc.backend } : {}),
+    });
+    return { ...doc, creativeB, creativeComparison: rows };
   }
 
   async exportAs(kind: string): Promise<void> {
@@ -109,7 +138,7 @@ export class ExportActions {
     } else if (kind === 'csv-aoi') {
       download(new Blob([aoiCsv(this.analysisDocument())], { type: 'text/csv' }), `${base}-aoi.csv`);
     } else if (kind === 'json') {
-      download(new Blob([analysisToJson(this.analysisDocument())], { type: 'application/json' }), `${base}-analysis.json`);
+      download(new Blob([analysisToJson(this.withCreative(this.analysisDocument()))], { type: 'application/json' }), `${base}-analysis.json`);
     } else if (kind === 'report') {
       await this.fillReport();
       window.print();
@@ -132,11 +161,16 @@ export class ExportActions {
       return small.toDataURL('image/jpeg', 0.88);
     };
     const a = this.app.audience(this.app.aId), b = this.app.audience(this.app.bId);
-    const who = this.app.mode === 'compare' ? `${a?.name} (left) and ${b?.name} (right)` : this.app.mode === 'difference' ? `Where ${a?.name} looks more (orange) than ${b?.name} (blue)` : `${a?.name}`;
+    const cb = this.app.creative.media;
+    const who =
+      this.app.mode === 'compare' ? `${a?.name} (left) and ${b?.name} (right)`
+      : this.app.mode === 'difference' ? `Where ${a?.name} looks more (orange) than ${b?.name} (blue)`
+      : this.app.mode === 'creatives' && cb ? `${a?.name} on creative A, ${media.name} (left), and creative B, ${cb.name} (right)`
+      : `${a?.name}`;
     const at = (tS: number) => (media.kind === 'video' ? ` — frame at ${fmtTime(tS)}` : '');
     const frames = [{ caption: `${who}${at(this.app.nowMs() / 1000)}`, dataUrl: toDataUrl(this.snapshot(), 1600) }];
     const an = this.app.analysis;
-    if (media.kind === 'video' && an && an.timesS.length >= 4 && this.app.mode !== 'compare') {
+    if (media.kind === 'video' && an && an.timesS.length >= 4 && this.app.mode !== 'compare' && this.app.mode !== 'creatives') {
       const clone = await cloneVideo(media);
       try {
         for (let k = 0; k < 4; k++) {
@@ -152,13 +186,20 @@ export class ExportActions {
         clone.load();
       }
     }
-    const d = this.app.mode !== 'single' ? this.app.difference() : null;
-    renderReport($('report'), doc, { frames, chart: await this.app.panels.chart.toDataUrl(), chartLegend: this.app.panels.chart.series }, d ? describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.app.manifest?.metrics)) : null);
+    const images = { frames, chart: await this.app.panels.chart.toDataUrl(), chartLegend: this.app.panels.chart.series };
+    if (this.app.mode === 'creatives') {
+      const full = this.withCreative(doc);
+      renderReport($('report'), full, images, describeCreativeDifference(full.creativeComparison ?? [], a?.name ?? 'this audience'));
+      return;
+    }
+    const d = this.app.mode === 'compare' || this.app.mode === 'difference' ? this.app.difference() : null;
+    renderReport($('report'), doc, images, d ? describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.app.manifest?.metrics)) : null);
   }
 
   private async exportVideo(): Promise<void> {
     const m = this.app.media;
     if (!m || m.kind !== 'video') throw new GazecastError('media-unsupported', 'Video export needs a video: open one first.');
+    if (this.app.mode === 'creatives') throw new GazecastError('media-unsupported', 'Video export shows one creative: switch to Single, Compare or Difference, then export again.');
     const an = this.app.analysis;
     const auds = this.app.neededAudiences();
     if (!an || !auds.every((a) => an.byAudience.has(a.id))) {

@@ -14,8 +14,10 @@ export type LegendEntry =
   | { readonly kind: 'points'; readonly label: string };
 
 export interface LegendView {
-  readonly mode: 'single' | 'compare' | 'difference';
+  readonly mode: 'single' | 'compare' | 'difference' | 'creatives';
   readonly a: { readonly name: string; readonly color: string };
+  /** creatives mode: the two files (one audience, A, on both) */
+  readonly creatives?: { readonly a: string; readonly b: string };
   readonly b?: { readonly name: string; readonly color: string };
   readonly heatmap: boolean;
   readonly points: boolean;
@@ -25,7 +27,11 @@ export interface LegendView {
 export function legendEntries(v: LegendView, panel: 'a' | 'b' = 'a'): LegendEntry[] {
   const out: LegendEntry[] = [];
   const who = panel === 'b' && v.b ? v.b : v.a;
-  if (v.mode === 'difference' && v.b) {
+  if (v.mode === 'creatives' && v.creatives) {
+    const file = panel === 'b' ? v.creatives.b : v.creatives.a;
+    out.push({ kind: 'audience', color: v.a.color, label: `Creative ${panel === 'b' ? 'B' : 'A'}: ${file} · ${v.a.name}` });
+    if (v.heatmap) out.push({ kind: 'ramp', label: 'attention: low → high' });
+  } else if (v.mode === 'difference' && v.b) {
     out.push({ kind: 'audience', color: v.a.color, label: `A: ${v.a.name}` }, { kind: 'audience', color: v.b.color, label: `B: ${v.b.name}` });
     if (v.heatmap) out.push({ kind: 'diverging', colorA: v.a.color, colorB: v.b.color, label: `where A looks more · where B looks more` });
   } else {

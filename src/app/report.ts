@@ -32,6 +32,17 @@ export function renderReport(host: HTMLElement, doc: AnalysisDocument, images: R
   if (first) parts.push(fig(first));
   if (more.length) parts.push(`<h2>Across the video</h2><div class="frames">${more.map(fig).join('')}</div>`);
   if (differenceText) parts.push(`<p>${esc(differenceText)}</p>`);
+  if (doc.creativeB && doc.creativeComparison) {
+    // creative A/B: the same audience on both creatives, areas matched by name
+    parts.push(`<h2>Creative A/B</h2><p class="meta">Creative A: ${esc(media.name)} · creative B: ${esc(doc.creativeB.media.name)} (${doc.creativeB.media.width} x ${doc.creativeB.media.height} px) · areas with the same name are compared.</p>`);
+    parts.push('<table><thead><tr><th>Area</th><th>Share on A</th><th>First visit on A</th><th>Share on B</th><th>First visit on B</th><th>B − A</th></tr></thead><tbody>');
+    for (const r of doc.creativeComparison) {
+      const d = r.differencePoints === null ? '' : `${r.differencePoints > 0 ? '+' : r.differencePoints < 0 ? '−' : '±'}${Math.abs(Math.round(r.differencePoints))} points`;
+      parts.push(`<tr><td>${esc(r.name)}</td><td>${r.a ? formatShare(r.a.share) : '—'}</td><td>${r.a ? (r.a.firstVisitRank ?? '—') : ''}</td><td>${r.b ? formatShare(r.b.share) : '—'}</td><td>${r.b ? (r.b.firstVisitRank ?? '—') : ''}</td><td>${d}</td></tr>`);
+    }
+    parts.push('</tbody></table>');
+    for (const s of doc.creativeB.summary) parts.push(`<p><strong>Creative B:</strong> ${esc(s.story)}</p>`);
+  }
   parts.push('<h2>Audiences</h2><ul>');
   for (const a of doc.audiences) {
     const t = Object.entries(a.tokens).filter(([, v]) => v !== 'unknown').map(([k, v]) => `${k}: ${v}`).join(', ');

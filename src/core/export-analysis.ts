@@ -11,6 +11,7 @@
  */
 import { aggregateAoiStats, type Aoi, type AoiStat } from './aoi';
 import { attentionStory } from './story';
+import type { CreativeAoiRow } from './creative-compare';
 import type { FixationPoint } from './prediction-types';
 import type { VirtualStudy } from './study';
 import { studyReport, type StudyReport, type StudyReportOptions } from './study-metrics';
@@ -87,6 +88,10 @@ export interface AnalysisDocument extends AnalysisInput {
   readonly summary: readonly AudienceSummary[];
   /** present only when the input had studies: each with its per-area report */
   readonly studies?: readonly AnalysisStudyResult[];
+  /** creative A/B: the same audience on a second creative (its own media, AOIs and frames) */
+  readonly creativeB?: AnalysisDocument;
+  /** creative A/B: the areas of both creatives matched by name, with both shares and B − A in points */
+  readonly creativeComparison?: readonly CreativeAoiRow[];
 }
 
 /** Per-audience summary over all frames: mean AOI shares, first-visit order, and the story. */

@@ -438,6 +438,43 @@ try {
     await waitPoints();
   });
 
+  await step('creative A/B: a second image as creative B, the same audience on both, areas matched by name, in the exports and the report', async () => {
+    // one area on creative A (keyboard route: a centred rectangle, named "Headline")
+    await page.focus('#tool-rect');
+    await page.keyboard.press('Shift+Enter');
+    await page.waitForFunction(() => window.gazecastApp.aois.length >= 1);
+    await page.keyboard.press('Escape');
+    const areaName = await page.evaluate(() => window.gazecastApp.aois.at(-1).name);
+    await page.setInputFiles('#creative-input', join(root, 'public/samples/ad-tennis.jpg'));
+    await page.waitForFunction(() => window.gazecastApp.mode === 'creatives');
+    await waitPoints('stage-a');
+    await waitPoints('stage-b');
+    // creative B starts with creative A's areas (same names), so the table pairs them
+    assert.deepEqual(await page.evaluate(() => window.gazecastApp.creative.aois.map((a) => a.name)), await page.evaluate(() => window.gazecastApp.aois.map((a) => a.name)));
+    assert.match(await page.locator('#aoi-table thead').innerText(), /A share[\s\S]*B share[\s\S]*B − A/);
+    const row = await page.locator('#aoi-table tbody tr', { hasText: areaName }).first().innerText();
+    assert.match(row, /\d+%[\s\S]*\d+%/, `row for ${areaName}: ${row}`);
+    assert.match(await $text('#difference-summary'), /For Everyone|the same share/);
+    assert.match(await $text('#legend-b'), /Creative B: ad-tennis\.jpg · Everyone/);
+    assert.match(await $text('#story'), /Creative A[\s\S]*Creative B/);
+    assert.equal(await page.$eval('#export-menu button[data-export="video"]', (b) => b.hidden), true, 'no video export for two creatives');
+    const pageW = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
+    assert.ok(pageW[0] <= pageW[1], `the page is ${pageW[0]} px wide in a ${pageW[1]} px window`);
+    await page.screenshot({ path: join(shots, '10b-creatives.png') });
+    const png = await download('png');
+    assert.equal(png.bytes.readUInt32BE(16), 800 + 800, 'the PNG has creative A and creative B side by side');
+    writeFileSync(join(shots, '10c-creatives-export.png'), png.bytes);
+    const json = JSON.parse((await download('json')).bytes.toString());
+    assert.equal(json.creativeB.media.name, 'ad-tennis.jpg');
+    assert.ok(json.creativeComparison.some((r) => r.name === areaName && typeof r.differencePoints === 'number'), 'the JSON pairs the areas by name');
+    await page.evaluate(() => window.gazecastApp.fillReport());
+    assert.match(await page.locator('#report').innerText(), /Creative A\/B[\s\S]*B − A/);
+    await page.evaluate(() => { document.getElementById('report').innerHTML = ''; });
+    await page.click('#creative-close');
+    await page.waitForFunction(() => window.gazecastApp.mode === 'single' && !window.gazecastApp.creative.media);
+    assert.equal(await page.locator('#stage-b').isVisible(), false);
+  });
+
   await step('bad inputs get a clear message and the work on screen stays', async () => {
     const cases = [
       [emptyFile, /empty \(0 bytes\)/],
