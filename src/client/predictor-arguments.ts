@@ -35,6 +35,15 @@ export function checkPredictorOptions(v: unknown): void {
   checkOptionalNumber(o.wasmThreads, 'options.wasmThreads', { min: 1, max: 64, integer: true });
   checkBoolean(o.cache, 'options.cache');
   checkBoolean(o.share, 'options.share');
+  if (o.wasmPaths !== undefined) {
+    const isUrl = typeof URL !== 'undefined' && o.wasmPaths instanceof URL;
+    if (typeof o.wasmPaths !== 'string' && !isUrl) invalidArgument('options.wasmPaths', o.wasmPaths, "the URL of a folder with onnxruntime-web's .wasm files");
+    try {
+      new URL(o.wasmPaths as string | URL, globalThis.document?.baseURI ?? globalThis.location?.href);
+    } catch {
+      invalidArgument('options.wasmPaths', o.wasmPaths, "the URL of a folder with onnxruntime-web's .wasm files");
+    }
+  }
   checkFunction(o.onProgress, 'options.onProgress');
   checkFunction(o.onBackendChange, 'options.onBackendChange');
   checkSignal(o.signal, 'options.signal');
