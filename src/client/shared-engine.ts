@@ -5,8 +5,9 @@
  *
  * Load progress and backend changes are fanned out to every lease holder. One that joins after
  * the load is told `ready` at once, so `onProgress` still ends with `ready` at 100 for everyone.
- * Stats (inference and dropped-frame counts) are the shared engine's, and live sessions on one
- * engine share its newest-frame slot.
+ * Stats (inference and dropped-frame counts) are the shared engine's. Each live session keeps its
+ * own newest-frame slot on the engine (slot numbers are unique on the page), so live videos of
+ * several holders take turns.
  */
 import { GazecastError } from '../core/errors';
 import { manifestUrlOf } from '../core/manifest';
@@ -124,7 +125,8 @@ function lease(shared: SharedEngine, callbacks: EngineCallbacks, handle: EngineH
       return shared.info ?? handle.info;
     },
     predict: async (frame, request) => (assertOpen(), handle.predict(frame, request)),
-    predictLatest: async (frame, request) => (assertOpen(), handle.predictLatest(frame, request)),
+    // the live session's own slot: two holders' live videos take turns instead of dropping each other's frames
+    predictLatest: async (frame, request, slot) => (assertOpen(), handle.predictLatest(frame, request, slot)),
     embed: async (frame, request) => (assertOpen(), handle.embed(frame, request)),
     // frame keys are unique per page (predictor.ts), so two holders' studies never mix frames
     prepareScanpathFrame: async (frame, request) => (assertOpen(), handle.prepareScanpathFrame(frame, request)),

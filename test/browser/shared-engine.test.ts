@@ -11,7 +11,7 @@ import type { GazeOverlayElement } from '../../src/client/gaze-overlay';
 import { createPredictor } from '../../src/client/predictor';
 import { sharedEngineCount } from '../../src/client/shared-engine';
 import { CACHE_NAME } from '../../src/worker/loader';
-import { MODEL_URL } from './helpers';
+import { MODEL_URL, fixtureVideo } from './helpers';
 
 const IMAGE = '/test/fixtures/osie-1020-still.png';
 
@@ -138,6 +138,27 @@ describe('one model per page', () => {
     expect(workers.terminated).toBe(1); // the widget still holds the engine
     a.el.remove();
     await until(() => workers.terminated === 2, 'the widget to release the shared worker');
+  });
+
+  it('two predictors sharing an engine each keep their own live slot, so both live videos are served', async () => {
+    const [p, q] = [await createPredictor({ modelUrl: MODEL_URL, backend: 'wasm' }), await createPredictor({ modelUrl: MODEL_URL, backend: 'wasm' })];
+    const [a, b] = [await fixtureVideo(), await fixtureVideo()];
+    try {
+      expect(workers.started).toBe(1);
+      for (const v of [a, b]) v.loop = true;
+      const counts = [0, 0];
+      const sessions = [p.startLive(a, { onPrediction: () => counts[0]!++ }), q.startLive(b, { onPrediction: () => counts[1]!++ })];
+      await Promise.all([a.play(), b.play()]);
+      await new Promise((r) => setTimeout(r, 8000));
+      for (const s of sessions) s.stop();
+      const [low, high] = [Math.min(...counts), Math.max(...counts)];
+      expect(low, `counts ${counts}`).toBeGreaterThanOrEqual(3);
+      expect(low / high, `counts ${counts}`).toBeGreaterThan(0.5);
+    } finally {
+      a.remove();
+      b.remove();
+      await Promise.all([p.close(), q.close()]);
+    }
   });
 
   it('options that change the engine are not shared (another backend choice, another thread count)', async () => {
