@@ -16,10 +16,11 @@ import { AoiLayer, aoiColor, type AoiTool } from './aoi-layer';
 import { AoiPanels } from './aoi-panels';
 import type { AudienceStore, LastSession } from './audience-db';
 import { removePersonalAudience, renamePersonalAudience } from './personal-bridge';
-import { nameFromTokens, newId, panelAudiences, presetAudiences, profileFor, slotLabel, valueLabel, type Audience } from './audiences';
+import { nameFromTokens, newId, panelViewers, presetAudiences, profileFor, slotLabel, valueLabel, type Audience } from './audiences';
 import { COLOR_A, COLOR_B, type ViewMode } from './colors';
 import { $, fmtTime } from './dom';
 import type { AppEngine } from './engine';
+import type { PanelAudience } from '../core/personal/audience';
 import type { LiveSession } from '../index';
 import { ExportActions } from './export-actions';
 import type { OverlayPainter } from './exporters';
@@ -32,6 +33,10 @@ import { Stage } from './stage';
 import { CreativeB } from './creatives';
 import { compareCreatives, describeCreativeDifference, type CreativeAoiRow } from '../core/creative-compare';
 import { analyseWholeVideo, nearestAnalysed, type Analysis } from './video-analysis';
+import { VirtualStudies } from './virtual-studies';
+import { StudyPanel, comparisonText, studyStoryFor } from './study-panel';
+import { Replay } from './replay';
+import type { AoiStat } from '../core/aoi';
 
 export { COLOR_A, COLOR_B, type ViewMode } from './colors';
 
@@ -74,6 +79,10 @@ export class App {
   /** creative A's image as stage B shows it in compare mode (a video's frame is `frameCopy`) */
   private stageBImage: HTMLElement | null = null;
   private readonly messages = new Messages();
+  /** the virtual eye-tracking studies of the audiences shown, their panel and the gaze replay (issue 14) */
+  readonly studies: VirtualStudies;
+  private readonly studyPanel: StudyPanel;
+  readonly replay: Replay;
 
   constructor() {
     this.frameCopy.className = 'media';
@@ -86,6 +95,14 @@ export class App {
     this.creative = new CreativeB(this.stageB, (created) => this.creativeAoisChanged(created), () => this.setTool('none'));
     this.panels = new AoiPanels(this, (t) => this.seek(t));
     this.exports = new ExportActions(this);
+    // progress moves the study's bar; a finished (or cancelled) study updates every panel and the stage
+    this.studies = new VirtualStudies(this, (settled) => {
+      if (!settled) return this.studyPanel.renderProgress();
+      this.renderPanels();
+      this.paint();
+    });
+    this.studyPanel = new StudyPanel(this);
+    this.replay = new Replay(this);
     this.bindUi();
   }
 
@@ -121,13 +138,13 @@ export class App {
     return aOk && bOk;
   }
 
-  async setEngine(engine: AppEngine, panel: unknown): Promise<void> {
+  async setEngine(engine: AppEngine, panel: PanelAudience | null): Promise<void> {
     this.engine = engine;
     this.manifest = engine.manifest;
     this.buildSlotFields();
     const saved = this.store ? await this.store.list().catch(() => []) : [];
     this.audiences = [...presetAudiences(engine.manifest), ...saved];
-    const panelAuds = panelAudiences(panel, engine.manifest);
+    const panelAuds = panelViewers(panel, engine.manifest);
     this.fillPanelSelect(panelAuds);
     if (!this.audiences.some((a) => a.id === this.aId)) this.aId = this.audiences[0]!.id;
     this.bId = this.audiences.find((a) => a.id !== this.aId && a.source === 'preset')?.id ?? null;
@@ -640,6 +657,7 @@ export class App {
     this.aois = this.store ? await this.store.aoisFor(m.name).catch(() => []) : [];
     this.aoiLayer.setAois(this.aois);
     this.setupTransport();
+    this.replay.reset(this.video);
     $('analysis').hidden = m.kind !== 'video';
     $('analysis-status').textContent = '';
     this.panels.timeline.set([], [], m.durationS);
@@ -813,6 +831,8 @@ export class App {
   /** The overlay painter for audience A's stage in the current mode (also used by exports). */
   painterA(pa: Prediction | undefined, pb: Prediction | undefined, withAois = false): OverlayPainter | null {
     if (!this.media) return null;
+    const replay = this.studyOverlay(this.aId, withAois);
+    if (replay) return replay;
     const { width: W, height: H } = this.media;
     const aois = withAois && this.layers.aois ? this.aois : [];
     const legend = withAois ? legendEntries(this.legendView(), 'a') : [];
@@ -852,6 +872,8 @@ export class App {
   /** Stage B has no SVG layer, so it (and every export) draws the AOIs into the overlay; exports
    *  (`forExport`) also get B's legend. */
   painterB(pb: Prediction | undefined, forExport = false): OverlayPainter | null {
+    const replay = this.mode === 'compare' ? this.studyOverlay(this.bId, true) : null;
+    if (replay) return replay;
     if (!this.media || !pb) return null;
     const { width: W, height: H } = this.media;
     const aois = this.layers.aois ? this.aois : [];
@@ -874,7 +896,33 @@ export class App {
     };
   }
 
-  private paint(): void {
+  /**
+   * The gaze replay (bee swarm) or first fixations of an audience's virtual study, with the AOIs,
+   * when the replay shows one (null: the prediction's overlay). `atMs`: the moment of the viewing
+   * (default the replay's; the video export passes each frame's).
+   */
+  studyOverlay(audId: string | null, withAois: boolean, atMs?: number): OverlayPainter | null {
+    const s = audId && this.mode !== 'creatives' ? this.studies.studyFor(audId) : null;
+    const p = s ? this.replay.painter(s.study, this.layers.opacity, atMs) : null;
+    if (!p) return null;
+    const aois = withAois && this.layers.aois ? this.aois : [];
+    return (ctx, unit) => {
+      p(ctx, unit);
+      drawAois(ctx, aois, aoiColor, unit);
+    };
+  }
+
+  /** The share of attention per area for an audience (the AOI table's), for the study table. */
+  shareStats(audId: string): AoiStat[] | null {
+    return this.panels.statsFor(audId)?.stats ?? null;
+  }
+
+  /** The attention story of an audience's virtual study, when it has one (the story panel prefers it). */
+  studyStory(aud: Audience): string | null {
+    return studyStoryFor(this, aud);
+  }
+
+  paint(): void {
     const pa = this.current.get(this.aId);
     const pb = this.bId ? this.current.get(this.bId) : undefined;
     const creatives = this.mode === 'creatives';
@@ -911,7 +959,8 @@ export class App {
         const pts = Math.round((sa[k]!.share - sb[k]!.share) * 100);
         if (pts !== 0) aoiText = ` Biggest gap: “${sa[k]!.name}”, ${Math.abs(pts)} points more attention from ${pts > 0 ? d.a.name : d.b.name}.`;
       }
-      diffEl.textContent = `${describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.manifest?.metrics))} Correlation of the two maps: ${d.map.correlation.toFixed(2)}.${aoiText}`;
+      const studyText = comparisonText(this);
+      diffEl.textContent = `${describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.manifest?.metrics))} Correlation of the two maps: ${d.map.correlation.toFixed(2)}.${aoiText}${studyText ? ` Virtual study: ${studyText}` : ''}`;
     }
   }
 
@@ -932,6 +981,8 @@ export class App {
 
   renderPanels(): void {
     this.panels.render();
+    this.studies.sync(); // a new file, audience or view: the studies it needs start (or stop) here
+    this.studyPanel.render();
   }
 
   /** The printable report (the e2e test fills it to check the print layout). */

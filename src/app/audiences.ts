@@ -6,6 +6,7 @@
  */
 import type { ModelManifest, ProfileSlot } from '../core/manifest';
 import type { Profile } from '../core/prediction-types';
+import type { PanelAudience } from '../core/personal/audience';
 
 export type AudienceSource = 'preset' | 'attributes' | 'panel' | 'personal';
 
@@ -87,21 +88,16 @@ export function presetAudiences(manifest: ModelManifest): Audience[] {
   return out;
 }
 
-/** Panel viewers of the model's panel.json as audiences ({ id: { embedding, attributes } }). */
-export function panelAudiences(panel: unknown, manifest: ModelManifest): Audience[] {
-  if (typeof panel !== 'object' || panel === null) return [];
-  const dim = manifest.profile.embedding?.dim;
-  const out: Audience[] = [];
-  for (const [id, v] of Object.entries(panel as Record<string, unknown>)) {
-    const e = (v as { embedding?: unknown })?.embedding;
-    if (!Array.isArray(e) || e.length !== dim || !e.every((x) => typeof x === 'number' && Number.isFinite(x))) continue;
-    const attrs = (v as { attributes?: Record<string, unknown> }).attributes ?? {};
+/** The viewers of the model's panel (read by the package's modelPanel, every embedding already
+ *  checked) as audiences, one chip each; attributes become tokens where the model lists the value. */
+export function panelViewers(panel: Pick<PanelAudience, 'members'> | null, manifest: ModelManifest): Audience[] {
+  if (!panel) return [];
+  return panel.members.map((m) => {
     const tokens: Record<string, string> = {};
     for (const s of manifest.profile.tokens.slots) {
-      const a = attrs[s.key];
+      const a = m.attributes[s.key];
       if (typeof a === 'string' && s.values.includes(a)) tokens[s.key] = a;
     }
-    out.push({ id: `panel-${id}`, name: `Viewer ${id}`, tokens, embedding: e as number[], source: 'panel', createdAt: 0 });
-  }
-  return out;
+    return { id: `panel-${m.observerId}`, name: `Viewer ${m.observerId}`, tokens, embedding: [...m.embedding], source: 'panel' as const, createdAt: 0 };
+  });
 }

@@ -3,7 +3,7 @@
  * in its worker, on WebGPU where a real GPU adapter exists, else on multi-threaded WASM.
  */
 import { createPredictor, type LoadProgress, type Predictor } from '../index';
-import { resolveModelFile } from '../core/manifest';
+import type { PanelAudience } from '../core/personal/audience';
 import type { AppEngine } from './engine';
 
 function describeProgress(p: LoadProgress): string {
@@ -21,7 +21,7 @@ export async function loadEngine(
   modelUrl: string,
   backend: string | null,
   status: (text: string) => void,
-): Promise<{ engine: AppEngine; panel: unknown; predictor: Predictor }> {
+): Promise<{ engine: AppEngine; panel: PanelAudience | null; predictor: Predictor }> {
   const predictor = await createPredictor({
     modelUrl,
     backend: backend === 'webgpu' || backend === 'wasm' ? backend : 'auto',
@@ -29,14 +29,16 @@ export async function loadEngine(
     onBackendChange: (c) => status(`Moved from ${c.from.toUpperCase()} to ${c.to.toUpperCase()}: ${c.reason}`),
   });
   const manifest = predictor.model.manifest;
-  let panel: unknown = null;
+  let panel: PanelAudience | null = null;
   if (manifest.panel) {
-    // the panel is optional: a model without one (or an unreadable one) just offers no panel viewers
-    // resolved like every model file: inside the model folder, on this page's origin
-    panel = await Promise.resolve()
-      .then(() => fetch(resolveModelFile(predictor.model.manifestUrl, manifest.panel!, location.origin)))
-      .then((r) => (r.ok ? r.json() : null))
-      .catch(() => null);
+    // the panel is optional: a model without one (or an unreadable one) just offers no panel viewers.
+    // Read by the package's one reader of panel.json (gazecast/personal's modelPanel: inside the
+    // model folder, on this page's origin, every embedding checked), loaded only for such a model.
+    const { modelPanel } = await import('../client/personal-audiences');
+    panel = await modelPanel(manifest, predictor.model.manifestUrl).catch((e: unknown) => {
+      console.warn('the model panel is unavailable', e);
+      return null;
+    });
   }
   const engine: AppEngine = {
     manifest,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameFromTokens, panelAudiences, presetAudiences, profileFor, type Audience } from '../../src/app/audiences';
+import { nameFromTokens, panelViewers, presetAudiences, profileFor, type Audience } from '../../src/app/audiences';
 import { parseManifest, type ModelManifest } from '../../src/core/manifest';
 
 const manifest: ModelManifest = parseManifest({
@@ -40,14 +40,15 @@ describe('audiences', () => {
     expect(Array.from(ok.profile.embedding!)).toEqual([0.1, 0.2, 0.3].map(Math.fround));
   });
 
-  it('turns panel.json viewers into audiences, skipping malformed ones', () => {
-    const list = panelAudiences({
-      's01': { embedding: [0, 1, 2], attributes: { gender: 'female', age: '33' } },
-      's02': { embedding: [0, 1] },
-      's03': { embedding: [0, Number.NaN, 1] },
+  it('turns the model panel (as the package modelPanel reads it) into one audience per viewer', () => {
+    const list = panelViewers({
+      members: [
+        { observerId: 's01', embedding: [0, 1, 2], attributes: { gender: 'female', age: '33' }, viewings: 0 },
+        { observerId: 's02', embedding: [0.5, 1, 2], attributes: {}, viewings: 0 },
+      ],
     }, manifest);
-    expect(list).toHaveLength(1);
-    expect(list[0]).toMatchObject({ id: 'panel-s01', name: 'Viewer s01', tokens: { gender: 'female' }, source: 'panel' });
-    expect(panelAudiences(null, manifest)).toEqual([]);
+    expect(list).toHaveLength(2);
+    expect(list[0]).toMatchObject({ id: 'panel-s01', name: 'Viewer s01', tokens: { gender: 'female' }, embedding: [0, 1, 2], source: 'panel' });
+    expect(panelViewers(null, manifest)).toEqual([]);
   });
 });
