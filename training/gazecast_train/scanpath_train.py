@@ -173,6 +173,7 @@ def train_scanpath(sp_head: ScanpathHead, train: Samples, tune: Optional[Samples
             log("[scanpath] epoch " + " ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}"
                                                for k, v in entry.items()))
             if ckpt:
+                os.makedirs(os.path.dirname(os.path.abspath(ckpt)), exist_ok=True)
                 torch.save({"head": sp_head.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
                             "epoch": epoch + 1, "history": history, "best_score": best[0], "best_head": best[1]},
                            ckpt)
