@@ -23,6 +23,7 @@ const ENTRIES = {
   index: 'src/index.ts',
   'gaze-overlay': 'src/client/gaze-overlay.ts',
   personal: 'src/client/personal-audiences.ts',
+  analysis: 'src/analysis.ts',
 };
 const DEPENDENCIES = ['onnxruntime-web', 'comlink', 'idb', 'papaparse', 'mediabunny'];
 // what `onnxruntime-web/<entry>` resolves to in the browser ("import" → "default" of its exports)

@@ -4,7 +4,7 @@
  * the media, so shapes need no coordinate bookkeeping on resize. Shapes are focusable: arrow
  * keys move them (Shift ×10), Alt+arrows resize, Delete removes.
  */
-import { clampShapeToFrame, validateShape, type Aoi, type AoiShape, type Vec2 } from '../core/aoi';
+import { clampShapeToFrame, validateShape, type Aoi, type AoiShape, type Vec2 } from '../analysis';
 import { newId } from './audiences';
 
 export type AoiTool = 'none' | 'rect' | 'poly';

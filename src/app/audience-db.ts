@@ -4,7 +4,7 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { Audience } from './audiences';
-import type { Aoi } from '../core/aoi';
+import type { Aoi } from '../analysis';
 
 interface AppDb extends DBSchema {
   audiences: { key: string; value: Audience };

@@ -4,8 +4,8 @@
  * are ever offered or sent: an audience saved against another model keeps its unsupported
  * tokens out of the profile (and says so) instead of failing every prediction.
  */
-import type { ModelManifest, ProfileSlot } from '../core/manifest';
-import type { Profile } from '../core/prediction-types';
+import type { ModelManifest, ProfileSlot } from '../index';
+import type { Profile } from '../index';
 import type { PanelAudience } from '../core/personal/audience';
 
 export type AudienceSource = 'preset' | 'attributes' | 'panel' | 'personal';

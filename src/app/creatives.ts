@@ -6,9 +6,9 @@
  * matched by name (src/core/creative-compare.ts). For a video, creative B shows and predicts the
  * frame at creative A's time (clamped to B's length) whenever A is paused or scrubbed.
  */
-import { aoiStats, clampShapeToFrame, type Aoi, type AoiShape, type AoiStat } from '../core/aoi';
-import { compareCreatives, type CreativeAoiRow } from '../core/creative-compare';
-import type { Prediction, Profile } from '../core/prediction-types';
+import { aoiStats, clampShapeToFrame, type Aoi, type AoiShape, type AoiStat } from '../analysis';
+import { compareCreatives, type CreativeAoiRow } from '../analysis';
+import type { Prediction, Profile } from '../index';
 import { seekTo } from '../client/frame-sampler';
 import { AoiLayer, type AoiTool } from './aoi-layer';
 import type { AudienceStore } from './audience-db';

@@ -17,7 +17,7 @@ import {
   WebMOutputFormat,
   getFirstEncodableVideoCodec,
 } from 'mediabunny';
-import { GazecastError } from '../core/errors';
+import { GazecastError } from '../index';
 import type { OverlayPainter } from './exporters';
 
 export interface BurnProgress {

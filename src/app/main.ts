@@ -5,7 +5,7 @@
  */
 import './styles.css';
 import { registerSW } from 'virtual:pwa-register';
-import { isGazecastError } from '../core/errors';
+import { isGazecastError } from '../index';
 import { App } from './app';
 import { AudienceStore, type LastSession } from './audience-db';
 import { loadEngine } from './engine-binding';

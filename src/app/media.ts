@@ -3,7 +3,7 @@
  * with an actionable message. Nothing here touches what is already on screen: the caller swaps
  * the new media in only when it fully loaded.
  */
-import { GazecastError } from '../core/errors';
+import { GazecastError } from '../index';
 import { checkBeforeDecode, checkImageSize, checkMp4Complete, checkVideoDuration, mediaErrorFor, sniff, type MediaLimits, DEFAULT_LIMITS } from './media-sniff';
 
 export interface OpenedMedia {

@@ -2,7 +2,7 @@
  * The message bar above the stage: errors and notices with an optional action button. A message
  * has a topic, so opening a file clears a file message but not, say, a model error.
  */
-import { isGazecastError } from '../core/errors';
+import { isGazecastError } from '../index';
 import { $ } from './dom';
 
 export class Messages {

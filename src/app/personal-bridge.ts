@@ -6,7 +6,7 @@
  */
 import { openAudienceStore } from '../client/audience-store';
 import { audienceEmbedding } from '../core/personal/audience';
-import type { ModelManifest } from '../core/manifest';
+import type { ModelManifest } from '../index';
 import type { Audience } from './audiences';
 
 export const AUDIENCES_CHANGED_EVENT = 'gazecast-audiences-changed';

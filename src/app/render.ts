@@ -6,8 +6,8 @@
  * native-resolution exports), so the PNG snapshot, the burnt-in video and the report show
  * exactly what the stage shows.
  */
-import type { DensityMap, FixationPoint } from '../core/prediction-types';
-import type { DifferenceMap } from '../core/difference';
+import type { DensityMap, FixationPoint } from '../index';
+import type { DifferenceMap } from '../analysis';
 import { ATTENTION_HEATMAP } from '../core/heatmap';
 import { DEFAULT_DRAW_OPTIONS, drawHeatmap as paintHeatmap, drawPoints as paintPoints, drawScanpath, massRadius, type DrawOptions, type FrameToCanvas } from '../client/drawing';
 

@@ -3,8 +3,8 @@
  * attention stories, the difference and the chart, filled into #report and printed by the
  * browser with the print stylesheet (Save as PDF works offline, nothing is uploaded).
  */
-import type { AnalysisDocument } from '../core/export-analysis';
-import { formatShare } from '../core/story';
+import type { AnalysisDocument } from '../analysis';
+import { formatShare } from '../analysis';
 import { printInk } from './chart';
 
 export interface ReportImages {

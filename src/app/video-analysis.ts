@@ -3,9 +3,9 @@
  * second, hidden video element (the one on screen does not move), with progress, time left and
  * cancel. The result (`Analysis`) feeds the timeline, the chart, the statistics and the exports.
  */
-import { isGazecastError } from '../core/errors';
-import type { ModelManifest } from '../core/manifest';
-import type { Prediction } from '../core/prediction-types';
+import { isGazecastError } from '../index';
+import type { ModelManifest } from '../index';
+import type { Prediction } from '../index';
 import { profileFor, type Audience } from './audiences';
 import { $ } from './dom';
 import type { AppEngine } from './engine';

@@ -1,0 +1,31 @@
+/**
+ * gazecast/analysis: what to do with predictions once you have them, pure functions with no DOM
+ * (they run in browsers, workers and Node alike). Areas of interest and their statistics, the
+ * difference between two audiences (with the model's yardstick), the attention story, creative
+ * A/B comparison, and the analysis document with its JSON and CSV forms. The designer app uses
+ * exactly these.
+ */
+
+// areas of interest: share of attention (exact overlap with the density cells) and first visits
+export { aoiStats, aggregateAoiStats, attentionShare, firstVisits, clampShapeToFrame, validateShape, pointInShape, shapeBounds, shapeToPolygon, polygonArea } from './core/aoi';
+export type { Aoi, AoiShape, AoiStat, Vec2 } from './core/aoi';
+
+// two audiences on one frame: total variation distance, correlation, and whether that is clear
+export { densityDifference, describeDifference, yardstickFromMetrics } from './core/difference';
+export type { DifferenceMap, Yardstick } from './core/difference';
+
+// two creatives for one audience: areas matched by name
+export { compareCreatives, describeCreativeDifference } from './core/creative-compare';
+export type { CreativeAoiRow } from './core/creative-compare';
+
+// the attention story in plain words
+export { attentionStory, formatShare } from './core/story';
+export type { AttentionStory, StoryOptions } from './core/story';
+
+// the analysis document and its serialisations (visit order counts from 1 in every export)
+export { buildAnalysisDocument, analysisToJson, parseAnalysisJson, summarise, ANALYSIS_SCHEMA } from './core/export-analysis';
+export type { AnalysisDocument, AnalysisInput, AnalysisFrame, AnalysisMedia, AnalysisAudience, AudienceSummary, FrameResult } from './core/export-analysis';
+export { pointsCsv, aoiCsv, summaryCsv } from './core/export-csv';
+
+// drawing helpers that are pure geometry
+export { separateBadges } from './core/label-layout';
