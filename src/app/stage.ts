@@ -1,12 +1,11 @@
 /**
  * One stage: a media element (or a canvas copy of the frame for the second audience) with an
- * overlay canvas on top, sized to the box × devicePixelRatio and redrawn on resize. Drawing
- * callbacks work in the media's native pixels; the stage maps them to where `object-fit:
- * contain` actually paints the media, measured by the package's placement helper
- * (`mediaPlacement`, also behind createOverlay and <gaze-overlay>), so overlay and pixels line up.
+ * overlay canvas on top, redrawn on resize. Drawing callbacks work in the media's native pixels.
+ * Placement and devicePixelRatio are the package's (`placeOverlayCanvas`, the helper behind
+ * createOverlay and <gaze-overlay>): the canvas is laid over the pixels `object-fit: contain`
+ * actually paints, so overlay and pixels line up, and there is one place that does it.
  */
-import type { MediaPlacement } from '../core/content-box';
-import { mediaPlacement, type OverlayMedia } from '../client/overlay';
+import { placeOverlayCanvas, type OverlayMedia } from '../client/overlay';
 
 type DrawFn = (ctx: CanvasRenderingContext2D, unit: number) => void;
 
@@ -41,30 +40,19 @@ export class Stage {
     return { width: this.nativeW, height: this.nativeH };
   }
 
-  /** Where the media paints inside the box (the media fills the box, inset 0, so box and media
-   *  content coordinates coincide). */
-  placement(): MediaPlacement {
-    return mediaPlacement(this.media as OverlayMedia).placement;
-  }
-
-  /** Clears the overlay and calls `fn` with a context in native media pixels. */
+  /** Clears the overlay and calls `fn` with a context in native media pixels (`unit`: one CSS px). */
   draw(fn: DrawFn | null): void {
     this.lastDraw = fn;
-    const dpr = window.devicePixelRatio || 1;
-    const r = this.box.getBoundingClientRect();
-    const w = Math.max(1, Math.round(r.width * dpr)), h = Math.max(1, Math.round(r.height * dpr));
-    if (this.overlay.width !== w || this.overlay.height !== h) {
-      this.overlay.width = w;
-      this.overlay.height = h;
+    if (!this.media) {
+      this.overlay.getContext('2d')?.clearRect(0, 0, this.overlay.width, this.overlay.height);
+      return;
     }
-    const ctx = this.overlay.getContext('2d')!;
-    ctx.setTransform(1, 0, 0, 1, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    if (!fn || this.nativeW === 0 || !this.media) return;
-    const p = this.placement();
-    if (!(p.scaleX > 0 && p.scaleY > 0)) return; // a hidden or collapsed stage has nothing to draw on
-    ctx.setTransform(dpr * p.scaleX, 0, 0, dpr * p.scaleY, dpr * p.media.x, dpr * p.media.y);
-    fn(ctx, 1 / p.scaleX);
+    const placed = placeOverlayCanvas(this.overlay, this.media as OverlayMedia);
+    if (!placed || !fn || this.nativeW === 0) return;
+    const m = placed.toCanvas(this.nativeW, this.nativeH);
+    if (!(m.scaleX > 0 && m.scaleY > 0)) return; // a hidden or collapsed stage has nothing to draw on
+    placed.ctx.transform(m.scaleX, 0, 0, m.scaleY, m.offsetX, m.offsetY);
+    fn(placed.ctx, 1 / m.scaleX);
   }
 
   redraw(): void {
