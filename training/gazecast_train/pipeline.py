@@ -32,6 +32,10 @@ from .warm_start import load_static
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_WEIGHTS = os.path.join(os.path.dirname(REPO), "shared", "weights", "mobilenet_v1_1.0_224")
 MIN_CORRELATION = 0.99
+MODEL_LICENSE = ("Weights: MobileNet v1 trunk Apache-2.0 (Keras Applications); head and scanpath model trained on "
+                 "MIT-licensed OSIE/EyeCrowd/Scene gaze data and on the causality gaze data, which states no licence. "
+                 "The age/gender conditioning was learned from the causality data alone (the only set recording "
+                 "viewers' age and gender): research use only. See MODEL_CARD.md.")
 
 
 def log(msg: str):
@@ -273,8 +277,7 @@ def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers,
         "schema": "gazecast-model/1",
         "id": model_id,
         "version": "1.0.0" if not smoke else "0.0.0-smoke",
-        "license": "Apache-2.0 (MobileNet v1 trunk from Keras Applications); head trained on MIT-licensed "
-                   "OSIE/EyeCrowd/Scene and research-only causality gaze data — see MODEL_CARD.md",
+        "license": MODEL_LICENSE,
         "files": [file_entry(out, "model.w16.onnx", "fp16-weights"), file_entry(out, "model.w8.onnx", "int8-weights"),
                   file_entry(out, "model.fp32.onnx", "fp32")],
         "input": {"name": "image", "height": cfg.in_h, "width": cfg.in_w, "mean": [0.5, 0.5, 0.5],
