@@ -30,6 +30,9 @@ export type { DecodeOptions } from './core/decode';
 export { DensitySmoother } from './core/smoothing';
 export type { SmoothingOptions } from './core/smoothing';
 
+// seeking a video and waiting for its frame (bounded by a timeout, abortable), as the predictor does
+export { seekTo as seekVideo } from './client/frame-sampler';
+
 // drawing
 export { createOverlay, renderOverlay } from './client/overlay';
 export type { Overlay, OverlayOptions, OverlayMedia } from './client/overlay';

@@ -9,7 +9,7 @@
 import { aoiStats, clampShapeToFrame, type Aoi, type AoiShape, type AoiStat } from '../analysis';
 import { compareCreatives, type CreativeAoiRow } from '../analysis';
 import type { Prediction, Profile } from '../index';
-import { seekTo } from '../client/frame-sampler';
+import { seekVideo as seekTo } from '../index';
 import { AoiLayer, type AoiTool } from './aoi-layer';
 import type { AudienceStore } from './audience-db';
 import { newId } from './audiences';

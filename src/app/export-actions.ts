@@ -11,7 +11,7 @@ import { analysisToJson, buildAnalysisDocument, type AnalysisDocument, type Anal
 import { aoiCsv, pointsCsv } from '../core/export-csv';
 import type { ModelManifest } from '../core/manifest';
 import type { Prediction } from '../core/prediction-types';
-import { seekTo } from '../client/frame-sampler';
+import { seekVideo as seekTo } from '../index';
 import type { AoiPanels } from './aoi-panels';
 import type { Audience } from './audiences';
 import { $, fmtTime } from './dom';
