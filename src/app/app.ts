@@ -14,9 +14,9 @@ import type { ModelManifest } from '../core/manifest';
 import type { Prediction } from '../core/prediction-types';
 import { AoiLayer, aoiColor, type AoiTool } from './aoi-layer';
 import { AoiPanels } from './aoi-panels';
+import { AudiencePanel } from './audience-panel';
 import type { AudienceStore, LastSession } from './audience-db';
-import { removePersonalAudience, renamePersonalAudience } from './personal-bridge';
-import { nameFromTokens, newId, panelViewers, presetAudiences, profileFor, slotLabel, valueLabel, type Audience } from './audiences';
+import { profileFor, type Audience } from './audiences';
 import { COLOR_A, COLOR_B, type ViewMode } from './colors';
 import { $, fmtTime } from './dom';
 import type { AppEngine } from './engine';
@@ -47,9 +47,6 @@ export class App {
   engine: AppEngine | null = null;
   manifest: ModelManifest | null = null;
   store: AudienceStore | null = null;
-  audiences: Audience[] = [];
-  aId = 'preset-everyone';
-  bId: string | null = null;
   mode: ViewMode = 'single';
   media: OpenedMedia | null = null;
   aois: Aoi[] = [];
@@ -75,6 +72,8 @@ export class App {
   /** creative A's image as stage B shows it in compare mode (a video's frame is `frameCopy`) */
   private stageBImage: HTMLElement | null = null;
   private readonly messages = new Messages();
+  /** the audiences: chips, A and B, the editor, the panel viewers (audience-panel.ts) */
+  readonly audienceChips: AudiencePanel;
 
   constructor() {
     this.frameCopy.className = 'media';
@@ -87,6 +86,7 @@ export class App {
     this.creative = new CreativeB(this.stageB, (created) => this.creativeAoisChanged(created), () => this.setTool('none'));
     this.panels = new AoiPanels(this, (t) => this.seek(t));
     this.exports = new ExportActions(this);
+    this.audienceChips = new AudiencePanel(this);
     this.bindUi();
   }
 
@@ -96,72 +96,22 @@ export class App {
     this.store = store;
   }
 
-  /**
-   * Audiences A and B (and the view) saved before a reload, applied once their audiences exist:
-   * presets and saved ones in setEngine, imported ones in setExternalAudiences. Until then
-   * nothing is saved over them.
-   */
-  private pendingAb: { aId?: string; bId?: string | null } | null = null;
-
   restoreSession(s: LastSession): void {
-    if (s.aId) this.pendingAb = { aId: s.aId, ...(s.bId !== undefined ? { bId: s.bId } : {}) };
+    this.audienceChips.restore(s);
     if (s.mode && s.mode !== this.mode) this.setMode(s.mode);
-  }
-
-  /** Applies the saved A/B where those audiences are known now; true when nothing is left pending. */
-  private applyPendingAb(): boolean {
-    const p = this.pendingAb;
-    if (!p) return true;
-    for (const id of [p.aId, p.bId]) {
-      const viewer = id ? this.panelOnly.find((x) => x.id === id) : undefined;
-      if (viewer && !this.audience(viewer.id)) this.audiences.push(viewer);
-    }
-    const aOk = !p.aId || !!this.audience(p.aId), bOk = !p.bId || !!this.audience(p.bId);
-    if (aOk && p.aId) this.aId = p.aId;
-    if (bOk && p.bId !== undefined && p.bId !== this.aId) this.bId = p.bId;
-    return aOk && bOk;
   }
 
   async setEngine(engine: AppEngine, panel: PanelAudience | null): Promise<void> {
     this.engine = engine;
     this.manifest = engine.manifest;
-    this.buildSlotFields();
-    const saved = this.store ? await this.store.list().catch(() => []) : [];
-    this.audiences = [...presetAudiences(engine.manifest), ...saved];
-    const panelAuds = panelViewers(panel, engine.manifest);
-    this.fillPanelSelect(panelAuds);
-    if (!this.audiences.some((a) => a.id === this.aId)) this.aId = this.audiences[0]!.id;
-    this.bId = this.audiences.find((a) => a.id !== this.aId && a.source === 'preset')?.id ?? null;
-    // imported audiences arrive later (setExternalAudiences): keep waiting for those
-    if (this.applyPendingAb() || !this.pendingAb?.aId?.startsWith('personal-') && !this.pendingAb?.bId?.startsWith('personal-')) this.pendingAb = null;
-    this.renderAudiences();
+    await this.audienceChips.load(engine.manifest, panel);
     this.current.clear();
     void this.refresh();
   }
 
-  private panelOnly: Audience[] = [];
-
-  private fillPanelSelect(panel: Audience[]): void {
-    this.panelOnly = panel;
-    const sel = $<HTMLSelectElement>('panel-select');
-    sel.replaceChildren(new Option(panel.length ? 'Choose a viewer…' : 'This model has no panel', ''));
-    for (const a of panel) sel.add(new Option(a.name, a.id));
-    sel.disabled = panel.length === 0;
-    $('panel-hint').textContent = panel.length
-      ? `${panel.length} viewers from the model's training panel, each with a personal embedding.`
-      : "Viewers from your own eye-tracking studies can be added as personal audiences.";
-  }
-
   /** Replaces the audiences that come from the personal-audience module (imported studies). */
   setExternalAudiences(list: readonly Audience[]): void {
-    this.audiences = [...this.audiences.filter((a) => !a.id.startsWith('personal-')), ...list];
-    const before = `${this.aId}|${this.bId}`;
-    this.applyPendingAb();
-    this.pendingAb = null;
-    if (!this.audience(this.aId)) this.aId = this.audiences[0]!.id;
-    if (this.bId && !this.audience(this.bId)) this.bId = null;
-    this.renderAudiences();
-    if (`${this.aId}|${this.bId}` !== before) void this.refresh();
+    this.audienceChips.setExternal(list);
   }
 
   showModelStatus(text: string, error = false): void {
@@ -247,14 +197,10 @@ export class App {
     // audiences
     $('audience-form').addEventListener('submit', (e) => {
       e.preventDefault();
-      void this.saveAudienceFromForm();
+      void this.audienceChips.saveFromForm();
     });
     $<HTMLSelectElement>('panel-select').addEventListener('change', (e) => {
-      const id = (e.target as HTMLSelectElement).value;
-      const a = this.panelOnly.find((x) => x.id === id);
-      if (!a) return;
-      if (!this.audiences.some((x) => x.id === a.id)) this.audiences.push(a);
-      this.setAudience('a', a.id);
+      this.audienceChips.addPanelViewer((e.target as HTMLSelectElement).value);
       (e.target as HTMLSelectElement).value = '';
     });
 
@@ -340,10 +286,7 @@ export class App {
       b.setAttribute('aria-checked', String(on));
       b.tabIndex = on ? 0 : -1;
     }
-    if ((mode === 'compare' || mode === 'difference') && !this.bId) {
-      this.bId = this.audiences.find((a) => a.id !== this.aId)?.id ?? null;
-      this.renderAudiences();
-    }
+    if (mode === 'compare' || mode === 'difference') this.audienceChips.ensureB();
     const sideBySide = mode === 'compare' || mode === 'creatives';
     $('stages').className = `stages ${sideBySide ? 'compare' : 'single'}`;
     // creatives mode is not restored after a reload (creative B is not kept); the others are
@@ -419,177 +362,30 @@ export class App {
     return this.creative.compare(aoiStats(pa, this.aois));
   }
 
-  // ---------- audiences ----------
+  // ---------- audiences (the chips and the editor are audience-panel.ts) ----------
+
+  get audiences(): readonly Audience[] {
+    return this.audienceChips.audiences;
+  }
+
+  get aId(): string {
+    return this.audienceChips.aId;
+  }
+
+  get bId(): string | null {
+    return this.audienceChips.bId;
+  }
 
   audience(id: string | null): Audience | undefined {
-    return id ? this.audiences.find((a) => a.id === id) : undefined;
-  }
-
-  private buildSlotFields(): void {
-    const host = $('slot-fields');
-    host.replaceChildren();
-    for (const slot of this.manifest!.profile.tokens.slots) {
-      const id = `slot-${slot.key}`;
-      const label = document.createElement('label');
-      label.htmlFor = id;
-      label.textContent = slotLabel(slot);
-      const sel = document.createElement('select');
-      sel.id = id;
-      sel.dataset.slot = slot.key;
-      for (const v of slot.values) sel.add(new Option(valueLabel(slot.key, v), v));
-      sel.addEventListener('change', () => {
-        $<HTMLInputElement>('audience-name').placeholder = nameFromTokens(this.formTokens(), this.manifest!.profile.tokens.slots);
-      });
-      host.append(label, sel);
-    }
-  }
-
-  private formTokens(): Record<string, string> {
-    const t: Record<string, string> = {};
-    for (const sel of $('slot-fields').querySelectorAll<HTMLSelectElement>('select[data-slot]')) {
-      if (sel.value !== 'unknown') t[sel.dataset.slot!] = sel.value;
-    }
-    return t;
-  }
-
-  private async saveAudienceFromForm(): Promise<void> {
-    if (!this.manifest) return;
-    const tokens = this.formTokens();
-    const nameInput = $<HTMLInputElement>('audience-name');
-    const name = nameInput.value.trim() || nameFromTokens(tokens, this.manifest.profile.tokens.slots);
-    const a: Audience = { id: newId('aud'), name, tokens, source: 'attributes', createdAt: Date.now() };
-    this.audiences.push(a);
-    try {
-      await this.store?.put(a);
-    } catch (e) {
-      this.showMessage(`The audience is in use but could not be saved in this browser (${(e as Error).message}).`);
-    }
-    nameInput.value = '';
-    this.setAudience(this.mode === 'single' ? 'a' : 'b', a.id);
+    return this.audienceChips.audience(id);
   }
 
   setAudience(slot: 'a' | 'b', id: string): void {
-    if (slot === 'a') {
-      if (this.bId === id) this.bId = this.aId;
-      this.aId = id;
-    } else {
-      if (this.aId === id) this.aId = this.bId ?? this.aId;
-      this.bId = id;
-    }
-    this.renderAudiences();
-    void this.refresh();
+    this.audienceChips.set(slot, id);
   }
 
-  /** Deletes an audience of any kind but the presets: a saved one from this app's store, an
-   *  imported personal or panel one from the personal-audience store, a model panel viewer from
-   *  the chips (it stays in the viewer list to add again). */
-  private async removeAudience(id: string): Promise<void> {
-    const aud = this.audience(id);
-    if (!aud || aud.source === 'preset') return;
-    this.audiences = this.audiences.filter((a) => a.id !== id);
-    if (this.aId === id) this.aId = this.audiences[0]!.id;
-    if (this.bId === id) this.bId = this.audiences.find((a) => a.id !== this.aId)?.id ?? null;
-    this.renderAudiences();
-    void this.refresh();
-    try {
-      if (id.startsWith('personal-')) await removePersonalAudience(id);
-      else await this.store?.remove(id); // saved audiences, and panel viewers saved by a rename
-    } catch (e) {
-      this.showMessage(`“${aud.name}” is gone from this page but could not be deleted from this browser's storage (${(e as Error).message}); it may come back after a reload.`);
-    }
-  }
-
-  /** Replaces a chip's name with a text field: Enter or leaving it renames, Escape cancels. */
-  private startRename(li: HTMLElement, nameEl: HTMLElement, aud: Audience): void {
-    const input = document.createElement('input');
-    input.type = 'text';
-    input.className = 'chip-rename';
-    input.value = aud.name;
-    input.maxLength = 60;
-    input.setAttribute('aria-label', `New name for “${aud.name}”`);
-    let done = false;
-    const finish = (commit: boolean) => {
-      if (done) return;
-      done = true;
-      const next = input.value.trim();
-      if (commit && next && next !== aud.name) void this.renameAudience(aud.id, next);
-      else this.renderAudiences();
-    };
-    input.addEventListener('keydown', (e) => {
-      if (e.key === 'Enter') { e.preventDefault(); finish(true); }
-      else if (e.key === 'Escape') { e.preventDefault(); finish(false); }
-    });
-    input.addEventListener('blur', () => finish(true));
-    li.replaceChild(input, nameEl);
-    input.focus();
-    input.select();
-  }
-
-  /** Renames an audience of any kind but the presets, where it is kept: this app's store (saved
-   *  and model panel viewers, which are saved by a rename), or the personal-audience store. */
-  async renameAudience(id: string, name: string): Promise<void> {
-    const aud = this.audience(id);
-    if (!aud || aud.source === 'preset') return;
-    const renamed: Audience = { ...aud, name };
-    this.audiences = this.audiences.map((a) => (a.id === id ? renamed : a));
-    this.renderAudiences();
-    this.paint();
-    this.renderPanels();
-    try {
-      if (id.startsWith('personal-')) await renamePersonalAudience(id, name);
-      else await this.store?.put(renamed);
-    } catch (e) {
-      this.showMessage(`“${name}” is renamed on this page but could not be saved in this browser (${(e as Error).message}).`);
-    }
-  }
-
-  private renderAudiences(): void {
-    const a = this.audience(this.aId), b = this.audience(this.bId);
-    $('slot-a-name').textContent = a?.name ?? '—';
-    $('slot-b-name').textContent = b?.name ?? '—';
-    // remembered for a reload; not while a saved choice still waits for its audiences
-    if (!this.pendingAb && this.engine) void this.store?.saveSession({ aId: this.aId, bId: this.bId }).catch(() => undefined);
-    const ul = $('audience-chips');
-    ul.replaceChildren();
-    for (const aud of this.audiences) {
-      const li = document.createElement('li');
-      li.className = 'chip';
-      // the name of every audience but the presets is a button that renames it in place
-      const name = document.createElement(aud.source === 'preset' ? 'span' : 'button');
-      name.className = 'chip-name';
-      name.textContent = aud.name;
-      name.title = aud.source === 'preset' ? aud.name : `${aud.name} (click to rename)`;
-      if (name instanceof HTMLButtonElement) {
-        name.type = 'button';
-        name.setAttribute('aria-label', `Rename audience “${aud.name}”`);
-        name.addEventListener('click', () => this.startRename(li, name, aud));
-      }
-      const kind = document.createElement('span');
-      kind.className = 'chip-kind';
-      kind.textContent = aud.source === 'panel' || aud.source === 'personal' ? aud.source : '';
-      const mk = (letter: 'A' | 'B') => {
-        const btn = document.createElement('button');
-        btn.type = 'button';
-        btn.className = `set-${letter.toLowerCase()}`;
-        btn.textContent = letter;
-        const on = letter === 'A' ? aud.id === this.aId : aud.id === this.bId;
-        btn.setAttribute('aria-pressed', String(on));
-        btn.setAttribute('aria-label', `Use “${aud.name}” as audience ${letter}`);
-        btn.addEventListener('click', () => this.setAudience(letter === 'A' ? 'a' : 'b', aud.id));
-        return btn;
-      };
-      li.append(name, kind, mk('A'), mk('B'));
-      if (aud.source !== 'preset') {
-        const rm = document.createElement('button');
-        rm.type = 'button';
-        rm.className = 'remove';
-        rm.textContent = '✕';
-        rm.setAttribute('aria-label', `Delete audience “${aud.name}”`);
-        rm.addEventListener('click', () => void this.removeAudience(aud.id));
-        li.append(rm);
-      }
-      ul.append(li);
-    }
+  renameAudience(id: string, name: string): Promise<void> {
+    return this.audienceChips.rename(id, name);
   }
 
   // ---------- media ----------
@@ -875,7 +671,7 @@ export class App {
     };
   }
 
-  private paint(): void {
+  paint(): void {
     const pa = this.current.get(this.aId);
     const pb = this.bId ? this.current.get(this.bId) : undefined;
     const creatives = this.mode === 'creatives';
