@@ -8,9 +8,10 @@
  *   (VITE_SOAK_PREDICTIONS=N for another length, VITE_SOAK_THREADS=N for N WASM threads instead
  *   of the default: 1 keeps a busy machine's other work going)
  *
- * Memory must stay flat: after the first 500 predictions (warm-up: onnxruntime's arenas and the
- * JIT settle) it may not grow by more than 8 MiB, and the second half may not grow more than the
- * first (a leak grows with the count, noise does not).
+ * Memory must stay flat: from the first mark (500 predictions: onnxruntime's arenas and the JIT
+ * have settled) to the last it may grow by less than 4 MiB, and no two marks may be 8 MiB apart.
+ * Measured on a 2-core Xeon under load (1 WASM thread, int8): 44.5-46.8 MiB at 500, 2,500, 5,000,
+ * 7,500 and 10,000 predictions (46.69 MB → 46.74 MB first to last), 59 ms per prediction on average.
  */
 import { describe, expect, it } from 'vitest';
 import { createPredictor } from '../../src/client/predictor';
@@ -50,11 +51,11 @@ describe.runIf(enabled)('soak', () => {
     } finally {
       await predictor.close();
     }
-    const first = marks[0]!.bytes;
-    const half = marks.find((m) => m.done === Math.round(total / 2))!.bytes;
-    const last = marks.at(-1)!.bytes;
-    expect((last - first) / MiB, 'growth after warm-up').toBeLessThan(8);
-    expect(last - half, 'growth of the second half').toBeLessThanOrEqual(Math.max(half - first, 0) + 2 * MiB);
+    // a collection between two marks moves them by a few MiB either way (one run dipped 2.2 MiB at
+    // 5,000 and came back): a leak shows as growth from the first mark to the last, noise does not
+    const bytes = marks.map((m) => m.bytes);
+    expect((bytes.at(-1)! - bytes[0]!) / MiB, 'growth after warm-up').toBeLessThan(4);
+    expect((Math.max(...bytes) - Math.min(...bytes)) / MiB, 'spread of the marks').toBeLessThan(8);
   });
 });
 
