@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import '../../src/client/gaze-overlay';
 import type { GazeOverlayElement, GazeStudyDetail } from '../../src/client/gaze-overlay';
-import { STILL_URL } from './helpers';
+import { STILL_URL, VIDEO_URL } from './helpers';
 
 const SCANPATH_MODEL_URL: string = import.meta.env.VITE_TEST_SCANPATH_MODEL_URL ?? '/models/gazecast-mnv1-s8/';
 const HAS_SCANPATH: boolean = (await (await fetch(new URL('manifest.json', new URL(SCANPATH_MODEL_URL, location.href)))).json()).scanpath !== undefined;
@@ -73,5 +73,36 @@ describe('<gaze-overlay mode="swarm">', () => {
     // back to points: the swarm stops
     el.setAttribute('mode', 'points');
     expect(el.study).toBeUndefined();
+  });
+
+  it.skipIf(!HAS_SCANPATH)('over a video: the study covers the clip, the watched video is never sought, the swarm follows playback', async () => {
+    el = document.createElement('gaze-overlay');
+    el.setAttribute('model', SCANPATH_MODEL_URL);
+    el.setAttribute('mode', 'swarm');
+    el.setAttribute('viewers', '8');
+    el.setAttribute('seed', '2');
+    const video = document.createElement('video');
+    video.muted = true;
+    video.src = VIDEO_URL;
+    el.append(video);
+    let seeks = 0;
+    video.addEventListener('seeking', () => seeks++);
+    const studied = new Promise<GazeStudyDetail>((resolve, reject) => {
+      el!.addEventListener('study', (e) => resolve(e.detail), { once: true });
+      el!.addEventListener('error', (e) => reject(new Error(`${e.detail.code}: ${e.detail.message}`)), { once: true });
+    });
+    document.body.append(el);
+    const { study } = await studied;
+    expect(study.viewers).toHaveLength(8);
+    expect(study.durationMs).toBeCloseTo(Math.min(video.duration * 1000, 60_000), 0);
+    expect(seeks).toBe(0);
+    expect(video.currentTime).toBe(0);
+    const canvas = el.shadowRoot!.querySelector('canvas')!;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const atStart = canvas.toDataURL();
+    await video.play();
+    await new Promise((r) => setTimeout(r, 1200));
+    video.pause();
+    expect(canvas.toDataURL()).not.toBe(atStart);
   });
 });
