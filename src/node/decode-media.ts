@@ -9,6 +9,7 @@
  * browser's preprocessing does, so they normalise to about 0 like the padding.
  */
 import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { Letterbox } from '../core/letterbox';
 import { GazecastError } from '../core/errors';
 
@@ -24,7 +25,7 @@ function message(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-/** The part of sharp's API used here (sharp 0.35's ESM typings declare no default export). */
+/** The part of sharp's API used here (sharp 0.35's typings declare no default export to import it by). */
 interface SharpPipeline {
   metadata(): Promise<{ width?: number; height?: number; orientation?: number }>;
   autoOrient(): SharpPipeline;
@@ -38,13 +39,13 @@ type Sharp = (input: string, options?: { failOn?: 'none' | 'truncated' | 'error'
 let sharpModule: Promise<Sharp> | undefined;
 
 async function loadSharp(): Promise<Sharp> {
-  sharpModule ??= import('sharp').then(
-    (m) => (m as unknown as { default: Sharp }).default,
-    (e: unknown) => {
+  // require, as for onnxruntime-node (native-engine.ts): also works through Vite's module runner
+  sharpModule ??= Promise.resolve()
+    .then(() => createRequire(import.meta.url)('sharp') as Sharp)
+    .catch((e: unknown) => {
       sharpModule = undefined;
       throw new GazecastError('dependency-missing', `sharp could not be loaded (${message(e)}). The command line decodes images with it: npm install sharp (an optional dependency of gazecast).`, { cause: e });
-    },
-  );
+    });
   return sharpModule;
 }
 

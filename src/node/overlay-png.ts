@@ -6,6 +6,7 @@
  * install script downloads the binary from GitHub; node-canvas needs Cairo (system libraries or a
  * download).
  */
+import { createRequire } from 'node:module';
 import { aoiColor } from '../app/aoi-layer';
 import { exportUnit } from '../app/exporters';
 import { DEFAULT_LAYERS, paintAudience } from '../app/render';
@@ -18,19 +19,20 @@ type CanvasModule = typeof import('@napi-rs/canvas');
 let canvasModule: Promise<CanvasModule> | undefined;
 
 async function loadCanvas(): Promise<CanvasModule> {
-  canvasModule ??= import('@napi-rs/canvas').then(
-    (m) => {
+  // require, as for onnxruntime-node (native-engine.ts): also works through Vite's module runner
+  canvasModule ??= Promise.resolve()
+    .then(() => {
+      const m = createRequire(import.meta.url)('@napi-rs/canvas') as CanvasModule;
       // The painter makes its small heatmap grid with `new OffscreenCanvas(w, h)` (the browser's
       // off-DOM canvas); Node has none, so @napi-rs/canvas's Canvas stands in for it.
       const g = globalThis as { OffscreenCanvas?: unknown };
       g.OffscreenCanvas ??= m.Canvas;
       return m;
-    },
-    (e: unknown) => {
+    })
+    .catch((e: unknown) => {
       canvasModule = undefined;
       throw new GazecastError('dependency-missing', `@napi-rs/canvas could not be loaded (${e instanceof Error ? e.message : String(e)}). PNG overlays need it: npm install @napi-rs/canvas (an optional dependency of gazecast), or leave png out of --format.`, { cause: e });
-    },
-  );
+    });
   return canvasModule;
 }
 
