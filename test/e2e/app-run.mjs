@@ -559,6 +559,23 @@ try {
     await page.screenshot({ path: join(shots, '13-offline.png') });
     await context.setOffline(false);
   });
+
+  await step('refuses ?model= on another origin with a coded, visible error, requesting nothing there', async () => {
+    // localhost is another origin than 127.0.0.1, though the same server would answer
+    const foreign = `http://localhost:${port}/models/gazecast-mnv1-s8/`;
+    const other = await context.newPage();
+    try {
+      await other.goto(`${origin}/?model=${encodeURIComponent(foreign)}`);
+      await other.waitForFunction(() => /not loaded/i.test(document.getElementById('model-status')?.textContent ?? ''), null, { timeout: 60_000 });
+      const shown = await other.locator('#message-text').innerText();
+      assert.match(shown, /model-off-origin/);
+      assert.match(shown, /off this page's origin/);
+      await other.screenshot({ path: join(shots, '14-model-off-origin.png') });
+    } finally {
+      await other.close();
+    }
+    assert.deepEqual(offOrigin.filter((u) => u.startsWith('http://localhost')), []);
+  });
 } finally {
   await context.close().catch(() => {});
   try { process.kill(-preview.pid, 'SIGTERM'); } catch {}
