@@ -15,6 +15,7 @@ import type { Prediction } from '../core/prediction-types';
 import { AoiLayer, aoiColor, type AoiTool } from './aoi-layer';
 import { AoiPanels } from './aoi-panels';
 import { AudiencePanel } from './audience-panel';
+import { AudiencesToggle } from './panel-toggle';
 import type { AudienceStore, LastSession } from './audience-db';
 import { profileFor, type Audience } from './audiences';
 import { COLOR_A, COLOR_B, type ViewMode } from './colors';
@@ -74,6 +75,7 @@ export class App {
   private readonly messages = new Messages();
   /** the audiences: chips, A and B, the editor, the panel viewers (audience-panel.ts) */
   readonly audienceChips: AudiencePanel;
+  private readonly audiencesToggle = new AudiencesToggle();
 
   constructor() {
     this.frameCopy.className = 'media';
@@ -292,6 +294,7 @@ export class App {
     // creatives mode is not restored after a reload (creative B is not kept); the others are
     if (mode !== 'creatives') void this.store?.saveSession({ mode }).catch(() => undefined);
     $('stage-b').hidden = !sideBySide;
+    this.audiencesToggle.onView(sideBySide);
     $('creative-bar').hidden = mode !== 'creatives';
     this.updateExportMenu();
     this.syncStageB();

@@ -302,15 +302,16 @@ try {
     assert.equal(await page.locator('#stage-b').isVisible(), true);
     const header = await page.locator('#aoi-table thead').innerText();
     assert.match(header, /A share[\s\S]*B share/);
-    // each picture as large as the width allows, with no black bands above and below (issue 16;
-    // at 1280 px the two share ~730 px between the side panels, so each stays ~360 px wide)
+    // each picture as large as the width allows, with no black bands above and below (issue 16):
+    // below 1440 px the audiences panel folds to a rail in side-by-side views (~450 px each, was ~360)
     const fit = await page.evaluate(() => {
       const box = document.querySelector('#stage-b .stage-box').getBoundingClientRect();
       const m = window.gazecastApp.media;
       const s = Math.min(box.width / m.width, box.height / m.height);
       return { w: m.width * s, h: m.height * s, boxH: box.height };
     });
-    assert.ok(fit.boxH - fit.h < 3 && fit.w >= 350, `compare picture ${fit.w.toFixed(0)} x ${fit.h.toFixed(0)} in a box ${fit.boxH.toFixed(0)} high`);
+    assert.equal(await page.getAttribute('#audiences-toggle', 'aria-expanded'), 'false', 'the audiences panel folds for compare');
+    assert.ok(fit.boxH - fit.h < 3 && fit.w >= 440, `compare picture ${fit.w.toFixed(0)} x ${fit.h.toFixed(0)} in a box ${fit.boxH.toFixed(0)} high`);
     // the legend names each side's audience and explains circles and numbers (issue 16, item 8)
     assert.match(await $text('#legend'), /A: Everyone[\s\S]*circle area = share of attention · number = predicted visit order/);
     assert.match(await $text('#legend-b'), /B: Older viewers/);
@@ -333,6 +334,11 @@ try {
     const hasYardstick = await page.evaluate(() => !!window.gazecastApp.manifest.metrics?.yardstick);
     assert.match(await $text('#difference-summary'), hasYardstick ? /clearly different, (more than|since) two random halves/ : /no yardstick in this model/);
     assert.match(await $text('#legend'), /A: Everyone[\s\S]*B: Older viewers[\s\S]*where A looks more · where B looks more/);
+    assert.equal(await page.getAttribute('#audiences-toggle', 'aria-expanded'), 'true', 'the audiences panel unfolds when the side-by-side view ends');
+    await page.click('#audiences-toggle');
+    assert.equal(await page.locator('#audience-chips').isVisible(), false, 'the toggle folds the panel');
+    await page.click('#audiences-toggle');
+    assert.equal(await page.locator('#audience-chips').isVisible(), true, 'and unfolds it');
     await page.screenshot({ path: join(shots, '04-difference.png') });
   });
 
