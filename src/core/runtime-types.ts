@@ -131,8 +131,9 @@ export interface ScanpathEngineApi {
 }
 
 /**
- * The engine's interface. The worker proxy and the in-thread engine both implement it
- * ("one interface, two homes"), so the client code and the tests do not care where it runs.
+ * The engine's interface. The worker proxy and the in-thread engine both implement it, and in
+ * Node the native engine (src/node/native-engine.ts, the command line's), so the client code and
+ * the tests do not care where it runs.
  */
 export interface EngineApi {
   predict(frame: EngineFrame, request: PredictRequest): Promise<Prediction>;
