@@ -265,6 +265,14 @@ describe('gazecast analyse', () => {
 
     const option = await cli('analyse', STILL, '--formats', 'png');
     expect([option.code, option.stderr]).toEqual([EXIT.usage, expect.stringContaining('[invalid-argument]')]);
+    const threads = await cli('analyse', STILL, '--threads', '0');
+    expect([threads.code, threads.stderr]).toEqual([EXIT.usage, expect.stringContaining('[invalid-argument] --threads "0"')]);
+    const empty = join(tmp, 'empty');
+    cpSync(join(tmp, 'notes.txt'), join(empty, 'notes.txt'), { recursive: true });
+    const none = await cli('analyse', empty);
+    expect([none.code, none.stderr]).toEqual([EXIT.usage, expect.stringContaining('[file-not-found] No images or videos in')]);
+    const one = await cli('analyse', STILL, '--threads', '1', '--out', join(tmp, 'one-thread'), '--quiet');
+    expect([one.code, one.stderr]).toEqual([EXIT.ok, expect.stringContaining('1 session x 1 thread')]);
     const viewers = await cli('analyse', STILL, '--viewers', '50');
     expect([viewers.code, viewers.stderr]).toEqual([EXIT.usage, expect.stringContaining('virtual-study metrics are not available')]);
   });
