@@ -189,6 +189,15 @@ def write_model_card(out: str, m: Dict, args, datasets, observers, frames, split
                   f"{_f(ua['personal_viewers_ll']['ll'])} bits/fix (with conditioning and their embedding: "
                   f"{_f(pz['own']['ll'])}); attribute tokens give {_f(ua['attributes']['gain_bits_right_tokens'])} "
                   f"bits (with conditioning: {_f(at['gain_bits_right_tokens'])}).", ""]
+    if "yardstick" in m:
+        y = m["yardstick"]["overall"]
+        lines += ["## Yardstick for differences", "",
+                  "Two random halves of the same real audience of a validation stimulus, each half's fixations as a "
+                  "density on the output grid: their total variation distance (share of attention placed "
+                  f"differently) has median {_f(y['tvd_median'], 2)} and 90th percentile {_f(y['tvd_p90'], 2)}; their "
+                  f"correlation median {_f(y['cc_median'], 2)}, 10th percentile {_f(y['cc_p10'], 2)} ({y['frames']} "
+                  "frames; `training/gazecast_train/yardstick.py`). The app calls an A-vs-B difference clear only "
+                  "above the 90th percentile. Halves of 6-15 real viewers are noisy, so this is a high bar.", ""]
     if "scanpath" in m:
         lines += scanpath_section(m["scanpath"])
     oc = m.get("onnx_checks", {})

@@ -28,6 +28,7 @@ from . import scanpath_export as SPX
 from . import scanpath_stage as SPS
 from .scanpath_train import Profiles, ScanpathConfig
 from .warm_start import load_static
+from .yardstick import yardstick
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 DEFAULT_WEIGHTS = os.path.join(os.path.dirname(REPO), "shared", "weights", "mobilenet_v1_1.0_224")
@@ -100,6 +101,9 @@ def main(args) -> int:
         bank = FeatureBank(load_cache(cache_dir), range(len(frames)))
         head, emb, enc, metrics, first_stage = train_static(frames, observers, bank, fit, pick, viewers, held,
                                                             split, cfg, ckpt, smoke, tokens_of)
+    # how much two random halves of one real audience differ: the app's yardstick for "clearly different"
+    metrics["yardstick"] = yardstick([frames[r] for r in split["val"]], (cfg.in_w, cfg.in_h, cfg.out_w, cfg.out_h),
+                                     splits=5 if smoke else 20)
     metrics["scanpath"], sp_head, sp_data = scanpath_stage(args, frames, observers, split, held, viewers, head, emb,
                                                            enc, trunk, cfg, work, smoke, tokens_of)
 

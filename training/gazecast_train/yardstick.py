@@ -33,7 +33,7 @@ from .metrics import cc
 from .splits import split_frames
 
 MIN_HALF = 2  # viewers per half; fewer and a "half" is one person's scanpath, not an audience
-DEFAULT_DATA = "/work/shared/data"
+DEFAULT_DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))), "shared", "data")
 # the shipped model's grids: input 192x144, output 48x36 (public/models/gazecast-mnv1-s8/manifest.json)
 DEFAULT_GRID = (192, 144, 48, 36)
 
