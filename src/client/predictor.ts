@@ -5,6 +5,7 @@
 import { pointsFromDensity } from '../core/decode';
 import { checkProfileShape } from '../core/arguments';
 import { GazecastError, isGazecastError } from '../core/errors';
+import { manifestUrlOnOrigin } from '../core/manifest';
 import { encodeProfile } from '../core/profile';
 import type { Prediction } from '../core/prediction-types';
 import type { Backend, BackendChange, EngineLoadOptions, EngineStats, ModelInfo } from '../core/runtime-types';
@@ -20,7 +21,6 @@ import {
   checkVideoElement,
   checkViewings,
 } from './predictor-arguments';
-import { checkedManifestUrl } from '../worker/loader';
 import { acquireEngine, sharingKey, type EngineCallbacks, type EngineHome } from './shared-engine';
 import { decodedFrames } from './decode-sampler';
 import { simulateFrame, simulateVideo, type SimulateOptions, type SimulateVideoOptions, type VideoVirtualStudy } from './simulate';
@@ -52,7 +52,9 @@ export async function createPredictor(options: PredictorOptions): Promise<Predic
   } catch (e) {
     throw new GazecastError('invalid-argument', `options.modelUrl ${JSON.stringify(String(options.modelUrl))} is not a URL.`, { cause: e });
   }
-  checkedManifestUrl(modelUrl); // a model off the page's origin is refused before any worker starts
+  // a model off the page's origin is refused before any worker starts
+  const origin = globalThis.location?.origin;
+  manifestUrlOnOrigin(modelUrl, base, origin && origin !== 'null' ? origin : undefined);
   const load: EngineLoadOptions = {
     modelUrl,
     ...(options.backend ? { backend: options.backend } : {}),

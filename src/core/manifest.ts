@@ -322,6 +322,27 @@ function parseScanpath(v: Json, features: string | undefined, hasEmbedding: bool
 }
 
 /**
+ * The manifest URL of a model URL (resolved against `base`), refused with 'model-off-origin'
+ * unless it is on `origin`, the page's: models load only from the page's own origin, so nothing
+ * about the user leaves it. Without an origin (Node) any URL is taken.
+ */
+export function manifestUrlOnOrigin(modelUrl: string | URL, base?: string, origin?: string): string {
+  let url: URL;
+  try {
+    url = manifestUrlOf(modelUrl, base);
+  } catch (e) {
+    throw new GazecastError('invalid-argument', `modelUrl ${JSON.stringify(String(modelUrl))} is not a URL.`, { cause: e });
+  }
+  if (origin !== undefined && url.origin !== origin) {
+    throw new GazecastError(
+      'model-off-origin',
+      `The model URL ${url.href} is off this page's origin ${origin}; gazecast loads models only from the page's own origin. Copy the model folder onto this site and give its path.`,
+    );
+  }
+  return url.href;
+}
+
+/**
  * The URL of a file the manifest names, refused (code 'model-off-origin') unless it lies inside
  * the manifest's folder and on `origin` (the page's). The manifest's path syntax already excludes
  * escapes; this checks what the URL parser actually made of it.

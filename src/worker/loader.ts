@@ -4,7 +4,7 @@
  * (a new model version is picked up as soon as it is deployed) and falls back to its cached copy.
  */
 import { GazecastError, isGazecastError } from '../core/errors';
-import { manifestUrlOf, parseManifestText, resolveModelFile, type ModelManifest } from '../core/manifest';
+import { manifestUrlOnOrigin, parseManifestText, resolveModelFile, type ModelManifest } from '../core/manifest';
 import { verifyModelBytes } from '../core/model-io';
 import type { LoadProgress } from '../core/runtime-types';
 
@@ -111,19 +111,7 @@ async function openCache(enabled: boolean): Promise<Cache | undefined> {
  * origin: models load only from the page's own origin, so nothing about the user leaves it.
  */
 export function checkedManifestUrl(modelUrl: string, origin = pageOrigin()): string {
-  let url: URL;
-  try {
-    url = manifestUrlOf(modelUrl, (globalThis as { location?: Location }).location?.href);
-  } catch (e) {
-    throw new GazecastError('invalid-argument', `modelUrl ${JSON.stringify(modelUrl)} is not a URL.`, { cause: e });
-  }
-  if (origin !== undefined && url.origin !== origin) {
-    throw new GazecastError(
-      'model-off-origin',
-      `The model URL ${url.href} is off this page's origin ${origin}; gazecast loads models only from the page's own origin. Copy the model folder onto this site and give its path.`,
-    );
-  }
-  return url.href;
+  return manifestUrlOnOrigin(modelUrl, (globalThis as { location?: Location }).location?.href, origin);
 }
 
 export async function loadManifest(

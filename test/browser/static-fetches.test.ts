@@ -10,7 +10,7 @@ import { MODEL_URL, stillBitmap } from './helpers';
 describe('static predict', () => {
   it("requests only the manifest's output.name from session.run", async () => {
     const ort = await import('onnxruntime-web/wasm');
-    const proto = ort.InferenceSession.prototype as unknown as { run: (...args: unknown[]) => Promise<unknown> };
+    const proto = (ort.InferenceSession as unknown as { prototype: { run: (...args: unknown[]) => Promise<unknown> } }).prototype;
     const run = proto.run;
     const fetches: unknown[] = [];
     proto.run = function (this: unknown, ...args: unknown[]) {
