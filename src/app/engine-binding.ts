@@ -47,6 +47,10 @@ export async function loadEngine(
     analyseVideo: async (video, profile, samplesPerSecond, signal, onProgress) =>
       [...(await predictor.predictVideo(video, { profile, samplesPerSecond, signal, onProgress })).frames],
     startLive: (video, profile, onPrediction, onError) => predictor.startLive(video, { profile, onPrediction, onError }),
+    simulate: (frame, profile, o) =>
+      predictor.simulate(frame, { profile, viewers: o.viewers, durationMs: o.durationMs, seed: o.seed, signal: o.signal, onProgress: o.onProgress }),
+    simulateVideo: (video, profile, o) =>
+      predictor.simulateVideo(video, { profile, viewers: o.viewers, seed: o.seed, signal: o.signal, onProgress: o.onProgress, ...(o.range ? { range: o.range } : {}) }),
     close: () => void predictor.close(),
   };
   return { engine, panel, predictor };

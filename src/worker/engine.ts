@@ -57,6 +57,15 @@ const DOWNLOAD_SHARE = 90;
 
 /** onnxruntime fetches and compiles its WASM, then opens the session: longer than this means it never will. */
 export const SESSION_OPEN_MS = 90_000;
+/**
+ * A virtual study's graph calls are background work: each waits while live mode is busy (a live
+ * frame waiting, or a live prediction finished less than LIVE_QUIET_MS ago), so the live overlay
+ * keeps its frame rate while a study runs (measured by the app e2e); but never longer than this,
+ * so a study still moves on while a video plays on an engine that live mode keeps busy.
+ */
+export const BACKGROUND_MAX_WAIT_MS = 2000;
+/** Live mode counts as idle this long after its last prediction (a 10 fps live loop is busier than that). */
+export const LIVE_QUIET_MS = 150;
 
 /** Where onnxruntime's own files come from, for the messages that say what to fix. */
 const WASM_HINT =
@@ -129,6 +138,8 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
   #lock: Promise<unknown> = Promise.resolve();
   /** the frame waiting behind the running inference, one per live session (slot) */
   readonly #waiting = new Map<number, Waiting>();
+  /** when the last live prediction finished (performance.now()); background work gives way to live mode */
+  #lastLiveAt = -Infinity;
   #closed = false;
   #inferences = 0;
   #dropped = 0;
@@ -412,6 +423,7 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
         } catch (e) {
           w.reject(e);
         }
+        this.#lastLiveAt = performance.now();
         // Hold the queue for one macrotask: the frames that arrived while this inference blocked
         // the worker are then delivered (each replacing the waiting one) before the next live task
         // takes a frame. Without it the next task, a microtask, took the oldest of them, every
@@ -511,7 +523,18 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
     }
   }
 
-  prepareScanpathFrame(frame: EngineFrame, request: ScanpathFrameRequest): Promise<void> {
+  /** Lets waiting live frames go first (see BACKGROUND_MAX_WAIT_MS); the caller then queues its work. */
+  async #yieldToLive(): Promise<void> {
+    const since = performance.now();
+    const liveBusy = () => this.#waiting.size > 0 || performance.now() - this.#lastLiveAt < LIVE_QUIET_MS;
+    while (liveBusy() && !this.#closed && performance.now() - since < BACKGROUND_MAX_WAIT_MS) {
+      await this.#lock; // the live task queued for a waiting frame
+      await new Promise<void>((r) => setTimeout(r, this.#waiting.size > 0 ? 0 : 20)); // and the frames delivered meanwhile
+    }
+  }
+
+  async prepareScanpathFrame(frame: EngineFrame, request: ScanpathFrameRequest): Promise<void> {
+    await this.#yieldToLive();
     return this.#exclusive(async () => {
       let lb: Letterbox;
       let features: string | undefined;
@@ -530,7 +553,8 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
     });
   }
 
-  scanpathStep(request: ScanpathStepRequest): Promise<ScanpathStepResult> {
+  async scanpathStep(request: ScanpathStepRequest): Promise<ScanpathStepResult> {
+    await this.#yieldToLive();
     return this.#exclusive(async () => {
       this.#assertOpen();
       const m = this.#manifest;
