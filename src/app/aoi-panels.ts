@@ -33,6 +33,8 @@ export interface AoiPanelsHost {
   readonly creative: { readonly aois: readonly Aoi[]; stats(): AoiStat[] | null };
   creativeRows(): CreativeAoiRow[] | null;
   setCreativeAois(aois: Aoi[]): void;
+  /** the attention story of the audience's virtual study (seen first, by how many, what most never reach), when it has one */
+  studyStory(a: Audience): string | null;
 }
 
 export class AoiPanels {
@@ -106,8 +108,10 @@ export class AoiPanels {
       const who = document.createElement('span');
       who.className = 'who';
       who.style.color = a.id === this.app.aId ? COLOR_A : COLOR_B;
-      who.textContent = `${a.id === this.app.aId ? 'A' : 'B'} · ${s?.scope ?? 'waiting for the prediction'}: `;
-      p.append(who, document.createTextNode(s ? attentionStory(a.name, s.stats).text : ''));
+      // told from the virtual study once it exists (who sees what, and when), else from the shares
+      const fromStudy = this.app.studyStory(a);
+      who.textContent = `${a.id === this.app.aId ? 'A' : 'B'} · ${fromStudy ? 'virtual study' : s?.scope ?? 'waiting for the prediction'}: `;
+      p.append(who, document.createTextNode(fromStudy ?? (s ? attentionStory(a.name, s.stats).text : '')));
       story.append(p);
     }
     this.renderTimeAndChart();

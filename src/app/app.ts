@@ -34,6 +34,10 @@ import { Stage } from './stage';
 import { CreativeB } from './creatives';
 import { compareCreatives, describeCreativeDifference, type CreativeAoiRow } from '../core/creative-compare';
 import { analyseWholeVideo, nearestAnalysed, type Analysis } from './video-analysis';
+import { VirtualStudies } from './virtual-studies';
+import { StudyPanel, comparisonText, studyStoryFor } from './study-panel';
+import { Replay } from './replay';
+import type { AoiStat } from '../core/aoi';
 
 export { COLOR_A, COLOR_B, type ViewMode } from './colors';
 
@@ -76,6 +80,10 @@ export class App {
   /** the audiences: chips, A and B, the editor, the panel viewers (audience-panel.ts) */
   readonly audienceChips: AudiencePanel;
   private readonly audiencesToggle = new AudiencesToggle();
+  /** the virtual eye-tracking studies of the audiences shown, their panel and the gaze replay (issue 14) */
+  readonly studies: VirtualStudies;
+  private readonly studyPanel: StudyPanel;
+  readonly replay: Replay;
 
   constructor() {
     this.frameCopy.className = 'media';
@@ -88,6 +96,16 @@ export class App {
     this.creative = new CreativeB(this.stageB, (created) => this.creativeAoisChanged(created), () => this.setTool('none'));
     this.panels = new AoiPanels(this, (t) => this.seek(t));
     this.exports = new ExportActions(this);
+    // progress moves the study's bar; a finished (or cancelled) study updates every panel and the stage
+    this.studies = new VirtualStudies(this, (settled) => {
+      if (!settled) return this.studyPanel.renderProgress();
+      const lengths = this.neededAudiences().map((a) => this.studies.studyFor(a.id)?.study.durationMs ?? 0);
+      this.replay.setDuration(Math.max(0, ...lengths));
+      this.renderPanels();
+      this.paint();
+    });
+    this.studyPanel = new StudyPanel(this);
+    this.replay = new Replay(this);
     this.audienceChips = new AudiencePanel(this);
     this.bindUi();
   }
@@ -440,6 +458,7 @@ export class App {
     this.aois = this.store ? await this.store.aoisFor(m.name).catch(() => []) : [];
     this.aoiLayer.setAois(this.aois);
     this.setupTransport();
+    this.replay.reset(this.video);
     $('analysis').hidden = m.kind !== 'video';
     $('analysis-status').textContent = '';
     this.panels.timeline.set([], [], m.durationS);
@@ -613,6 +632,8 @@ export class App {
   /** The overlay painter for audience A's stage in the current mode (also used by exports). */
   painterA(pa: Prediction | undefined, pb: Prediction | undefined, withAois = false): OverlayPainter | null {
     if (!this.media) return null;
+    const replay = this.studyOverlay(this.aId, withAois);
+    if (replay) return replay;
     const { width: W, height: H } = this.media;
     const aois = withAois && this.layers.aois ? this.aois : [];
     const legend = withAois ? legendEntries(this.legendView(), 'a') : [];
@@ -652,6 +673,8 @@ export class App {
   /** Stage B has no SVG layer, so it (and every export) draws the AOIs into the overlay; exports
    *  (`forExport`) also get B's legend. */
   painterB(pb: Prediction | undefined, forExport = false): OverlayPainter | null {
+    const replay = this.mode === 'compare' ? this.studyOverlay(this.bId, true) : null;
+    if (replay) return replay;
     if (!this.media || !pb) return null;
     const { width: W, height: H } = this.media;
     const aois = this.layers.aois ? this.aois : [];
@@ -672,6 +695,32 @@ export class App {
       paintAudience(ctx, p, m.width, m.height, aois, aoiColor, this.layerOpts(COLOR_A), unit);
       drawLegend(ctx, legend, m.width, m.height, unit);
     };
+  }
+
+  /**
+   * The gaze replay (bee swarm) or first fixations of an audience's virtual study, with the AOIs,
+   * when the replay shows one (null: the prediction's overlay). `atMs`: the moment of the viewing
+   * (default the replay's; the video export passes each frame's).
+   */
+  studyOverlay(audId: string | null, withAois: boolean, atMs?: number): OverlayPainter | null {
+    const s = audId && this.mode !== 'creatives' ? this.studies.studyFor(audId) : null;
+    const p = s ? this.replay.painter(s.study, this.layers.opacity, atMs) : null;
+    if (!p) return null;
+    const aois = withAois && this.layers.aois ? this.aois : [];
+    return (ctx, unit) => {
+      p(ctx, unit);
+      drawAois(ctx, aois, aoiColor, unit);
+    };
+  }
+
+  /** The share of attention per area for an audience (the AOI table's), for the study table. */
+  shareStats(audId: string): AoiStat[] | null {
+    return this.panels.statsFor(audId)?.stats ?? null;
+  }
+
+  /** The attention story of an audience's virtual study, when it has one (the story panel prefers it). */
+  studyStory(aud: Audience): string | null {
+    return studyStoryFor(this, aud);
   }
 
   paint(): void {
@@ -711,7 +760,8 @@ export class App {
         const pts = Math.round((sa[k]!.share - sb[k]!.share) * 100);
         if (pts !== 0) aoiText = ` Biggest gap: “${sa[k]!.name}”, ${Math.abs(pts)} points more attention from ${pts > 0 ? d.a.name : d.b.name}.`;
       }
-      diffEl.textContent = `${describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.manifest?.metrics))} Correlation of the two maps: ${d.map.correlation.toFixed(2)}.${aoiText}`;
+      const studyText = comparisonText(this);
+      diffEl.textContent = `${describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.manifest?.metrics))} Correlation of the two maps: ${d.map.correlation.toFixed(2)}.${aoiText}${studyText ? ` Virtual study: ${studyText}` : ''}`;
     }
   }
 
@@ -732,6 +782,8 @@ export class App {
 
   renderPanels(): void {
     this.panels.render();
+    this.studies.sync(); // a new file, audience or view: the studies it needs start (or stop) here
+    this.studyPanel.render();
   }
 
   /** The printable report (the e2e test fills it to check the print layout). */

@@ -8,7 +8,11 @@ import { aoiStats, type Aoi } from '../core/aoi';
 import { describeDifference, yardstickFromMetrics, type DifferenceMap } from '../core/difference';
 import { GazecastError } from '../core/errors';
 import { analysisToJson, buildAnalysisDocument, type AnalysisDocument, type AnalysisFrame } from '../core/export-analysis';
-import { aoiCsv, pointsCsv } from '../core/export-csv';
+import { aoiCsv, pointsCsv, scanpathsCsv, studyMetricsCsv } from '../core/export-csv';
+import type { AnalysisStudy } from '../core/export-analysis';
+import type { VirtualStudies } from './virtual-studies';
+import { studyPainter } from './replay';
+import { appendStudyReport } from './study-report';
 import type { ModelManifest } from '../core/manifest';
 import type { Prediction } from '../core/prediction-types';
 import { seekVideo as seekTo } from '../index';
@@ -45,6 +49,9 @@ export interface ExportHost {
   /** creatives mode: creative B, its painter and the areas matched by name */
   readonly creative: { readonly media: OpenedMedia | null; readonly aois: readonly Aoi[]; readonly prediction: Prediction | null };
   painterCreativeB(forExport?: boolean): OverlayPainter | null;
+  /** the audiences' virtual studies (issue 14) and the replay's overlay at a moment of the viewing */
+  readonly studies: VirtualStudies;
+  studyOverlay(audId: string | null, withAois: boolean, atMs?: number): OverlayPainter | null;
   creativeRows(): CreativeAoiRow[] | null;
 }
 
@@ -92,7 +99,25 @@ export class ExportActions {
       frames,
       ...(this.app.engine ? { backend: this.app.engine.backend } : {}),
       ...(analysed && m.kind === 'video' ? { samplesPerSecond: an.sps } : {}),
+      ...(this.studiesShown().length > 0 ? { studies: this.studiesShown() } : {}),
     });
+  }
+
+  /** The finished virtual studies of the audiences shown (not in creatives mode: one audience, two creatives). */
+  private studiesShown(): AnalysisStudy[] {
+    if (this.app.mode === 'creatives') return [];
+    return this.app.neededAudiences().flatMap((a) => {
+      const s = this.app.studies.studyFor(a.id);
+      return s ? [{ audienceId: a.id, study: s.study }] : [];
+    });
+  }
+
+  /** The document for the study CSVs: refused while no study has finished. */
+  private studyDocument(): AnalysisDocument {
+    if (!this.app.studies.available) throw new GazecastError('no-scanpath', `Model ${this.app.manifest?.id ?? ''} has no scanpath graph, so it cannot simulate viewers: use a model whose manifest has a scanpath section.`);
+    const doc = this.analysisDocument();
+    if (!doc.studies?.length) throw new GazecastError('frame-invalid', 'The virtual study is still running (see its progress in the Virtual eye-tracking study panel): export again when it has finished.');
+    return doc;
   }
 
   /** The frame on screen with the overlay at native resolution; side by side in compare mode. */
@@ -137,6 +162,10 @@ export class ExportActions {
       download(new Blob([pointsCsv(this.analysisDocument())], { type: 'text/csv' }), `${base}-points.csv`);
     } else if (kind === 'csv-aoi') {
       download(new Blob([aoiCsv(this.analysisDocument())], { type: 'text/csv' }), `${base}-aoi.csv`);
+    } else if (kind === 'csv-scanpaths') {
+      download(new Blob([scanpathsCsv(this.studyDocument())], { type: 'text/csv' }), `${base}-study-scanpaths.csv`);
+    } else if (kind === 'csv-study') {
+      download(new Blob([studyMetricsCsv(this.studyDocument())], { type: 'text/csv' }), `${base}-study-metrics.csv`);
     } else if (kind === 'json') {
       download(new Blob([analysisToJson(this.withCreative(this.analysisDocument()))], { type: 'application/json' }), `${base}-analysis.json`);
     } else if (kind === 'report') {
@@ -194,6 +223,12 @@ export class ExportActions {
     }
     const d = this.app.mode === 'compare' || this.app.mode === 'difference' ? this.app.difference() : null;
     renderReport($('report'), doc, images, d ? describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.app.manifest?.metrics)) : null);
+    // the virtual study: its table, story and a first-fixation figure per audience
+    const firstFixations = new Map((doc.studies ?? []).map((s) => [
+      s.audienceId,
+      toDataUrl(snapshotCanvas(media.element, media.width, media.height, studyPainter(s.study, 'first', 0)), 900),
+    ]));
+    appendStudyReport($('report'), doc, firstFixations, this.app.manifest?.metrics);
   }
 
   private async exportVideo(): Promise<void> {
@@ -218,8 +253,10 @@ export class ExportActions {
       const paintFor = (tS: number): (OverlayPainter | null)[] => {
         const pa = nearestAnalysed(this.app.analysis, this.app.aId, tS * 1000);
         const pb = this.app.bId ? nearestAnalysed(this.app.analysis, this.app.bId, tS * 1000) : undefined;
-        const a = this.app.painterA(pa, this.app.mode === 'difference' ? pb : undefined, true);
-        return panels === 2 ? [a, this.app.painterB(pb, true)] : [a];
+        // the gaze replay's bee swarm, when it is shown, at each frame's moment of the viewing
+        const a = this.app.studyOverlay(this.app.aId, true, tS * 1000) ?? this.app.painterA(pa, this.app.mode === 'difference' ? pb : undefined, true);
+        const b = panels === 2 ? this.app.studyOverlay(this.app.bId, true, tS * 1000) ?? this.app.painterB(pb, true) : null;
+        return panels === 2 ? [a, b] : [a];
       };
       const { burnOverlayIntoVideo } = await import('./export-video');
       const out = await burnOverlayIntoVideo(m.file, paintFor, panels, ({ doneS, totalS }) => {

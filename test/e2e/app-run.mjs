@@ -116,6 +116,20 @@ async function toPage(nx, ny) {
   }, [nx, ny]);
 }
 
+/** The model has a scanpath graph: the virtual study features are shown (issue 14); without one they are hidden. */
+const hasScanpath = () => page.evaluate(() => !!window.gazecastApp.manifest?.scanpath);
+/** Waits until the audience's virtual study of the open media has finished. */
+const waitStudy = (audId) => page.waitForFunction((id) => !!window.gazecastApp.studies.studyFor(id ?? window.gazecastApp.aId), audId ?? null, { timeout: 300_000 });
+/** Live predictions shown per second over `ms` of playback from the frame on screen. */
+async function liveRate(ms) {
+  const c0 = await page.evaluate(() => window.gazecastApp.livePredictions);
+  await page.click('#play-btn');
+  await page.waitForTimeout(ms);
+  await page.click('#play-btn');
+  const c1 = await page.evaluate(() => window.gazecastApp.livePredictions);
+  return (c1 - c0) / (ms / 1000);
+}
+
 try {
   console.log('== flows');
   await step('opens with the sample video and the model, overlay on the first frame', async () => {
@@ -294,6 +308,64 @@ try {
     await page.screenshot({ path: join(shots, '02-aois.png') });
   });
 
+  await step('virtual study: seen within 1 s / 3 s with intervals, TTFF, dwell, revisits, calibration line and the story on them (issue 14)', async () => {
+    if (!(await hasScanpath())) {
+      // a model without a scanpath graph: everything that needs one is hidden
+      assert.equal(await page.locator('#study-section').isVisible(), false, 'study panel hidden without a scanpath graph');
+      assert.equal(await page.$eval('#export-menu [data-export="csv-scanpaths"]', (b) => b.hidden), true);
+      console.log('    this model has no scanpath graph: the study features are hidden (checked); the study steps below only check that');
+      return;
+    }
+    await waitStudy();
+    await page.locator('#study-section').scrollIntoViewIfNeeded();
+    const head = await page.locator('#study-table thead').innerText();
+    assert.match(head, /Share[\s\S]*≤1 s[\s\S]*≤3 s[\s\S]*TTFF[\s\S]*Dwell[\s\S]*Rev/);
+    const rows = await page.locator('#study-table tbody tr[data-audience="A"]').evaluateAll((r) => r.map((x) => [...x.cells].map((c) => c.innerText.replace(/\s+/g, ' ').trim())));
+    assert.equal(rows.length, 2, 'one row of figures per area for A');
+    for (const r of rows) {
+      assert.match(r[2], /^\d+% \d+–\d+$/, `seen within 1 s with its Wilson interval: ${r[2]}`);
+      assert.match(r[3], /^\d+% \d+–\d+$/, `seen within 3 s: ${r[3]}`);
+      assert.match(r[4], /^(\d+\.\d\d|—)$/, `TTFF: ${r[4]}`);
+      assert.match(r[5], /^\d+\.\d\d$/, `dwell: ${r[5]}`);
+    }
+    // the figures are the core metrics of the study shown (not a second computation)
+    const check = await page.evaluate(() => {
+      const app = window.gazecastApp;
+      const r = app.studies.reportFor(app.aId);
+      return { viewers: r.viewers, seen1: r.aois.map((m) => Math.round(m.seenWithin[0].seen.share * 100)) };
+    });
+    assert.equal(check.viewers, 200);
+    assert.deepEqual(rows.map((r) => Number(r[2].split('%')[0])), check.seen1);
+    const hasCal = await page.evaluate(() => !!window.gazecastApp.manifest.metrics?.scanpath?.calibration);
+    assert.match(await $text('#study-calibration'), hasCal ? /matched real viewers on validation[\s\S]*seen within 3 fixations \d+ points/ : /no calibration against real viewers/);
+    assert.match(await $text('#story'), /A · virtual study: Of 200 simulated viewers of .*, \d+ % look at “/);
+    console.log(`    study A: ${await $text('#study-status')} · ${rows.map((r) => r.join(' | ')).join(' ; ')}`);
+    await page.screenshot({ path: join(shots, '02c-study-table.png') });
+  });
+
+  await step('the live overlay keeps its frame rate while a study runs in the background (issue 14 target)', async () => {
+    if (!(await hasScanpath())) return;
+    await page.evaluate(() => window.gazecastApp.seek(0));
+    await page.waitForTimeout(500);
+    const idle = await liveRate(4000);
+    await page.evaluate(() => window.gazecastApp.seek(0));
+    // another audience A: its study starts at once (a 9 s video: long enough to measure while it runs)
+    const other = await page.evaluate(() => { const app = window.gazecastApp; return app.audiences.find((a) => a.source === 'preset' && a.id !== app.aId && a.id !== app.bId).id; });
+    const before = await page.evaluate(() => window.gazecastApp.aId);
+    await page.evaluate((id) => window.gazecastApp.setAudience('a', id), other);
+    await page.waitForFunction(() => window.gazecastApp.studies.progress !== null, null, { timeout: 20_000 });
+    await page.waitForTimeout(500);
+    const running = await liveRate(4000);
+    const still = await page.evaluate(() => window.gazecastApp.studies.progress);
+    console.log(`    live overlay: ${idle.toFixed(1)} predictions/s without a study, ${running.toFixed(1)} /s while one runs (${still ? `study at ${Math.round(still.fraction * 100)} %` : 'the study finished during the measurement'})`);
+    assert.ok(idle >= 2, `live overlay too slow to measure: ${idle}/s`);
+    assert.ok(running >= 0.7 * idle, `the live overlay slowed from ${idle.toFixed(1)}/s to ${running.toFixed(1)}/s while a study ran`);
+    await page.evaluate((id) => window.gazecastApp.setAudience('a', id), before);
+    await waitStudy();
+    await page.evaluate(() => window.gazecastApp.seek(8));
+    await waitPoints();
+  });
+
   await step('compare A | B side by side, then the difference view states its size', async () => {
     await page.locator('#audience-chips .chip', { hasText: 'Older viewers' }).locator('button.set-b').click();
     await page.click('#view-mode button[data-mode=compare]');
@@ -340,6 +412,50 @@ try {
     await page.click('#audiences-toggle');
     assert.equal(await page.locator('#audience-chips').isVisible(), true, 'and unfolds it');
     await page.screenshot({ path: join(shots, '04-difference.png') });
+  });
+
+  await step('virtual study A vs B: both rows, "seen within 1 s: A n %, B m %" judged against the panels\' noise; gaze replay and first fixations (issue 14)', async () => {
+    if (!(await hasScanpath())) return;
+    await page.click('#view-mode button[data-mode=compare]');
+    const bId = await page.evaluate(() => window.gazecastApp.bId);
+    await waitStudy(bId);
+    await page.waitForFunction(() => document.querySelectorAll('#study-table tbody tr[data-audience="B"]').length === 2);
+    const cmp = await $text('#study-compare');
+    assert.match(cmp, /seen within 1 s: A \d+ %, B \d+ % \((A|B) \+\d+ points, beyond the panels' noise\)|do not differ beyond the panels' noise on any area/);
+    assert.match(await $text('#difference-summary'), /Virtual study: /);
+    assert.match(await $text('#story'), /B · virtual study: /);
+    console.log(`    ${cmp}`);
+    // the gaze replay: the bee swarm over the video, play / pause / scrub
+    const overlay = () => page.evaluate(() => {
+      const c = document.querySelector('#stage-a canvas.overlay') ?? [...document.querySelectorAll('#stage-a canvas')].at(-1);
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      let h = 0;
+      for (let i = 0; i < d.length; i += 16) h = (h * 31 + d[i] + d[i + 3]) >>> 0;
+      return h;
+    });
+    const predictionOverlay = await overlay();
+    await page.selectOption('#replay-view', 'swarm');
+    assert.equal(await page.locator('#replay-controls').isVisible(), true);
+    await page.evaluate(() => window.gazecastApp.seek(1));
+    await page.waitForTimeout(500);
+    const swarmAt1 = await overlay();
+    assert.notEqual(swarmAt1, predictionOverlay, 'the bee swarm replaces the predicted overlay');
+    await page.click('#replay-play');
+    await page.waitForTimeout(1200);
+    await page.click('#replay-play');
+    const t = await page.evaluate(() => window.gazecastApp.video.currentTime);
+    assert.ok(t > 1.3, `the replay played the video (at ${t} s)`);
+    assert.notEqual(await overlay(), swarmAt1, 'the swarm moved while playing');
+    await page.locator('#replay-controls').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, '04b-replay.png') });
+    // the scrubber seeks the viewing
+    await page.$eval('#replay-scrub', (s) => { s.value = '500'; s.dispatchEvent(new Event('input')); });
+    await page.waitForFunction(() => { const app = window.gazecastApp; return Math.abs(app.video.currentTime * 1000 - app.replay.durationMs / 2) < 150; });
+    await page.selectOption('#replay-view', 'first');
+    await page.waitForTimeout(300);
+    assert.notEqual(await overlay(), swarmAt1);
+    await page.screenshot({ path: join(shots, '04c-first-fixations.png') });
+    await page.selectOption('#replay-view', 'prediction');
   });
 
   await step('analyses the whole video with progress, then the timeline jumps to a frame', async () => {
@@ -402,6 +518,37 @@ try {
     await page.emulateMedia({ media: 'screen' });
   });
 
+  await step('virtual study exports: scanpaths CSV, per-area metrics CSV, JSON studies, report table and first-fixation figure (issue 14)', async () => {
+    if (!(await hasScanpath())) {
+      assert.equal(await page.$eval('#export-menu [data-export="csv-study"]', (b) => b.hidden), true, 'study exports hidden without a scanpath graph');
+      return;
+    }
+    await page.click('#view-mode button[data-mode=compare]');
+    await waitStudy(await page.evaluate(() => window.gazecastApp.bId));
+    const sc = (await download('csv-scanpaths')).bytes.toString().trim().split(/\r?\n/);
+    assert.equal(sc[0], 'audience,viewer,fixation,x_px,y_px,onset_ms,duration_ms');
+    const audiencesInCsv = new Set(sc.slice(1).map((l) => l.split(',')[0]));
+    assert.equal(audiencesInCsv.size, 2, `scanpaths of A and B: ${[...audiencesInCsv]}`);
+    const viewers = new Set(sc.slice(1).map((l) => l.split(',').slice(0, 2).join()));
+    assert.equal(viewers.size, 400, 'every simulated viewer of both panels');
+    const mc = (await download('csv-study')).bytes.toString().trim().split(/\r?\n/);
+    assert.match(mc[0], /^audience,aoi,viewers,seen_within_1000ms,seen_within_1000ms_low,seen_within_1000ms_high,seen_within_3000ms/);
+    assert.equal(mc.length, 1 + 2 * 2, 'one row per audience and area');
+    const json = JSON.parse((await download('json')).bytes.toString());
+    assert.equal(json.studies.length, 2);
+    assert.equal(json.studies[0].study.viewers.length, 200);
+    assert.equal(json.studies[0].report.aois.length, 2);
+    await page.evaluate(() => window.gazecastApp.fillReport());
+    await page.emulateMedia({ media: 'print' });
+    assert.equal(await page.locator('#report .study-report table').count(), 2, 'a metrics table per audience');
+    assert.equal(await page.locator('#report .study-report img').count(), 2, 'a first-fixation figure per audience');
+    await page.locator('#report .study-report').screenshot({ path: join(shots, '08b-report-study.png') });
+    await page.emulateMedia({ media: 'screen' });
+    // the burnt-in video of the next step shows the bee swarm
+    await page.selectOption('#replay-view', 'swarm');
+    await page.click('#view-mode button[data-mode=single]');
+  });
+
   await step('exports the video with the overlay burnt in (compare mode: A and B side by side)', async () => {
     await page.click('#view-mode button[data-mode=compare]');
     await waitPoints('stage-b');
@@ -416,6 +563,7 @@ try {
     assert.ok(Number(s.nb_read_frames) >= 200, `frames ${s.nb_read_frames}`);
     ff('-ss', '8.5', '-i', p, '-frames:v', '1', join(shots, '09-burnt-frame.png'));
     console.log(`    video export: ${v.name}, ${s.codec_name}, ${s.width}x${s.height}, ${(v.bytes.length / 1e6).toFixed(2)} MB`);
+    if (await hasScanpath()) await page.selectOption('#replay-view', 'prediction');
     await page.click('#view-mode button[data-mode=single]');
   });
 
