@@ -56,7 +56,7 @@ const STAGES: Record<LoadProgress['status'], string> = {
   download: 'downloading the model file',
   done: 'checking the model file',
   session: "opening the onnxruntime session (fetching and compiling onnxruntime's WASM, then the model)",
-  ready: 'finishing',
+  ready: 'ready',
 };
 
 /**
@@ -69,33 +69,36 @@ function watchLoad(
   onProgress: ((p: LoadProgress) => void) | undefined,
   fail: (e: GazecastError) => void,
   firstStage: string,
-): { onProgress: (p: LoadProgress) => void; dispose(): void } {
+): { onProgress: (p: LoadProgress) => void; dispose(): void; overdue(): GazecastError | undefined } {
   let stage = firstStage;
   const { signal, loadTimeoutMs } = bounds;
-  const onAbort = (): void => fail(new GazecastError('aborted', 'Loading the model was aborted.', { cause: signal?.reason }));
-  signal?.addEventListener('abort', onAbort, { once: true });
-  const timer =
-    loadTimeoutMs !== undefined
-      ? setTimeout(
-          () =>
-            fail(
-              new GazecastError(
-                'load-timeout',
-                `The model did not load within loadTimeoutMs (${loadTimeoutMs} ms); it was ${stage}. Check the network and that the model and onnxruntime's files are served, or allow more time.`,
-              ),
-            ),
-          loadTimeoutMs,
-        )
-      : undefined;
+  const started = performance.now();
+  const aborted = (): GazecastError => new GazecastError('aborted', 'Loading the model was aborted.', { cause: signal?.reason });
+  const timedOut = (): GazecastError =>
+    new GazecastError(
+      'load-timeout',
+      `The model did not load within loadTimeoutMs (${loadTimeoutMs} ms); it was ${stage}. Check the network and that the model and onnxruntime's files are served, or allow more time.`,
+    );
+  const onAbort = (): void => fail(aborted());
+  // a signal aborted while this load was being set up counts as well
+  if (signal?.aborted) queueMicrotask(onAbort);
+  else signal?.addEventListener('abort', onAbort, { once: true });
+  const timer = loadTimeoutMs !== undefined ? setTimeout(() => fail(timedOut()), loadTimeoutMs) : undefined;
   return {
     onProgress: (p) => {
-      stage = STAGES[p.status] ?? stage;
+      // 'ready' is not a stage the time went to: a load found overdue when it ends names the last one
+      if (p.status !== 'ready') stage = STAGES[p.status] ?? stage;
       onProgress?.(p);
     },
     dispose: () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     },
+    /**
+     * The bound a load that just finished had already broken. In-thread, onnxruntime's session
+     * creation holds the main thread, so the timer or abort event may not have run yet.
+     */
+    overdue: () => (signal?.aborted ? aborted() : loadTimeoutMs !== undefined && performance.now() - started > loadTimeoutMs ? timedOut() : undefined),
   };
 }
 
@@ -116,7 +119,10 @@ export async function withLoadBounds(bounds: LoadBounds, callbacks: Callbacks, a
   const watch = watchLoad(bounds, callbacks.onProgress, (e) => fail(e), 'starting the model');
   const acquiring = acquire({ ...callbacks, onProgress: watch.onProgress });
   try {
-    return await Promise.race([acquiring, failed]);
+    const handle = await Promise.race([acquiring, failed]);
+    const overdue = watch.overdue();
+    if (overdue) throw overdue;
+    return handle;
   } catch (e) {
     void acquiring.then((late) => late.close(), () => undefined);
     throw e;
@@ -231,11 +237,11 @@ export async function startWorkerEngine(options: EngineLoadOptions, callbacks: C
 
 export async function startInThreadEngine(options: EngineLoadOptions, callbacks: Callbacks, bounds: LoadBounds = {}): Promise<EngineHandle> {
   abortedBeforeStart(bounds.signal);
-  // loaded on demand, so pages that use the worker do not pull onnxruntime into the main bundle
-  const { PredictorEngine } = await import('../worker/engine');
   const cancel = new AbortController();
   let fail: (e: GazecastError) => void = () => {};
   const failed = new Promise<never>((_, reject) => (fail = reject));
+  failed.catch(() => undefined);
+  // the bounds cover the whole load, importing onnxruntime's module included
   const watch = watchLoad(
     bounds,
     callbacks.onProgress,
@@ -245,17 +251,21 @@ export async function startInThreadEngine(options: EngineLoadOptions, callbacks:
     },
     'starting onnxruntime',
   );
-  const creating = PredictorEngine.create(options, { ...callbacks, onProgress: watch.onProgress, signal: cancel.signal });
-  let engine: Awaited<ReturnType<typeof PredictorEngine.create>>;
+  let creating: ReturnType<(typeof import('../worker/engine'))['PredictorEngine']['create']> | undefined;
+  let engine: Awaited<NonNullable<typeof creating>>;
   try {
+    // loaded on demand, so pages that use the worker do not pull onnxruntime into the main bundle
+    const { PredictorEngine } = await Promise.race([import('../worker/engine'), failed]);
+    creating = PredictorEngine.create(options, { ...callbacks, onProgress: watch.onProgress, signal: cancel.signal });
     engine = await Promise.race([creating, failed]);
+    const overdue = watch.overdue();
+    if (overdue) throw overdue;
   } catch (e) {
     // a session that opens after the caller gave up is closed, not leaked
-    void creating.then((late) => late.close(), () => undefined);
+    void creating?.then((late) => late.close(), () => undefined);
     throw e;
   } finally {
     watch.dispose();
-    failed.catch(() => undefined);
   }
   return {
     get info() {

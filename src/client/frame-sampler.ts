@@ -4,7 +4,7 @@
  * the letterbox's content size, so a 12000 x 8000 image never becomes a full-size buffer here or
  * in the worker; ImageBitmap and VideoFrame sources pass through untouched (they are transferred).
  */
-import { describeValue } from '../core/arguments';
+import { checkNumber, checkSignal, describeValue, invalidArgument } from '../core/arguments';
 import { GazecastError, isGazecastError } from '../core/errors';
 import { computeLetterbox } from '../core/letterbox';
 import type { EngineFrame } from '../core/runtime-types';
@@ -190,6 +190,11 @@ function mediaEvent(video: HTMLVideoElement, name: 'seeked' | 'loadedmetadata', 
 
 /** Seeks and resolves when the frame at `seconds` is ready to be read. */
 export async function seekTo(video: HTMLVideoElement, seconds: number, signal?: AbortSignal, timeoutMs = SEEK_TIMEOUT_MS): Promise<void> {
+  // public as seekVideo: its arguments are checked like every entry point's
+  if (typeof HTMLVideoElement === 'undefined' || !(video instanceof HTMLVideoElement)) invalidArgument('video', video, 'an HTMLVideoElement');
+  checkNumber(seconds, 'seconds', { min: 0 });
+  checkSignal(signal, 'signal');
+  checkNumber(timeoutMs, 'timeoutMs', { above: 0 });
   aborted(signal);
   const done = mediaEvent(video, 'seeked', signal, timeoutMs);
   video.currentTime = seconds;

@@ -137,10 +137,13 @@ export function createOverlay(media: OverlayMedia, options: OverlayOptions = {})
   return {
     canvas,
     draw(prediction) {
+      // checked before it is kept: a bad one would fail every later redraw (resize, zoom)
+      if (prediction !== null) checkPrediction(prediction, 'prediction');
       current = prediction;
       refresh();
     },
     setOptions(o) {
+      checkOptions(o, 'options');
       drawOptions = { ...drawOptions, ...o };
       refresh();
     },

@@ -112,6 +112,12 @@ const FUNCTIONS: Record<string, readonly Case[] | { readonly exempt: string; rea
     ['mass NaN', () => api.massRadius(Number.NaN, { width: 10, height: 10 }), 'invalid-argument'],
     ['no frame', () => api.massRadius(0.5, null as never), 'invalid-argument'],
   ],
+  seekVideo: [
+    ['not a video', () => api.seekVideo(document.createElement('img') as never, 1), 'invalid-argument'],
+    ['seconds NaN', () => api.seekVideo(document.createElement('video'), Number.NaN), 'invalid-argument'],
+    ['signal a string', () => api.seekVideo(document.createElement('video'), 1, 'stop' as never), 'invalid-argument'],
+    ['an aborted signal', () => api.seekVideo(document.createElement('video'), 1, AbortSignal.abort()), 'aborted'],
+  ],
   placeMedia: [
     ['box NaN', () => api.placeMedia(Number.NaN, 10, 10, 10), 'invalid-argument'],
     ['fit unknown', () => api.placeMedia(10, 10, 10, 10, 'stretch'), 'invalid-argument'],
@@ -213,6 +219,22 @@ describe('every Predictor method checks its arguments', () => {
       });
     }
   }
+
+  it('Overlay.draw and setOptions check theirs, and a refused prediction is not kept', async () => {
+    const media = document.createElement('canvas');
+    document.body.append(media);
+    const overlay = api.createOverlay(media);
+    try {
+      expect(await codeOf(() => overlay.draw('p' as never))).toBe('invalid-argument');
+      expect(await codeOf(() => overlay.draw({ ...prediction(), points: [{ ...point, mass: Number.NaN }] }))).toBe('invalid-argument');
+      expect(await codeOf(() => overlay.setOptions(5 as never))).toBe('invalid-argument');
+      expect(() => overlay.refresh()).not.toThrow();
+      overlay.draw(prediction());
+    } finally {
+      overlay.destroy();
+      media.remove();
+    }
+  });
 
   it('still predicts after all of that', async () => {
     expect((await p.predict(await stillBitmap())).points.length).toBeGreaterThan(0);
