@@ -188,7 +188,12 @@ function mediaEvent(video: HTMLVideoElement, name: 'seeked' | 'loadedmetadata', 
   });
 }
 
-/** Seeks and resolves when the frame at `seconds` is ready to be read. */
+/**
+ * Seeks and resolves when the frame at `seconds` is ready to be read. Rejects with
+ * 'media-timeout' when the browser does not finish the seek within `timeoutMs` (default 10 s),
+ * with 'aborted' (or the signal's coded reason) when `signal` aborts, and with a media code when
+ * the video fails.
+ */
 export async function seekTo(video: HTMLVideoElement, seconds: number, signal?: AbortSignal, timeoutMs = SEEK_TIMEOUT_MS): Promise<void> {
   // public as seekVideo: its arguments are checked like every entry point's
   if (typeof HTMLVideoElement === 'undefined' || !(video instanceof HTMLVideoElement)) invalidArgument('video', video, 'an HTMLVideoElement');
