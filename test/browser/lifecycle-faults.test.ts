@@ -208,6 +208,32 @@ describe('loading never hangs', () => {
     });
   }
 
+  it('an HTML page served with status 200 for the manifest or a model file: model-fetch-failed, not manifest-invalid or model-integrity', async () => {
+    const realFetch = globalThis.fetch;
+    const html = await (await realFetch('/index.html')).text();
+    const folder = new URL(MODEL_URL, location.href).href;
+    const serveHtmlFor = (match: (url: string) => boolean) => {
+      globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+        const u = input instanceof Request ? input.url : String(input);
+        if (match(u)) return new Response(html, { status: 200, headers: { 'content-type': 'text/html' } });
+        return realFetch(input, init);
+      };
+    };
+    try {
+      serveHtmlFor((u) => u === `${folder}manifest.json`);
+      let e = await failure(createPredictor({ modelUrl: MODEL_URL, backend: 'wasm', worker: false, share: false, cache: false }));
+      expect(e.code).toBe('model-fetch-failed');
+      expect(e.message).toContain(`${folder}manifest.json`);
+      expect(e.message).toContain('HTML page');
+      serveHtmlFor((u) => u.startsWith(folder) && u.endsWith('.onnx'));
+      e = await failure(createPredictor({ modelUrl: MODEL_URL, backend: 'wasm', worker: false, share: false, cache: false }));
+      expect(e.code).toBe('model-fetch-failed');
+      expect(e.message).toMatch(/Model file .*\.onnx is missing at .*: the server answered with an HTML page/);
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+  });
+
   it('still predicts after all that (the default worker loads)', async () => {
     const p = await predictor(true);
     try {
