@@ -223,11 +223,23 @@ export class ExportActions {
     }
     const d = this.app.mode === 'compare' || this.app.mode === 'difference' ? this.app.difference() : null;
     renderReport($('report'), doc, images, d ? describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.app.manifest?.metrics)) : null);
-    // the virtual study: its table, story and a first-fixation figure per audience
+    // the virtual study: its table, story and a first-fixation figure per audience, over the
+    // frame the viewers first look at (a video's opening frame: the study watches it from the start)
+    let opening: CanvasImageSource = media.element;
+    let openingClone: HTMLVideoElement | null = null;
+    if (media.kind === 'video' && doc.studies?.length) {
+      openingClone = await cloneVideo(media);
+      await seekTo(openingClone, 0);
+      opening = openingClone;
+    }
     const firstFixations = new Map((doc.studies ?? []).map((s) => [
       s.audienceId,
-      toDataUrl(snapshotCanvas(media.element, media.width, media.height, studyPainter(s.study, 'first', 0)), 900),
+      toDataUrl(snapshotCanvas(opening, media.width, media.height, studyPainter(s.study, 'first', 0)), 900),
     ]));
+    if (openingClone) {
+      openingClone.removeAttribute('src');
+      openingClone.load();
+    }
     appendStudyReport($('report'), doc, firstFixations, this.app.manifest?.metrics);
   }
 

@@ -90,6 +90,8 @@ export class Replay {
     this.view = view;
     $<HTMLSelectElement>('replay-view').value = view;
     if (view !== 'swarm') this.pause();
+    // a video's viewers land first on its opening frame (the study watches it from the start)
+    if (view === 'first' && this.app.video) this.app.seek(0);
     this.sync();
     this.app.paint();
   }
