@@ -101,8 +101,17 @@ export class VirtualStudies {
   /** Its report over the current AOIs (cheap: the metrics are linear in the fixations). */
   reportFor(audienceId: string): StudyReport | null {
     const s = this.studyFor(audienceId);
-    return s ? studyReport(s.study, this.app.aois) : null;
+    if (!s) return null;
+    // the overlay repaints on every live prediction and reads the comparison: one report per study and set of areas
+    const aois = JSON.stringify(this.app.aois); // areas are edited in place too (names, shapes): compare by value
+    const cached = this.reports.get(audienceId);
+    if (cached && cached.study === s.study && cached.aois === aois) return cached.report;
+    const report = studyReport(s.study, this.app.aois);
+    this.reports.set(audienceId, { study: s.study, aois, report });
+    return report;
   }
+
+  private readonly reports = new Map<string, { study: VirtualStudy; aois: string; report: StudyReport }>();
 
   /**
    * Brings the studies in line with what is shown: cancels a run no audience needs any more and
