@@ -566,6 +566,8 @@ export class App {
     if (!this.media) return;
     const playing = this.video && !this.video.paused && !this.video.ended ? this.video : null;
     if (playing) { this.ensureLive(playing); return; } // live mode keeps the overlay current
+    // a seek in progress has no frame to predict yet ('frame-invalid'); its 'seeked' refreshes
+    if (this.video?.seeking) return;
     if (this.busy) { this.pending = true; return; }
     const seq = ++this.refreshSeq;
     const media = this.media;
