@@ -258,7 +258,9 @@ describe('gazecast analyse', () => {
     writeFileSync(join(model, 'model.w8.onnx'), w8);
     const corrupt = await cli('analyse', STILL, '--model', model);
     expect(corrupt.code).toBe(EXIT.model);
-    expect(corrupt.stderr).toMatch(/\[model-integrity\] Model file model\.w8\.onnx has sha256 [0-9a-f]{64}; the manifest says 976acb4d/);
+    const w8Sha = (JSON.parse(readFileSync(join(MODEL, 'manifest.json'), 'utf8')) as { files: { path: string; sha256: string }[] })
+      .files.find((f) => f.path === 'model.w8.onnx')!.sha256;
+    expect(corrupt.stderr).toMatch(new RegExp(`\\[model-integrity\\] Model file model\\.w8\\.onnx has sha256 [0-9a-f]{64}; the manifest says ${w8Sha}`));
     const noModel = await cli('analyse', STILL, '--model', join(tmp, 'nowhere'));
     expect(noModel.code).toBe(EXIT.model);
     expect(noModel.stderr).toContain('[file-not-found] No model at');
