@@ -25,9 +25,7 @@ import type { ColormapName } from '../core/heatmap';
 import type { Prediction, Profile } from '../core/prediction-types';
 import { parseProfileString } from '../core/profile';
 import type { BackendChoice } from '../core/runtime-types';
-import { gazeAt } from '../core/gaze-replay';
 import type { VirtualStudy } from '../core/study';
-import { drawBeeSwarm } from './bee-swarm';
 import { DEFAULT_DRAW_OPTIONS, type DrawOptions } from './drawing';
 import { placeOverlayCanvas, renderOverlay } from './overlay';
 import { createPredictor } from './predictor';
@@ -104,6 +102,8 @@ export class GazeOverlayElement extends HTMLElement {
   #studyRun: AbortController | undefined;
   #frameRequest: number | undefined;
   #replayStart = 0;
+  /** the swarm's drawing, loaded with swarm mode (the other modes do not carry it) */
+  #swarm: typeof import('./swarm-replay') | undefined;
   /** bumps on every (re)start, so results of an older start are dropped */
   #generation = 0;
   #listeners = new AbortController();
@@ -328,6 +328,7 @@ export class GazeOverlayElement extends HTMLElement {
     this.#studyRun = run;
     const seed = this.seed;
     const common = { profile, viewers: this.viewers, signal: run.signal, ...(seed !== undefined ? { seed } : {}) };
+    this.#swarm ??= await import('./swarm-replay');
     let study: VirtualStudy;
     if (media instanceof HTMLVideoElement) {
       const copy = await hiddenCopy(media, run.signal);
@@ -452,8 +453,9 @@ export class GazeOverlayElement extends HTMLElement {
     if (this.mode === 'swarm') {
       const placed = placeOverlayCanvas(canvas, media);
       const study = this.#study;
-      if (!placed || !study) return;
+      if (!placed || !study || !this.#swarm) return;
       const radius = Number.parseFloat(getComputedStyle(this).getPropertyValue('--gaze-point-radius'));
+      const { drawBeeSwarm, gazeAt } = this.#swarm;
       drawBeeSwarm(placed.ctx, gazeAt(study, this.#replayTime(study)), placed.toCanvas(study.frame.width, study.frame.height), Number.isFinite(radius) ? { radius } : {});
       return;
     }

@@ -23,7 +23,7 @@ import {
 } from './predictor-arguments';
 import { acquireEngine, sharingKey, type EngineCallbacks, type EngineHome } from './shared-engine';
 import { decodedFrames } from './decode-sampler';
-import { simulateFrame, simulateVideo, type SimulateOptions, type SimulateVideoOptions, type VideoVirtualStudy } from './simulate';
+import type { SimulateOptions, SimulateVideoOptions, VideoVirtualStudy } from './simulate';
 import type { VirtualStudy } from '../core/study';
 import {
   boundedWait,
@@ -273,11 +273,14 @@ class GazePredictor implements Predictor {
 
   async simulate(frame: FrameSource, options: SimulateOptions = {}): Promise<VirtualStudy> {
     this.#assertOpen();
+    // loaded on first use: pages that never simulate (the widget's other modes) do not carry it
+    const { simulateFrame } = await import('./simulate');
     return simulateFrame(this.#handle, this.#model, frame, options);
   }
 
   async simulateVideo(video: HTMLVideoElement, options: SimulateVideoOptions = {}): Promise<VideoVirtualStudy> {
     this.#assertOpen();
+    const { simulateVideo } = await import('./simulate');
     return simulateVideo(this.#handle, this.#model, video, options);
   }
 
