@@ -363,6 +363,7 @@ def scanpath_summary(sp: Dict) -> Dict:
         f = {"areas": c["areas"]}
         for n in (1, 3, 5):
             f[f"seenWithin{n}Fixations"] = {"maePp": r(c[f"scanpath.n{n}"]["mae_pp"]),
+                                            "floorMaePp": r(c.get(f"floor.n{n}", {}).get("mae_pp")),
                                             "correlation": r(c[f"scanpath.n{n}"]["correlation"]),
                                             "heatmapMaePp": r(c[f"heatmap.n{n}"]["mae_pp"]),
                                             "heatmapCorrelation": r(c[f"heatmap.n{n}"]["correlation"])}
@@ -370,6 +371,10 @@ def scanpath_summary(sp: Dict) -> Dict:
             t, h = c["ttff.scanpath"], c.get("ttff.heatmap", {})
             f["ttffMedian"] = {"areas": t["areas"], "maeMs": r(t["mae_ms"]), "correlation": r(t["correlation"]),
                                "heatmapMaeMs": r(h.get("mae_ms")), "heatmapCorrelation": r(h.get("correlation"))}
+        if "ttff.scanpath@recorded" in c:
+            t, h = c["ttff.scanpath@recorded"], c.get("ttff.heatmap@recorded", {})
+            f["ttffMedianRecordedOnsets"] = {"areas": t["areas"], "maeMs": r(t["mae_ms"]),
+                                             "correlation": r(t["correlation"]), "heatmapMaeMs": r(h.get("mae_ms"))}
         out["calibration"][family] = f
     return out
 

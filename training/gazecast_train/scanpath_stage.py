@@ -386,8 +386,10 @@ def sample_independent(feat: torch.Tensor, mask: torch.Tensor, f: Frame, cfg, ti
 
 def observed_scanpaths(s: Samples, frame_row: int, timing: Dict) -> List[np.ndarray]:
     """The real viewers of one image as scanpaths [n, 4] without the start fixation. Onsets: the recorded ones
-    where the dataset has them, else rebuilt from the recorded durations with the same timing rule as the
-    virtual viewers (the start fixation's recorded duration, or timing.startMs, then duration + saccade)."""
+    where the dataset has them, else rebuilt from the recorded durations with the virtual viewers' own rule
+    (fixation 1 at timing.startMs + saccadeMs, then each duration + saccade): the start fixation's recorded duration
+    does not say when it began (in scene, which has onsets, it begins a median 279 ms after the image appears), so
+    counting from it would make those viewers look ~300 ms faster than any model could."""
     out = []
     sel = np.where(s.frame == frame_row)[0]
     for tr in np.unique(s.trial[sel]):
@@ -396,11 +398,20 @@ def observed_scanpaths(s: Samples, frame_row: int, timing: Dict) -> List[np.ndar
         d = np.nan_to_num(np.exp(s.log_duration[rows]), nan=0.0)
         on = s.onset[rows].astype(float)
         if np.isnan(on).any():
-            start = s.start_duration[rows[0]]
-            start = timing["startMs"] if np.isnan(start) else float(start)
-            on = start + timing["saccadeMs"] + np.concatenate([[0], np.cumsum(d[:-1] + timing["saccadeMs"])])
+            on = timing["startMs"] + timing["saccadeMs"] + np.concatenate([[0], np.cumsum(d[:-1] + timing["saccadeMs"])])
         out.append(np.stack([s.xy[rows, 0], s.xy[rows, 1], on, d], 1))
     return out
+
+
+def sampling_floor(p: np.ndarray, m: np.ndarray) -> float:
+    """The mean absolute error (percentage points) that even a perfect model would show against observed shares of
+    m real viewers when the true shares are p: E|Binomial(m, p) / m - p|, averaged over areas."""
+    from scipy.stats import binom
+    out = []
+    for pi, mi in zip(p, m):
+        k = np.arange(mi + 1)
+        out.append(float((binom.pmf(k, mi, pi) * np.abs(k / mi - pi)).sum()))
+    return 100 * float(np.mean(out)) if out else float("nan")
 
 
 def grid_aois(f: Frame) -> List[Dict]:
@@ -436,9 +447,11 @@ def calibration(sp_head, data: ScanpathData, val: Samples, cfg, timing: Dict, lo
         panels = {"scanpath": sample_panel(sp_head, feat, mask, f, cfg, timing, n_viewers, CALIBRATION_STEPS, rng),
                   "heatmap": sample_independent(feat, mask, f, cfg, timing, lognormal, n_viewers, CALIBRATION_STEPS,
                                                 rng)}
+        recorded = not np.isnan(val.onset[val.frame == r]).any()
         for family, aois in (("grid", grid_aois(f)), ("faces", face_aois(faces, f))):
             for aoi in aois:
                 d = recs.setdefault(family, {})
+                d.setdefault("observers", []).append(len(obs))
                 for n in (1, 3, 5):
                     d.setdefault(f"observed.n{n}", []).append(SM.seen_within_fixations(obs, aoi, n))
                     for name, panel in panels.items():
@@ -450,6 +463,8 @@ def calibration(sp_head, data: ScanpathData, val: Samples, cfg, timing: Dict, lo
                     to, tp = o["time_to_first_fixation"], p["time_to_first_fixation"]
                     if to and tp and o["seen"]["share"] >= 0.25 and p["seen"]["share"] >= 0.25:
                         d.setdefault(f"ttff.{name}", []).append((to["median"], tp["median"]))
+                        if recorded:  # real onsets, not rebuilt from durations
+                            d.setdefault(f"ttff_recorded.{name}", []).append((to["median"], tp["median"]))
     out: Dict = {"images": len(rows), "viewers_per_image": n_viewers, "within_ms": CALIBRATION_MS}
     for family, d in recs.items():
         fam = {"areas": len(d["observed.n1"])}
@@ -459,8 +474,9 @@ def calibration(sp_head, data: ScanpathData, val: Samples, cfg, timing: Dict, lo
                 pred = np.array(d[f"{name}.n{n}"]) * 100
                 fam[f"{name}.n{n}"] = {"mae_pp": float(np.abs(pred - obs).mean()),
                                        "correlation": float(np.corrcoef(pred, obs)[0, 1]) if obs.std() > 0 else None}
-        for name in ("scanpath", "heatmap"):
-            pairs = np.array(d.get(f"ttff.{name}", []))
+            fam[f"floor.n{n}"] = {"mae_pp": sampling_floor(np.array(d[f"scanpath.n{n}"]), np.array(d["observers"]))}
+        for name in [p + q for p in ("scanpath", "heatmap") for q in ("", "@recorded")]:
+            pairs = np.array(d.get(f"ttff_recorded.{name[:-9]}" if name.endswith("@recorded") else f"ttff.{name}", []))
             if len(pairs):
                 fam[f"ttff.{name}"] = {"areas": len(pairs), "mae_ms": float(np.abs(pairs[:, 1] - pairs[:, 0]).mean()),
                                        "correlation": float(np.corrcoef(pairs[:, 0], pairs[:, 1])[0, 1])

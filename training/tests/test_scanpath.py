@@ -110,8 +110,17 @@ class Samples(unittest.TestCase):
             fr = Frame("toy-1", "toy-1", "toy", "", "image", 800, 600)
             s = build_samples([folder], [fr], 2, 192, 144, 48, 36)
         (sp,) = observed_scanpaths(s, 0, {"startMs": 300, "saccadeMs": 40})
-        # the start fixation's recorded 250 ms, a 40 ms saccade, fixation 1 (200 ms), another saccade
-        np.testing.assert_allclose(sp, [[600, 450, 290, 200], [200, 150, 530, 300]])
+        # no recorded onsets: the virtual viewers' rule (start 300 ms + a 40 ms saccade; then fixation 1's 200 ms
+        # and another saccade), not the start fixation's recorded 250 ms (when it began is unknown)
+        np.testing.assert_allclose(sp, [[600, 450, 340, 200], [200, 150, 580, 300]])
+
+    def test_sampling_floor(self):
+        from training.gazecast_train.scanpath_stage import sampling_floor
+        # one viewer, true share 0.5: the observed share is 0 or 1, always 50 points off
+        self.assertAlmostEqual(sampling_floor(np.array([0.5]), np.array([1])), 50.0)
+        # two viewers, p = 0.5: |0 - .5| 1/4 + |.5 - .5| 1/2 + |1 - .5| 1/4 = 0.25
+        self.assertAlmostEqual(sampling_floor(np.array([0.5]), np.array([2])), 25.0)
+        self.assertAlmostEqual(sampling_floor(np.array([0.0, 1.0]), np.array([15, 15])), 0.0)
 
     def test_grid_aois_tile_the_frame(self):
         fr = Frame("a", "a", "d", "", "image", 900, 600)
