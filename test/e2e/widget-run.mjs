@@ -14,7 +14,7 @@
  * declarations, and
  *   3. the same Vite app built with Vite's default worker format (the README's config without its
  *      `worker: { format: 'es' }`) must fail with `worker-failed` naming that setting, not hang.
- * Also prints the gzipped size of the widget's own JavaScript (budget 30 kB) measured on the
+ * Also prints the gzipped size of the widget's own JavaScript (budget 42 kB) measured on the
  * standalone build.
  *
  *   node test/e2e/widget-run.mjs          # exit code 0 when every step passed
@@ -32,7 +32,11 @@ import { chromium } from 'playwright-core';
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const exe = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const tmp = mkdtempSync(join(tmpdir(), 'gazecast-widget-'));
-const BUDGET_GZIP = 30 * 1024;
+// 30 kB until this release; it is 39.7 kB with what the default path gained (measured on the standalone build,
+// gzip -9): argument checks on every public entry point, bounded waits and abort paths, one engine shared per
+// model, the loader's same-origin path checks and the scanpath session in the worker (simulate and the swarm
+// replay load lazily). The budget keeps 2 kB of headroom over that: it guards against growth, it is not a goal.
+const BUDGET_GZIP = 42 * 1024;
 const results = [];
 
 async function step(name, fn) {
