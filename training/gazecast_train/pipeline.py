@@ -311,8 +311,22 @@ def write_manifest(out: str, metrics: Dict):
 
 def _save_with_metrics(out: str, manifest: Dict, metrics: Dict):
     manifest["metrics"] = summary_metrics(metrics)
-    json.dump(manifest, open(os.path.join(out, "manifest.json"), "w"), indent=2)
-    json.dump(metrics, open(os.path.join(out, "metrics.json"), "w"), indent=1, default=float)
+    # strict JSON: a figure that could not be computed (NaN, e.g. no fixations of a kind on tiny data) is null,
+    # since browsers' JSON.parse refuses NaN and a manifest it cannot read is a model the app refuses
+    json.dump(_json_safe(manifest), open(os.path.join(out, "manifest.json"), "w"), indent=2, allow_nan=False, default=float)
+    json.dump(_json_safe(metrics), open(os.path.join(out, "metrics.json"), "w"), indent=1, allow_nan=False, default=float)
+
+
+def _json_safe(v):
+    if isinstance(v, dict):
+        return {k: _json_safe(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [_json_safe(x) for x in v]
+    if isinstance(v, (float, np.floating)):
+        return float(v) if np.isfinite(v) else None
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
 
 
 def summary_metrics(m: Dict) -> Dict:

@@ -22,7 +22,8 @@ class SmokeTest(unittest.TestCase):
                                capture_output=True, text=True, timeout=600)
             self.assertEqual(r.returncode, 0, r.stdout[-3000:] + r.stderr[-3000:])
             with open(os.path.join(out, "manifest.json")) as fh:
-                m = json.load(fh)
+                # strict JSON, as browsers parse it: NaN or Infinity would make the app refuse the model
+                m = json.load(fh, parse_constant=lambda c: self.fail(f"manifest.json holds {c}"))
             self.assertEqual(m["schema"], "gazecast-model/1")
             self.assertEqual(m["id"], "gazecast-smoke")
             self.assertEqual([s["key"] for s in m["profile"]["tokens"]["slots"]], ["age", "gender", "vision"])
