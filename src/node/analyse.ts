@@ -8,19 +8,21 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import { validateShape, type Aoi } from '../core/aoi';
 import { GazecastError, isGazecastError } from '../core/errors';
-import { analysisToJson, ANALYSIS_SCHEMA, buildAnalysisDocument, type AnalysisAudience, type AnalysisDocument, type AnalysisFrame } from '../core/export-analysis';
-import { aoiCsv, pointsCsv } from '../core/export-csv';
+import { analysisToJson, ANALYSIS_SCHEMA, buildAnalysisDocument, type AnalysisAudience, type AnalysisDocument, type AnalysisFrame, type AnalysisStudy } from '../core/export-analysis';
+import { aoiCsv, pointsCsv, scanpathsCsv, studyMetricsCsv } from '../core/export-csv';
 import { aoiStats } from '../core/aoi';
 import type { ModelManifest } from '../core/manifest';
 import { letterboxFor } from '../core/model-io';
 import type { Prediction } from '../core/prediction-types';
 import { formatProfileString, parseProfileString } from '../core/profile';
 import { nameFromTokens } from '../app/audiences';
+import { audienceSeed } from '../app/virtual-studies';
 import { baseName } from '../app/exporters';
 import { sampleTimes } from '../client/frame-sampler';
 import { decodeImage, decodeVideoFrameAt, decodeVideoFrames, imageSize, probeVideo, type Pixels } from './decode-media';
 import type { MediaFile } from './media-files';
 import type { NativeEngine } from './native-engine';
+import { studyImage, type StudySettings } from './study';
 
 export type OutputFormat = 'json' | 'csv' | 'png';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['json', 'csv', 'png'];
@@ -104,6 +106,18 @@ export interface AnalyseSettings {
   readonly outDir: string;
   /** videos: samples per second (the app's default is 5) */
   readonly samplesPerSecond: number;
+  /** `--viewers N`: a virtual study per image and audience */
+  readonly study?: StudyOptions;
+}
+
+export interface StudyOptions extends StudySettings {
+  /** `--seed S`, mixed into each audience's own seed (the app's: audienceSeed); absent, the app's seeds */
+  readonly seed?: number;
+}
+
+/** The seed of an audience's study: the app's own seed for it, or that mixed with `--seed` (0 leaves it as the app's). */
+export function studySeed(audienceId: string, seed: number | undefined): number {
+  return (audienceSeed(audienceId) ^ (seed ?? 0)) >>> 0;
 }
 
 interface Analysed {
@@ -123,7 +137,7 @@ function frameOf(s: AnalyseSettings, predictions: readonly Prediction[], timesta
   };
 }
 
-function documentFor(s: AnalyseSettings, file: MediaFile, media: { width: number; height: number; durationMs?: number }, frames: AnalysisFrame[]): AnalysisDocument {
+function documentFor(s: AnalyseSettings, file: MediaFile, media: { width: number; height: number; durationMs?: number }, frames: AnalysisFrame[], studies?: AnalysisStudy[]): AnalysisDocument {
   return buildAnalysisDocument({
     media: { name: file.label, kind: file.kind, width: media.width, height: media.height, ...(media.durationMs !== undefined ? { durationMs: media.durationMs } : {}) },
     model: { id: s.manifest.id, version: s.manifest.version },
@@ -132,6 +146,7 @@ function documentFor(s: AnalyseSettings, file: MediaFile, media: { width: number
     frames,
     backend: 'native',
     ...(file.kind === 'video' ? { samplesPerSecond: s.samplesPerSecond } : {}),
+    ...(studies ? { studies } : {}),
   });
 }
 
@@ -140,8 +155,14 @@ async function analyseImage(s: AnalyseSettings, file: MediaFile): Promise<Analys
   const lb = letterboxFor(s.manifest, width, height);
   const pixels = await decodeImage(file.path, lb.width, lb.height, s.manifest.input.mean);
   const predictions = await predictAll(s, pixels, width, height, 0);
+  let studies: AnalysisStudy[] | undefined;
+  if (s.study) {
+    const requests = s.audiences.map((a) => ({ profile: { tokens: a.tokens }, seed: studySeed(a.id, s.study!.seed) }));
+    const done = await studyImage(s.engine, s.manifest, pixels, { width, height }, s.study, requests);
+    studies = done.map((study, k) => ({ audienceId: s.audiences[k]!.id, study }));
+  }
   return {
-    doc: documentFor(s, file, { width, height }, [frameOf(s, predictions, 0)]),
+    doc: documentFor(s, file, { width, height }, [frameOf(s, predictions, 0)], studies),
     overlay: { frame: () => decodeImage(file.path, width, height, s.manifest.input.mean), predictions },
   };
 }
@@ -169,6 +190,13 @@ async function analyseVideo(s: AnalyseSettings, file: MediaFile): Promise<Analys
 
 /** Analyses one file and writes its outputs; returns the paths written. */
 export async function analyseFile(s: AnalyseSettings, file: MediaFile, name: string): Promise<string[]> {
+  if (s.study && file.kind === 'video') {
+    // refused before any work, so nothing half-done is written for it (see README "Command line")
+    throw new GazecastError(
+      'media-unsupported',
+      `${file.label}: --viewers studies still images only in the command line; a video's virtual study (each fixation on the frame shown at its onset) runs in the app or with predictor.simulateVideo. Analyse the video without --viewers.`,
+    );
+  }
   const result = file.kind === 'image' ? await analyseImage(s, file) : await analyseVideo(s, file);
   await mkdir(s.outDir, { recursive: true });
   const written: string[] = [];
@@ -181,6 +209,11 @@ export async function analyseFile(s: AnalyseSettings, file: MediaFile, name: str
   if (s.formats.has('csv')) {
     await write('-points.csv', pointsCsv(result.doc));
     if (s.aois.length > 0) await write('-aoi.csv', aoiCsv(result.doc));
+    // the app's study exports, under the app's names
+    if (result.doc.studies) {
+      await write('-study-scanpaths.csv', scanpathsCsv(result.doc));
+      if (s.aois.length > 0) await write('-study-metrics.csv', studyMetricsCsv(result.doc));
+    }
   }
   if (s.formats.has('png') && result.overlay) {
     const { overlayPng } = await import('./overlay-png');

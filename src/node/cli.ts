@@ -16,7 +16,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { GazecastError, isGazecastError } from '../core/errors';
 import { parseShard, takeShard } from '../core/shard';
-import { analyseFile, describeFailure, OUTPUT_FORMATS, outputNames, parseAudiences, readAoiFile, type OutputFormat } from './analyse';
+import { requireScanpath } from '../core/scanpath-io';
+import { DEFAULT_VIEWERS, DEFAULT_VIEWING_MS, MAX_VIEWERS, MAX_VIEWING_MS } from '../client/simulate';
+import { analyseFile, describeFailure, OUTPUT_FORMATS, outputNames, parseAudiences, readAoiFile, type OutputFormat, type StudyOptions } from './analyse';
 import { expandInputs } from './media-files';
 import { NativeEngine, readModelManifest } from './native-engine';
 import { ProgressBar } from './progress';
@@ -34,7 +36,9 @@ const USAGE = `Usage: gazecast analyse <images, videos or folders…> [options]
 
 Predicts where viewers look in each image and video (folders are searched recursively) and
 writes the app's exports: <name>-analysis.json (gazecast-analysis/1), <name>-points.csv,
-<name>-aoi.csv (with --aoi) and <name>-<audience>.png overlays.
+<name>-aoi.csv (with --aoi) and <name>-<audience>.png overlays. With --viewers, each image also
+gets a virtual eye-tracking study per audience: in the JSON's "studies" (with the report over the
+--aoi areas), <name>-study-scanpaths.csv and <name>-study-metrics.csv (with --aoi).
 
 Options:
   --audience "age=18-24; gender=female"   an audience (repeatable; default: everyone)
@@ -46,7 +50,11 @@ Options:
   --shard i/n         only shard i of n of the sorted file list (1-based), e.g. --shard 2/4
   --threads N         CPU threads for inference (default: all cores, ${availableParallelism()} here)
   --sps N             video samples per second (default 5, as in the app)
-  --viewers N         virtual-study metrics over N simulated viewers (not available yet)
+  --viewers N         a virtual study of N simulated viewers per image and audience (1-${MAX_VIEWERS};
+                      images only; needs a model with a scanpath graph)
+  --duration-ms MS    how long the viewers view each image (default ${DEFAULT_VIEWING_MS})
+  --seed S            an integer in [0, 2^32) mixed into each audience's seed (default 0: the
+                      app's seeds, so a study is the app's for the same audience)
   --quiet             no progress bar
   -h, --help          this text
   -v, --version       the package version
@@ -70,14 +78,22 @@ function positiveInt(name: string, text: string | undefined, fallback: number): 
   return n;
 }
 
-/**
- * `--viewers N`: the virtual-study metrics (simulated viewers' scanpaths and what share of them
- * reach each AOI) belong here once the virtual-panel API lands in src/core; until then the option
- * is recognised and refused with this message, so scripts written for it fail loudly, not silently.
- */
-function virtualStudy(viewers: string | undefined): void {
-  if (viewers === undefined) return;
-  throw usageError(`--viewers ${viewers}: virtual-study metrics are not available in this version of the command line yet`);
+/** `--viewers N [--duration-ms MS] [--seed S]`: the virtual study's settings, checked as simulate() checks them. */
+function virtualStudy(o: { viewers?: string | undefined; 'duration-ms'?: string | undefined; seed?: string | undefined }): StudyOptions | undefined {
+  if (o.viewers === undefined) {
+    if (o['duration-ms'] !== undefined || o.seed !== undefined) throw usageError(`--${o.seed !== undefined ? 'seed' : 'duration-ms'} is a setting of the virtual study: give --viewers N too`);
+    return undefined;
+  }
+  const viewers = positiveInt('viewers', o.viewers, DEFAULT_VIEWERS);
+  if (viewers > MAX_VIEWERS) throw usageError(`--viewers "${o.viewers}": at most ${MAX_VIEWERS} viewers per study (split a larger panel over runs with other seeds)`);
+  const durationMs = o['duration-ms'] === undefined ? DEFAULT_VIEWING_MS : Number(o['duration-ms']);
+  if (!Number.isFinite(durationMs) || durationMs <= 0 || durationMs > MAX_VIEWING_MS) throw usageError(`--duration-ms "${o['duration-ms']}": give a number of ms in (0, ${MAX_VIEWING_MS}]`);
+  let seed: number | undefined;
+  if (o.seed !== undefined) {
+    seed = Number(o.seed);
+    if (!Number.isInteger(seed) || seed < 0 || seed >= 2 ** 32 || o.seed.trim() === '') throw usageError(`--seed "${o.seed}": give an integer in [0, 2^32)`);
+  }
+  return { viewers, durationMs, ...(seed !== undefined ? { seed } : {}) };
 }
 
 function exitCodeFor(e: unknown, phase: 'usage' | 'model'): number {
@@ -118,6 +134,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         threads: { type: 'string' },
         sps: { type: 'string' },
         viewers: { type: 'string' },
+        'duration-ms': { type: 'string' },
+        seed: { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -144,7 +162,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let setup;
   try {
     if (inputs.length === 0) throw usageError('analyse needs at least one image, video or folder');
-    virtualStudy(o.viewers);
+    const study = virtualStudy(o);
     const formats = new Set((o.format ?? 'json,csv').split(',').map((f) => f.trim()).filter(Boolean));
     for (const f of formats) {
       if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw usageError(`--format: "${f}" is not one of ${OUTPUT_FORMATS.join(', ')}`);
@@ -157,7 +175,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     const all = await expandInputs(inputs, io.cwd);
     const names = outputNames(all);
     const files = shard ? takeShard(all, shard) : all;
-    setup = { formats: formats as Set<OutputFormat>, threads, sps, aois, all, names, files, shard };
+    setup = { formats: formats as Set<OutputFormat>, threads, sps, aois, all, names, files, shard, study };
   } catch (e) {
     return fail(e, exitCodeFor(e, 'usage'));
   }
@@ -166,6 +184,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let manifest;
   try {
     manifest = await readModelManifest(modelDir);
+    if (setup.study) requireScanpath(manifest); // `no-scanpath` before any work
   } catch (e) {
     return fail(e, exitCodeFor(e, 'model'));
   }
@@ -179,13 +198,18 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   let engine: NativeEngine;
   try {
     engine = await NativeEngine.create({ modelDir, ...(o.precision !== undefined ? { precision: o.precision } : {}), ...layout });
+    // the scanpath graph's file checked (bytes, sha256) and its sessions opened before any image
+    if (setup.study) await engine.openScanpath().catch(async (e: unknown) => {
+      await engine.close();
+      throw e;
+    });
   } catch (e) {
     return fail(e, exitCodeFor(e, 'model'));
   }
 
   // ---- the batch
   const outDir = resolve(io.cwd, o.out ?? 'gazecast-out');
-  const settings = { engine, manifest, audiences, aois: setup.aois, formats: setup.formats, outDir, samplesPerSecond: setup.sps };
+  const settings = { engine, manifest, audiences, aois: setup.aois, formats: setup.formats, outDir, samplesPerSecond: setup.sps, ...(setup.study ? { study: setup.study } : {}) };
   const files = setup.files;
   const bar = new ProgressBar(io.stderr, files.length, !o.quiet);
   const failures: string[] = [];

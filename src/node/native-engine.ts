@@ -9,6 +9,11 @@
  * (the command line's decoders, sharp and ffmpeg, scale while decoding; Node has no canvas to do
  * it here); the model comes from a folder on disk (checked against its manifest like a download);
  * and several sessions may run at once (a pool, each on a worker thread: session-runners.ts).
+ *
+ * The scanpath half (ScanpathEngineApi) is the worker engine's, on these sessions: a frame is
+ * prepared once (the main graph's `output.features` with the population profile, or the image
+ * tensor), and each step is one batched call of the scanpath graph, whose file is read and checked
+ * (bytes, sha256) like the model's. The stepping itself is core/virtual-viewers.ts (study.ts here).
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -19,11 +24,23 @@ import { GazecastError, isGazecastError } from '../core/errors';
 import { channelAffine, pixelsToInputTensor, type ChannelAffine } from '../core/input-tensor';
 import { chooseModelFile, parseManifestText, type ModelFile, type ModelManifest } from '../core/manifest';
 import { checkLogDensity, checkModelNames, letterboxFor, verifyModelBytes } from '../core/model-io';
+import { checkScanpathDensity, checkScanpathDuration, checkScanpathNames, repeatRows, requireScanpath } from '../core/scanpath-io';
 import { fixationDensity } from '../core/personal/fixation-density';
 import type { Prediction } from '../core/prediction-types';
 import { encodeProfile } from '../core/profile';
-import type { EmbedRequest, EngineApi, EngineFrame, EngineStats, LiveResult, PredictRequest } from '../core/runtime-types';
-import { mainThreadRunner, workerRunner, type FeedTensor, type SessionRunner } from './session-runners';
+import type {
+  EmbedRequest,
+  EngineApi,
+  EngineFrame,
+  EngineStats,
+  LiveResult,
+  PredictRequest,
+  ScanpathEngineApi,
+  ScanpathFrameRequest,
+  ScanpathStepRequest,
+  ScanpathStepResult,
+} from '../core/runtime-types';
+import { mainThreadRunner, openRunners, RunnerPool, type FeedTensor, type SessionRunner } from './session-runners';
 
 type Ort = typeof OrtNode;
 
@@ -99,17 +116,24 @@ function rgbaOf(frame: EngineFrame): { data: ArrayLike<number>; width: number; h
   return frame;
 }
 
-export class NativeEngine implements EngineApi {
+/** What the scanpath graph reads of a prepared frame: the main graph's features or the image (batch 1). */
+interface ScanpathFrame {
+  readonly data: Float32Array;
+  readonly dims: readonly number[];
+}
+
+export class NativeEngine implements EngineApi, ScanpathEngineApi {
   readonly #ort: Ort;
   readonly #manifest: ModelManifest;
   readonly #modelDir: string;
   readonly #file: ModelFile;
   readonly #affine: ChannelAffine;
-  readonly #sessions: SessionRunner[];
+  readonly #pool: RunnerPool;
   readonly #intraOpThreads: number;
-  readonly #free: SessionRunner[];
-  readonly #waiting: ((s: SessionRunner) => void)[] = [];
   #encoder: Promise<SessionRunner> | undefined;
+  /** the scanpath graph's sessions (as many as the main graph's), opened on the first study */
+  #scanpath: Promise<RunnerPool> | undefined;
+  readonly #scanpathFrames = new Map<number, ScanpathFrame>();
   #closed = false;
   #inferences = 0;
   #lastMs = 0;
@@ -121,8 +145,7 @@ export class NativeEngine implements EngineApi {
     this.#modelDir = modelDir;
     this.#file = file;
     this.#affine = channelAffine(manifest.input.mean, manifest.input.std);
-    this.#sessions = sessions;
-    this.#free = [...sessions];
+    this.#pool = new RunnerPool(sessions);
     this.#intraOpThreads = intraOpThreads;
   }
 
@@ -137,11 +160,8 @@ export class NativeEngine implements EngineApi {
     const bytes = await readModelFile(options.modelDir, file);
     const count = Math.max(1, Math.floor(options.sessions ?? 1));
     const intraOpThreads = Math.max(1, Math.floor(options.intraOpThreads ?? 1));
-    const sessions: SessionRunner[] = [];
+    const sessions = await openRunners(ort, bytes, file.path, count, { intraOpThreads });
     try {
-      const o = { intraOpThreads };
-      if (count === 1) sessions.push(await mainThreadRunner(ort, bytes, file.path, o));
-      else sessions.push(...(await Promise.all(Array.from({ length: count }, () => workerRunner(bytes, file.path, o)))));
       checkModelNames(manifest, sessions[0]!.inputNames, sessions[0]!.outputNames);
     } catch (e) {
       await Promise.allSettled(sessions.map((s) => s.release()));
@@ -159,22 +179,10 @@ export class NativeEngine implements EngineApi {
       backend: 'native',
       file: this.#file.path,
       precision: this.#file.precision,
-      sessions: this.#sessions.length,
+      sessions: this.#pool.runners.length,
       intraOpThreads: this.#intraOpThreads,
       loadMs: this.#loadMs,
     };
-  }
-
-  /** The pool: a free session, or the next one released. */
-  #acquire(): Promise<SessionRunner> {
-    const s = this.#free.pop();
-    return s ? Promise.resolve(s) : new Promise((resolve) => this.#waiting.push(resolve));
-  }
-
-  #release(s: SessionRunner): void {
-    const next = this.#waiting.shift();
-    if (next) next(s);
-    else this.#free.push(s);
   }
 
   #assertOpen(): void {
@@ -197,15 +205,14 @@ export class NativeEngine implements EngineApi {
       [m.profile.tokens.name]: { type: 'int64', data: profile.tokens, dims: [1, profile.tokens.length] },
     };
     if (m.profile.embedding && profile.embedding) feeds[m.profile.embedding.name] = { type: 'float32', data: profile.embedding, dims: [1, profile.embedding.length] };
-    const session = await this.#acquire();
     let out: { data: Float32Array; dims: readonly number[]; ms: number };
     try {
-      this.#assertOpen();
-      out = await session.run(feeds, m.output.name);
+      out = await this.#pool.with((session) => {
+        this.#assertOpen();
+        return session.run(feeds, m.output.name);
+      });
     } catch (e) {
       throw isGazecastError(e) ? e : new GazecastError('backend-failed', `Inference failed on onnxruntime-node: ${message(e)}`, { cause: e });
-    } finally {
-      this.#release(session);
     }
     const { data: log, ms } = out;
     checkLogDensity(m, out.dims, log, 'onnxruntime-node');
@@ -252,6 +259,117 @@ export class NativeEngine implements EngineApi {
     return Float32Array.from(out.data);
   }
 
+  /** `frame` is the letterbox content of the frame (as for predict) */
+  #imageTensor(frame: EngineFrame, frameWidth: number, frameHeight: number): Float32Array {
+    const m = this.#manifest;
+    const lb = letterboxFor(m, frameWidth, frameHeight);
+    const pixels = rgbaOf(frame);
+    if (pixels.width !== lb.width || pixels.height !== lb.height) {
+      throw new GazecastError('frame-invalid', `The Node engine takes the frame scaled to its letterbox content, ${lb.width}x${lb.height} for a ${frameWidth}x${frameHeight} frame; it got ${pixels.width}x${pixels.height}.`);
+    }
+    return pixelsToInputTensor(pixels.data, 4, lb, m.input, this.#affine);
+  }
+
+  /** The scanpath sessions: the file read and checked (bytes, sha256) like the model's, opened once. */
+  #scanpathPool(): Promise<RunnerPool> {
+    this.#scanpath ??= (async () => {
+      const spec = requireScanpath(this.#manifest);
+      const bytes = await readModelFile(this.#modelDir, spec);
+      const runners = await openRunners(this.#ort, bytes, spec.path, this.#pool.runners.length, { intraOpThreads: this.#intraOpThreads });
+      try {
+        checkScanpathNames(spec, runners[0]!.inputNames, runners[0]!.outputNames);
+      } catch (e) {
+        await Promise.allSettled(runners.map((r) => r.release()));
+        throw e;
+      }
+      return new RunnerPool(runners);
+    })();
+    // a failure is not cached: the next study tries again (and fails with the same coded error)
+    this.#scanpath.catch(() => (this.#scanpath = undefined));
+    return this.#scanpath;
+  }
+
+  /** Opens the scanpath sessions now (the command line checks the model before any image): `no-scanpath`, `model-integrity`, … */
+  async openScanpath(): Promise<void> {
+    this.#assertOpen();
+    await this.#scanpathPool();
+  }
+
+  async prepareScanpathFrame(frame: EngineFrame, request: ScanpathFrameRequest): Promise<void> {
+    this.#assertOpen();
+    const m = this.#manifest;
+    const spec = requireScanpath(m);
+    const image = this.#imageTensor(frame, request.frameWidth, request.frameHeight);
+    await this.#scanpathPool(); // a missing or damaged file fails here, before any step
+    const imageDims = [1, 3, m.input.height, m.input.width];
+    let prepared: ScanpathFrame = { data: image, dims: imageDims };
+    const features = spec.inputs.features !== undefined ? m.output.features : undefined;
+    if (spec.inputs.features !== undefined && features === undefined) {
+      throw new GazecastError('manifest-invalid', `manifest.json: \`scanpath.inputs.features\` is set but \`output.features\` is absent, so model ${m.id} cannot feed its scanpath graph.`);
+    }
+    if (features !== undefined) {
+      // the contract's rule (as the worker engine): features with the population profile, all-zero tokens and embedding
+      const slots = m.profile.tokens.slots.length;
+      const feeds: Record<string, FeedTensor> = {
+        [m.input.name]: { type: 'float32', data: image, dims: imageDims },
+        [m.profile.tokens.name]: { type: 'int64', data: new BigInt64Array(slots), dims: [1, slots] },
+      };
+      if (m.profile.embedding) feeds[m.profile.embedding.name] = { type: 'float32', data: new Float32Array(m.profile.embedding.dim), dims: [1, m.profile.embedding.dim] };
+      try {
+        const out = await this.#pool.with((session) => session.run(feeds, features));
+        prepared = { data: Float32Array.from(out.data), dims: [...out.dims] };
+      } catch (e) {
+        throw isGazecastError(e) ? e : new GazecastError('backend-failed', `The main graph's features failed on onnxruntime-node: ${message(e)}`, { cause: e });
+      }
+    }
+    this.#assertOpen();
+    this.#scanpathFrames.set(request.key, prepared);
+  }
+
+  async scanpathStep(request: ScanpathStepRequest): Promise<ScanpathStepResult> {
+    this.#assertOpen();
+    const m = this.#manifest;
+    const spec = requireScanpath(m);
+    const frame = this.#scanpathFrames.get(request.key);
+    if (!frame) throw new GazecastError('invalid-argument', `No frame ${request.key} was prepared for the scanpath graph (prepareScanpathFrame first).`);
+    const { rows, history } = request;
+    if (!Number.isInteger(rows) || rows < 1 || history.length !== rows * spec.history * 3) {
+      throw new GazecastError('invalid-argument', `A scanpath step needs rows >= 1 and a history of rows x ${spec.history} x 3 values; got rows ${rows} and ${history.length} values.`);
+    }
+    const profile = encodeProfile(m.profile, request.profile);
+    const slots = profile.tokens.length;
+    const embedding = profile.embedding ?? new Float32Array(m.profile.embedding?.dim ?? 0);
+    const feeds: Record<string, FeedTensor> = {
+      [spec.inputs.image ?? spec.inputs.features!]: { type: 'float32', data: frame.data, dims: frame.dims },
+      [spec.inputs.tokens]: { type: 'int64', data: repeatRows(profile.tokens, rows), dims: [rows, slots] },
+      [spec.inputs.embedding]: { type: 'float32', data: repeatRows(embedding, rows), dims: [rows, embedding.length] },
+      [spec.inputs.history]: { type: 'float32', data: history, dims: [rows, spec.history, 3] },
+    };
+    const names = spec.outputs.duration ? [spec.outputs.density, spec.outputs.duration] : [spec.outputs.density];
+    const pool = await this.#scanpathPool();
+    let out;
+    try {
+      out = await pool.with((session) => {
+        this.#assertOpen();
+        return session.runOutputs(feeds, names);
+      });
+    } catch (e) {
+      throw isGazecastError(e) ? e : new GazecastError('backend-failed', `The scanpath graph failed on onnxruntime-node: ${message(e)}`, { cause: e });
+    }
+    const density = out.outputs[spec.outputs.density]!;
+    const logDensity = Float32Array.from(density.data);
+    checkScanpathDensity(m, density.dims, logDensity, rows, 'onnxruntime-node');
+    const duration = spec.outputs.duration ? out.outputs[spec.outputs.duration] : undefined;
+    const logDuration = duration ? Float32Array.from(duration.data) : undefined;
+    if (duration && logDuration) checkScanpathDuration(duration.dims, logDuration, rows, 'onnxruntime-node');
+    return { logDensity, ...(logDuration ? { logDuration } : {}), ms: out.ms };
+  }
+
+  async releaseScanpathFrames(keys?: readonly number[]): Promise<void> {
+    if (!keys) this.#scanpathFrames.clear();
+    else for (const k of keys) this.#scanpathFrames.delete(k);
+  }
+
   async stats(): Promise<EngineStats> {
     return { backend: 'native', inferences: this.#inferences, droppedFrames: 0, lastInferenceMs: this.#lastMs };
   }
@@ -260,9 +378,11 @@ export class NativeEngine implements EngineApi {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
-    const all = await Promise.all(this.#sessions.map(() => this.#acquire()));
     const encoder = this.#encoder;
+    const scanpath = this.#scanpath;
     this.#encoder = undefined;
-    await Promise.allSettled([...all.map((s) => s.release()), encoder?.then((s) => s.release())]);
+    this.#scanpath = undefined;
+    this.#scanpathFrames.clear();
+    await Promise.allSettled([this.#pool.close(), encoder?.then((s) => s.release()), scanpath?.then((p) => p.close())]);
   }
 }

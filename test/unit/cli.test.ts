@@ -275,8 +275,8 @@ describe('gazecast analyse', () => {
     expect([none.code, none.stderr]).toEqual([EXIT.usage, expect.stringContaining('[file-not-found] No images or videos in')]);
     const one = await cli('analyse', STILL, '--threads', '1', '--out', join(tmp, 'one-thread'), '--quiet');
     expect([one.code, one.stderr]).toEqual([EXIT.ok, expect.stringContaining('1 session x 1 thread')]);
-    const viewers = await cli('analyse', STILL, '--viewers', '50');
-    expect([viewers.code, viewers.stderr]).toEqual([EXIT.usage, expect.stringContaining('virtual-study metrics are not available')]);
+    const viewers = await cli('analyse', STILL, '--viewers', '0');
+    expect([viewers.code, viewers.stderr]).toEqual([EXIT.usage, expect.stringContaining('[invalid-argument] --viewers "0"')]); // studies: cli-study.test.ts
   });
 
   it('says how to install ffmpeg when it is missing', async () => {
