@@ -111,11 +111,16 @@ export interface AnalyseSettings {
 }
 
 export interface StudyOptions extends StudySettings {
-  /** `--seed S`, mixed into each audience's own seed (the app's: audienceSeed); absent, the app's seeds */
+  /** `--seed S`, mixed into each audience's own seed (audienceSeed of its id, the app's rule); absent, 0 */
   readonly seed?: number;
 }
 
-/** The seed of an audience's study: the app's own seed for it, or that mixed with `--seed` (0 leaves it as the app's). */
+/**
+ * The seed of an audience's study: its id's own seed (the app's rule, so two audiences' panels are
+ * independent, as the comparison's interval assumes) mixed with `--seed`. The command line's ids
+ * ("everyone", "age=18-24; gender=female") are not the app's preset ids, so the seeds differ from
+ * the app's; each study records the seed it used.
+ */
 export function studySeed(audienceId: string, seed: number | undefined): number {
   return (audienceSeed(audienceId) ^ (seed ?? 0)) >>> 0;
 }

@@ -53,8 +53,8 @@ Options:
   --viewers N         a virtual study of N simulated viewers per image and audience (1-${MAX_VIEWERS};
                       images only; needs a model with a scanpath graph)
   --duration-ms MS    how long the viewers view each image (default ${DEFAULT_VIEWING_MS})
-  --seed S            an integer in [0, 2^32) mixed into each audience's seed (default 0: the
-                      app's seeds, so a study is the app's for the same audience)
+  --seed S            an integer in [0, 2^32) mixed into each audience's own seed (default 0);
+                      the same seed, image and audience give the same study
   --quiet             no progress bar
   -h, --help          this text
   -v, --version       the package version
