@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * Writes docs/api.md, the package's API reference, with TypeDoc and typedoc-plugin-markdown from
- * the source of the three entry points (gazecast, gazecast/gaze-overlay, gazecast/personal): every
+ * the source of the four entry points (gazecast, gazecast/gaze-overlay, gazecast/personal,
+ * gazecast/analysis): every
  * export, its doc comment, signature, properties and members. TypeDoc needs TypeScript's JS API,
  * which the native TypeScript 7 compiler the project builds with lacks, so it runs from the
  * workspace tools/api-docs with TypeScript 6 (same sources, same tsconfig).
@@ -30,6 +31,7 @@ const ENTRIES = [
   ['src/index.ts', 'gazecast', '', 'index.md'],
   ['src/client/gaze-overlay.ts', 'gazecast/gaze-overlay', 'gaze-overlay-', 'client/gaze-overlay.md'],
   ['src/client/personal-audiences.ts', 'gazecast/personal', 'personal-', 'client/personal-audiences.md'],
+  ['src/analysis.ts', 'gazecast/analysis', 'analysis-', 'analysis.md'],
 ];
 
 /** Runs TypeDoc with the markdown plugin into a temporary folder; returns that folder. */

@@ -2,8 +2,10 @@
  * gazecast/analysis: what to do with predictions once you have them, pure functions with no DOM
  * (they run in browsers, workers and Node alike). Areas of interest and their statistics, the
  * difference between two audiences (with the model's yardstick), the attention story, creative
- * A/B comparison, and the analysis document with its JSON and CSV forms. The designer app uses
- * exactly these.
+ * A/B comparison, virtual studies' reports and their words, and the analysis document with its
+ * JSON and CSV forms. The designer app uses exactly these (test/unit/app-public-api.test.ts).
+ *
+ * @module
  */
 
 // areas of interest: share of attention (exact overlap with the density cells) and first visits
@@ -25,7 +27,15 @@ export type { AttentionStory, StoryOptions } from './core/story';
 // the analysis document and its serialisations (visit order counts from 1 in every export)
 export { buildAnalysisDocument, analysisToJson, parseAnalysisJson, summarise, ANALYSIS_SCHEMA } from './core/export-analysis';
 export type { AnalysisDocument, AnalysisInput, AnalysisFrame, AnalysisMedia, AnalysisAudience, AudienceSummary, FrameResult } from './core/export-analysis';
-export { pointsCsv, aoiCsv, summaryCsv } from './core/export-csv';
+export type { AnalysisStudy, AnalysisStudyResult } from './core/export-analysis';
+export { pointsCsv, aoiCsv, summaryCsv, scanpathsCsv, studyMetricsCsv } from './core/export-csv';
+
+// virtual eye-tracking studies (predictor.simulate): the per-area report with Wilson intervals,
+// where viewers land first, and the words the app puts beside them (docs/virtual-study.md)
+export { studyReport, firstFixationDensity } from './core/study-metrics';
+export type { StudyReport, StudyReportOptions, AoiStudyMetrics, Proportion, SeenWithin, Dwell, Quartiles, FirstFixationDensity, FirstFixationGrid, AttentionOverTime } from './core/study-metrics';
+export { studyStory, compareStudies, describeStudyComparison, studyCalibrationFromMetrics, describeStudyCalibration, seenWithin, formatPercent, formatInterval, formatSeconds } from './core/study-story';
+export type { StudyComparisonLine, StudyCalibration } from './core/study-story';
 
 // drawing helpers that are pure geometry
 export { separateBadges } from './core/label-layout';

@@ -11,6 +11,11 @@ export type { Predictor, FrameSource, VideoAnalysis, LiveSession, Viewing } from
 // virtual eye-tracking studies (predictor.simulate / simulateVideo)
 export type { SimulateOptions, SimulateVideoOptions, VideoVirtualStudy, StudyProgress } from './client/simulate';
 export type { VirtualStudy, StudyViewer, StudyFixation } from './core/study';
+// replaying one: each viewer's gaze at a moment of the viewing, drawn as a bee swarm
+export { gazeAt } from './core/gaze-replay';
+export type { ReplayGaze } from './core/gaze-replay';
+export { drawBeeSwarm } from './client/bee-swarm';
+export type { BeeSwarmOptions } from './client/bee-swarm';
 export type { Prediction, FixationPoint, DensityMap, Profile } from './core/prediction-types';
 export type { Backend, BackendChoice, BackendChange, LoadProgress, ModelInfo, EngineStats } from './core/runtime-types';
 
@@ -34,11 +39,11 @@ export type { SmoothingOptions } from './core/smoothing';
 export { seekTo as seekVideo } from './client/frame-sampler';
 
 // drawing
-export { createOverlay, renderOverlay } from './client/overlay';
+export { createOverlay, renderOverlay, placeOverlayCanvas } from './client/overlay';
 export type { Overlay, OverlayOptions, OverlayMedia } from './client/overlay';
 export { drawPrediction, drawHeatmap, drawPoints, drawScanpath, massRadius, DEFAULT_DRAW_OPTIONS } from './client/drawing';
 export type { DrawOptions, DrawingContext, DrawnFrame, FrameToCanvas, PerPoint, PointsLayout } from './client/drawing';
-export { ATTENTION_HEATMAP } from './core/heatmap';
+export { ATTENTION_HEATMAP, colormapLut } from './core/heatmap';
 export type { HeatmapStyle } from './core/heatmap';
 export { placeMedia } from './core/content-box';
 export type { MediaPlacement, ObjectFit, Rect } from './core/content-box';

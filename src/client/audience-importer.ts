@@ -50,6 +50,11 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, cls: string, text?: s
   return e;
 }
 
+/**
+ * Mounts the import panel in `container`: file picker, problems with file/line/column, one
+ * personal audience per viewer (with the leave-some-out check) or one panel audience, saved in
+ * the audience store. `predictor` needs the model's encoder (createPredictor's predictor does).
+ */
 export function mountAudienceImporter(container: HTMLElement, predictor: EmbeddingPredictor, options: AudienceImporterOptions = {}): AudienceImporter {
   const root = el('section', 'gazecast-importer');
   const input = el('input', 'gazecast-importer-files');

@@ -22,6 +22,10 @@ export function viewerColour(viewer: number): string {
   return `hsl(${(viewer * 137.508) % 360} 85% 55%)`;
 }
 
+/**
+ * Draws one dot per viewer at `gazes` (gazeAt's answer for a moment), mapped from the frame's
+ * native pixels onto the canvas by `map` (placeOverlayCanvas's `toCanvas`, or DrawnFrame's).
+ */
 export function drawBeeSwarm(ctx: DrawingContext, gazes: readonly ReplayGaze[], map: FrameToCanvas, options: Partial<BeeSwarmOptions> = {}): void {
   const o = { ...DEFAULT_BEE_SWARM_OPTIONS, ...options };
   ctx.save();

@@ -349,3 +349,5 @@ function dedupe<T>(items: readonly T[], key: (t: T) => string): T[] {
 export * from '../core/import';
 export * from '../core/personal';
 export { AUDIENCES_CHANGED_EVENT, openAudienceStore, type AudienceStore, type ConflictPolicy } from './audience-store';
+// the ready-made import panel (DOM): the designer app mounts it in its audience slot
+export { mountAudienceImporter, type AudienceImporter, type AudienceImporterOptions } from './audience-importer';

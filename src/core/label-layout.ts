@@ -4,10 +4,7 @@
  * point unless it would overlap a badge already placed; then it is pushed straight away from
  * that badge (down-right when the two coincide) until they just touch. Pure geometry, no DOM.
  */
-export interface Vec2 {
-  readonly x: number;
-  readonly y: number;
-}
+import type { Vec2 } from './aoi';
 
 /**
  * Badge centres for `points` (same order), each at least `minDist` from every `fixed` centre and
