@@ -5,9 +5,9 @@
  * through `aoisChanged`. A new column (e.g. a virtual study's seen-by or time to first
  * fixation) is one more cell per audience in `renderPanels`.
  */
-import { aggregateAoiStats, aoiStats, type Aoi, type AoiStat } from '../core/aoi';
-import type { Prediction } from '../core/prediction-types';
-import { attentionStory, formatShare } from '../core/story';
+import { aggregateAoiStats, aoiStats, type Aoi, type AoiStat } from '../analysis';
+import type { Prediction } from '../index';
+import { attentionStory, formatShare } from '../analysis';
 import { aoiColor } from './aoi-layer';
 import type { Audience } from './audiences';
 import { AttentionChart, type ChartSeries } from './chart';
@@ -16,7 +16,7 @@ import type { OpenedMedia } from './media';
 import { TimelineStrip, type TimelineRow } from './timeline';
 import type { Analysis } from './video-analysis';
 import { COLOR_A, COLOR_B, type ViewMode } from './colors';
-import type { CreativeAoiRow } from '../core/creative-compare';
+import type { CreativeAoiRow } from '../analysis';
 
 /** What the panel reads from the app, and the one thing it changes (the AOIs). */
 export interface AoiPanelsHost {

@@ -7,11 +7,11 @@
  * audiences, the media and transport, live mode and predictions, and the stage painters.
  * Inference goes through `AppEngine` (the package's public API).
  */
-import { aoiStats, type Aoi } from '../core/aoi';
-import { densityDifference, describeDifference, yardstickFromMetrics, type DifferenceMap } from '../core/difference';
-import { GazecastError } from '../core/errors';
-import type { ModelManifest } from '../core/manifest';
-import type { Prediction } from '../core/prediction-types';
+import { aoiStats, type Aoi } from '../analysis';
+import { densityDifference, describeDifference, yardstickFromMetrics, type DifferenceMap } from '../analysis';
+import { GazecastError } from '../index';
+import type { ModelManifest } from '../index';
+import type { Prediction } from '../index';
 import { AoiLayer, aoiColor, type AoiTool } from './aoi-layer';
 import { AoiPanels } from './aoi-panels';
 import { AudiencePanel } from './audience-panel';
@@ -21,7 +21,7 @@ import { profileFor, type Audience } from './audiences';
 import { COLOR_A, COLOR_B, type ViewMode } from './colors';
 import { $, fmtTime } from './dom';
 import type { AppEngine } from './engine';
-import type { PanelAudience } from '../core/personal/audience';
+import type { PanelAudience } from '../client/personal-audiences';
 import type { LiveSession } from '../index';
 import { ExportActions } from './export-actions';
 import type { OverlayPainter } from './exporters';
@@ -29,15 +29,15 @@ import { openMedia, type OpenedMedia } from './media';
 import { Messages } from './messages';
 import { drawAois, drawDifference, drawPoints, paintAudience, sortByVisit, type LayerOptions } from './render';
 import { drawLegend, legendEntries, renderLegend, type LegendView } from './legend';
-import { separateBadges } from '../core/label-layout';
+import { separateBadges } from '../analysis';
 import { Stage } from './stage';
 import { CreativeB } from './creatives';
-import { compareCreatives, describeCreativeDifference, type CreativeAoiRow } from '../core/creative-compare';
+import { compareCreatives, describeCreativeDifference, type CreativeAoiRow } from '../analysis';
 import { analyseWholeVideo, nearestAnalysed, type Analysis } from './video-analysis';
 import { VirtualStudies } from './virtual-studies';
 import { StudyPanel, comparisonText, studyStoryFor } from './study-panel';
 import { Replay } from './replay';
-import type { AoiStat } from '../core/aoi';
+import type { AoiStat } from '../analysis';
 
 export { COLOR_A, COLOR_B, type ViewMode } from './colors';
 

@@ -6,7 +6,7 @@
  * getters) and is told through `AudiencePanelHost` when to predict and redraw.
  */
 import type { ModelManifest } from '../index';
-import type { PanelAudience } from '../core/personal/audience';
+import type { PanelAudience } from '../client/personal-audiences';
 import type { AudienceStore, LastSession } from './audience-db';
 import { nameFromTokens, newId, panelViewers, presetAudiences, slotLabel, valueLabel, type Audience } from './audiences';
 import type { ViewMode } from './colors';

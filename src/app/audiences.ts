@@ -6,7 +6,7 @@
  */
 import type { ModelManifest, ProfileSlot } from '../index';
 import type { Profile } from '../index';
-import type { PanelAudience } from '../core/personal/audience';
+import type { PanelAudience } from '../client/personal-audiences';
 
 export type AudienceSource = 'preset' | 'attributes' | 'panel' | 'personal';
 

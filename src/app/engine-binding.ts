@@ -3,7 +3,7 @@
  * in its worker, on WebGPU where a real GPU adapter exists, else on multi-threaded WASM.
  */
 import { createPredictor, type LoadProgress, type Predictor } from '../index';
-import type { PanelAudience } from '../core/personal/audience';
+import type { PanelAudience } from '../client/personal-audiences';
 import type { AppEngine } from './engine';
 
 function describeProgress(p: LoadProgress): string {

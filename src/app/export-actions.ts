@@ -4,17 +4,17 @@
  * report, and the video with the overlay burnt in. Painters come from the app, so every export
  * shows what the stage shows, legend included.
  */
-import { aoiStats, type Aoi } from '../core/aoi';
-import { describeDifference, yardstickFromMetrics, type DifferenceMap } from '../core/difference';
-import { GazecastError } from '../core/errors';
-import { analysisToJson, buildAnalysisDocument, type AnalysisDocument, type AnalysisFrame } from '../core/export-analysis';
-import { aoiCsv, pointsCsv, scanpathsCsv, studyMetricsCsv } from '../core/export-csv';
-import type { AnalysisStudy } from '../core/export-analysis';
+import { aoiStats, type Aoi } from '../analysis';
+import { describeDifference, yardstickFromMetrics, type DifferenceMap } from '../analysis';
+import { GazecastError } from '../index';
+import { analysisToJson, buildAnalysisDocument, type AnalysisDocument, type AnalysisFrame } from '../analysis';
+import { aoiCsv, pointsCsv, scanpathsCsv, studyMetricsCsv } from '../analysis';
+import type { AnalysisStudy } from '../analysis';
 import type { VirtualStudies } from './virtual-studies';
 import { studyPainter } from './replay';
 import { appendStudyReport } from './study-report';
-import type { ModelManifest } from '../core/manifest';
-import type { Prediction } from '../core/prediction-types';
+import type { ModelManifest } from '../index';
+import type { Prediction } from '../index';
 import { seekVideo as seekTo } from '../index';
 import type { AoiPanels } from './aoi-panels';
 import type { Audience } from './audiences';
@@ -25,7 +25,7 @@ import { cloneVideo, type OpenedMedia } from './media';
 import { renderReport } from './report';
 import { nearestAnalysed, type Analysis } from './video-analysis';
 import type { ViewMode } from './colors';
-import { describeCreativeDifference, type CreativeAoiRow } from '../core/creative-compare';
+import { describeCreativeDifference, type CreativeAoiRow } from '../analysis';
 
 /** What the exports read from the app: its state, the painters and the panels' chart. */
 export interface ExportHost {

@@ -5,7 +5,7 @@
  * HTML under the stages and drawn into every export (PNG, report frames, video), so an exported
  * picture explains itself without the app around it.
  */
-import { ATTENTION_HEATMAP, colormapLut } from '../core/heatmap';
+import { ATTENTION_HEATMAP, colormapLut } from '../index';
 
 export type LegendEntry =
   | { readonly kind: 'audience'; readonly color: string; readonly label: string }

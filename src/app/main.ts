@@ -70,7 +70,7 @@ async function main(): Promise<void> {
     // Importing a study needs the model's encoder; the importer is loaded only when the model has one.
     const slot = document.getElementById('personal-audience-slot');
     if (slot && engine.manifest.encoder) {
-      const { mountAudienceImporter } = await import('../client/audience-importer');
+      const { mountAudienceImporter } = await import('../client/personal-audiences');
       mountAudienceImporter(slot, predictor);
     }
     app.showModelStatus(`${engine.manifest.id} ${engine.manifest.version} · ${engine.backend.toUpperCase()}`);

@@ -4,7 +4,7 @@
  * generic decode failure (and a 50 MP image is refused before 200 MB of pixels are allocated).
  * Pure code: no DOM.
  */
-import { GazecastError } from '../core/errors';
+import { GazecastError } from '../index';
 
 export type SniffedKind =
   | { kind: 'image'; format: 'jpeg' | 'png' | 'webp' | 'gif' | 'bmp' | 'avif'; width?: number; height?: number }

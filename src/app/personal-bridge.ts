@@ -4,14 +4,18 @@
  * the app only reads it: on start, and whenever that module dispatches
  * `gazecast-audiences-changed` on window (after an import or a deletion).
  */
-import { openAudienceStore } from '../client/audience-store';
-import { audienceEmbedding } from '../core/personal/audience';
 import type { ModelManifest } from '../index';
 import type { Audience } from './audiences';
+
+// The store comes from the `gazecast/personal` entry, loaded on first use: a static import would
+// pull that entry (importers, papaparse) into the app's first chunk. The event's name is repeated
+// here for the same reason (the package's AUDIENCES_CHANGED_EVENT; the e2e's import step covers it).
+const personal = () => import('../client/personal-audiences');
 
 export const AUDIENCES_CHANGED_EVENT = 'gazecast-audiences-changed';
 
 export async function loadPersonalAudiences(manifest: ModelManifest): Promise<Audience[]> {
+  const { openAudienceStore, audienceEmbedding } = await personal();
   const store = await openAudienceStore();
   try {
     const saved = await store.list(manifest.id);
@@ -32,6 +36,7 @@ export async function loadPersonalAudiences(manifest: ModelManifest): Promise<Au
 /** Deletes an imported personal or panel audience (chip id `personal-<id>`) from its store; the
  *  store announces the change, so the chips are re-read like after an import. */
 export async function removePersonalAudience(chipId: string): Promise<void> {
+  const { openAudienceStore } = await personal();
   const store = await openAudienceStore();
   try {
     await store.remove(chipId.replace(/^personal-/, ''));
@@ -43,6 +48,7 @@ export async function removePersonalAudience(chipId: string): Promise<void> {
 /** Renames an imported personal or panel audience in its store (validated like an import); the
  *  store announces the change and the chips are re-read. */
 export async function renamePersonalAudience(chipId: string, name: string): Promise<void> {
+  const { openAudienceStore } = await personal();
   const store = await openAudienceStore();
   try {
     const a = await store.get(chipId.replace(/^personal-/, ''));

@@ -8,8 +8,8 @@
  */
 import type { DensityMap, FixationPoint } from '../index';
 import type { DifferenceMap } from '../analysis';
-import { ATTENTION_HEATMAP } from '../core/heatmap';
-import { DEFAULT_DRAW_OPTIONS, drawHeatmap as paintHeatmap, drawPoints as paintPoints, drawScanpath, massRadius, type DrawOptions, type FrameToCanvas } from '../client/drawing';
+import { ATTENTION_HEATMAP } from '../index';
+import { DEFAULT_DRAW_OPTIONS, drawHeatmap as paintHeatmap, drawPoints as paintPoints, drawScanpath, massRadius, type DrawOptions, type FrameToCanvas } from '../index';
 
 type Ctx = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 
@@ -140,7 +140,7 @@ export function paintAudience(
   p: { readonly density: DensityMap; readonly points: readonly FixationPoint[] },
   frameW: number,
   frameH: number,
-  aois: readonly { name: string; shape: import('../core/aoi').AoiShape }[],
+  aois: readonly { name: string; shape: import('../analysis').AoiShape }[],
   aoiColors: (i: number) => string,
   o: LayerOptions,
   unit: number,
@@ -151,7 +151,7 @@ export function paintAudience(
 }
 
 /** AOI outlines with their names (stage B, and exports: the SVG layer only exists on stage A). */
-export function drawAois(ctx: Ctx, aois: readonly { name: string; shape: import('../core/aoi').AoiShape }[], colors: (i: number) => string, unit: number): void {
+export function drawAois(ctx: Ctx, aois: readonly { name: string; shape: import('../analysis').AoiShape }[], colors: (i: number) => string, unit: number): void {
   ctx.save();
   ctx.lineWidth = 2 * unit;
   ctx.font = `600 ${13 * unit}px system-ui, sans-serif`;

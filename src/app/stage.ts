@@ -5,7 +5,7 @@
  * createOverlay and <gaze-overlay>): the canvas is laid over the pixels `object-fit: contain`
  * actually paints, so overlay and pixels line up, and there is one place that does it.
  */
-import { placeOverlayCanvas, type OverlayMedia } from '../client/overlay';
+import { placeOverlayCanvas, type OverlayMedia } from '../index';
 
 type DrawFn = (ctx: CanvasRenderingContext2D, unit: number) => void;
 

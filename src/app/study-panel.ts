@@ -5,14 +5,14 @@
  * revisits — the model card's calibration of such figures against real viewers, and A against B
  * area by area, judged against the panels' noise. Hidden for a model without a scanpath graph.
  */
-import type { AoiStat } from '../core/aoi';
-import type { ModelManifest } from '../core/manifest';
-import type { AoiStudyMetrics, Proportion, StudyReport } from '../core/study-metrics';
+import type { AoiStat } from '../analysis';
+import type { ModelManifest } from '../index';
+import type { AoiStudyMetrics, Proportion, StudyReport } from '../analysis';
 import {
   compareStudies, describeStudyCalibration, describeStudyComparison, formatInterval, formatPercent, formatSeconds, seenWithin,
   studyCalibrationFromMetrics, studyStory,
-} from '../core/study-story';
-import { formatShare } from '../core/story';
+} from '../analysis';
+import { formatShare } from '../analysis';
 import { aoiColor } from './aoi-layer';
 import type { Audience } from './audiences';
 import { COLOR_A, COLOR_B, type ViewMode } from './colors';

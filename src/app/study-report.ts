@@ -5,8 +5,8 @@
  * replay's painter), then A against B and the calibration line. Inserted into the report that
  * report.ts renders, before its closing line.
  */
-import type { AnalysisDocument } from '../core/export-analysis';
-import { compareStudies, describeStudyCalibration, describeStudyComparison, studyCalibrationFromMetrics, studyStory } from '../core/study-story';
+import type { AnalysisDocument } from '../analysis';
+import { compareStudies, describeStudyCalibration, describeStudyComparison, studyCalibrationFromMetrics, studyStory } from '../analysis';
 import { reportRows } from './study-panel';
 
 function esc(s: string): string {

@@ -9,10 +9,10 @@
  * hidden copy of it, so the one on screen neither moves nor stops. A model without a scanpath
  * graph has no studies: `available` is false and the app hides what needs them.
  */
-import type { ModelManifest } from '../core/manifest';
-import type { VirtualStudy } from '../core/study';
-import { studyReport, type StudyReport } from '../core/study-metrics';
-import type { Aoi } from '../core/aoi';
+import type { ModelManifest } from '../index';
+import type { VirtualStudy } from '../index';
+import { studyReport, type StudyReport } from '../analysis';
+import type { Aoi } from '../analysis';
 import { profileFor, type Audience } from './audiences';
 import type { AppEngine } from './engine';
 import { cloneVideo, type OpenedMedia } from './media';
