@@ -11,7 +11,7 @@
  */
 import type { ModelManifest } from '../index';
 import type { VirtualStudy } from '../index';
-import { studyReport, type StudyReport } from '../analysis';
+import { audienceSeed, studyReport, type StudyReport } from '../analysis';
 import type { Aoi } from '../analysis';
 import { profileFor, type Audience } from './audiences';
 import type { AppEngine } from './engine';
@@ -49,17 +49,6 @@ export interface StudyRun {
   /** 0..1 */
   fraction: number;
   readonly startedAt: number;
-}
-
-/** A seed of its own for each audience (FNV-1a of its id): the same audience gives the same study
- *  after a reload, and A's and B's panels are drawn independently, as the comparison's interval assumes. */
-export function audienceSeed(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
 }
 
 export class VirtualStudies {

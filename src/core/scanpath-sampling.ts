@@ -298,3 +298,14 @@ export function writeHistoryRow(out: Float32Array, row: number, k: number, fixat
     out[base + e * 3 + 2] = f ? 1 : 0;
   }
 }
+
+/** A seed of its own for each audience (FNV-1a of its id): the same audience gives the same study
+ *  after a reload, and A's and B's panels are drawn independently, as the comparison's interval assumes. */
+export function audienceSeed(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) {
+    h ^= id.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}

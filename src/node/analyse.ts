@@ -16,7 +16,7 @@ import { letterboxFor } from '../core/model-io';
 import type { Prediction } from '../core/prediction-types';
 import { formatProfileString, parseProfileString } from '../core/profile';
 import { nameFromTokens } from '../app/audiences';
-import { audienceSeed } from '../app/virtual-studies';
+import { audienceSeed } from '../core/scanpath-sampling';
 import { baseName } from '../app/exporters';
 import { sampleTimes } from '../client/frame-sampler';
 import { decodeImage, decodeVideoFrameAt, decodeVideoFrames, imageSize, probeVideo, type Pixels } from './decode-media';

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAnalysisJson, type AnalysisDocument } from '../../src/core/export-analysis';
 import { scanpathsCsv, studyMetricsCsv } from '../../src/core/export-csv';
-import { audienceSeed } from '../../src/app/virtual-studies';
+import { audienceSeed } from '../../src/core/scanpath-sampling';
 import { EXIT, main } from '../../src/node/cli';
 
 const root = resolve(__dirname, '../..');
