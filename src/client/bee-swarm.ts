@@ -3,6 +3,8 @@
  * viewer at their current gaze, each viewer in a colour of their own; a dot is solid while its
  * viewer fixates and faint during a saccade or before the first fixation.
  */
+import { checkDrawingContext, checkFrameToCanvas, checkOptions } from '../core/arguments';
+import { GazecastError } from '../core/errors';
 import type { ReplayGaze } from '../core/gaze-replay';
 import type { DrawingContext, FrameToCanvas } from './drawing';
 
@@ -27,6 +29,10 @@ export function viewerColour(viewer: number): string {
  * native pixels onto the canvas by `map` (placeOverlayCanvas's `toCanvas`, or DrawnFrame's).
  */
 export function drawBeeSwarm(ctx: DrawingContext, gazes: readonly ReplayGaze[], map: FrameToCanvas, options: Partial<BeeSwarmOptions> = {}): void {
+  checkDrawingContext(ctx, 'ctx');
+  if (!Array.isArray(gazes)) throw new GazecastError('invalid-argument', 'gazes must be an array of ReplayGaze (from gazeAt).');
+  checkFrameToCanvas(map, 'map');
+  checkOptions(options, 'options');
   const o = { ...DEFAULT_BEE_SWARM_OPTIONS, ...options };
   ctx.save();
   ctx.lineWidth = 1;

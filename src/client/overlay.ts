@@ -71,6 +71,8 @@ export function placeOverlayCanvas(
   canvas: HTMLCanvasElement,
   media: OverlayMedia,
 ): { ctx: CanvasRenderingContext2D; toCanvas: (frameWidth: number, frameHeight: number) => FrameToCanvas } | undefined {
+  checkCanvas(canvas, 'canvas');
+  checkOverlayMedia(media, 'media');
   const { placement, contentLeft, contentTop } = mediaPlacement(media);
   const { visible } = placement;
   // measure where (0, 0) puts the canvas, then move it onto the media's visible content

@@ -3,7 +3,9 @@
  * viewing, as eye-tracking software draws a "bee swarm" (one dot per participant at their current
  * gaze). Pure: the widget and the app animate it by asking for successive times.
  */
+import { checkNumber, checkPoint } from './arguments';
 import type { StudyViewer, VirtualStudy } from './study';
+import { validateStudy } from './study-metrics';
 
 export interface ReplayGaze {
   /** index of the viewer in the study */
@@ -36,7 +38,11 @@ function lastStarted(v: StudyViewer, tMs: number): number {
  * (default the frame centre, where the viewing starts). Viewers whose gaze is not defined (no
  * fixation yet and no start) are left out.
  */
-export function gazeAt(study: VirtualStudy, tMs: number, start: { x: number; y: number } = { x: study.frame.width / 2, y: study.frame.height / 2 }): ReplayGaze[] {
+export function gazeAt(study: VirtualStudy, tMs: number, startAt?: { x: number; y: number }): ReplayGaze[] {
+  validateStudy(study);
+  checkNumber(tMs, 'tMs');
+  if (startAt !== undefined) checkPoint(startAt, 'start');
+  const start = startAt ?? { x: study.frame.width / 2, y: study.frame.height / 2 };
   const out: ReplayGaze[] = [];
   study.viewers.forEach((v, viewer) => {
     const k = lastStarted(v, tMs);

@@ -2,6 +2,7 @@
  * Colormaps and density → RGBA for heatmaps. Pure so it is tested in Node; the overlay draws the
  * small RGBA grid scaled up with smoothing.
  */
+import { GazecastError } from './errors';
 import type { DensityMap } from './prediction-types';
 
 export type ColormapName = 'turbo' | 'viridis' | 'inferno' | 'magma';
@@ -72,7 +73,7 @@ const LUTS: Readonly<Record<ColormapName, Uint8ClampedArray>> = {
 /** 256 RGB entries (768 bytes) of a colormap; do not modify. */
 export function colormapLut(name: ColormapName): Uint8ClampedArray {
   const lut = LUTS[name];
-  if (!lut) throw new RangeError(`unknown colormap "${name}" (use turbo, viridis, inferno or magma)`);
+  if (!lut) throw new GazecastError('invalid-argument', `Unknown colormap "${String(name)}": use turbo, viridis, inferno or magma.`);
   return lut;
 }
 

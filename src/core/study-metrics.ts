@@ -225,7 +225,17 @@ function invalid(message: string): never {
  * quietly wrong, so they are refused.
  */
 export function validateStudy(study: VirtualStudy): void {
-  const { frame, durationMs, viewers } = study;
+  // the shape first: a study from JSON or from a caller's code may be anything
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (!isObject(study) || !isObject(study.frame) || !Array.isArray(study.viewers)) {
+    invalid('A virtual study must be an object with frame { width, height }, durationMs and a viewers array.');
+  }
+  study.viewers.forEach((v: unknown, i) => {
+    if (!isObject(v) || !Array.isArray(v.fixations) || !v.fixations.every(isObject)) {
+      invalid(`Viewer ${i + 1} of the virtual study must have a fixations array of { x, y, onsetMs, durationMs }.`);
+    }
+  });
+  const { frame, durationMs, viewers } = study as VirtualStudy;
   if (!(frame.width > 0) || !(frame.height > 0) || !Number.isFinite(frame.width) || !Number.isFinite(frame.height)) {
     invalid(`A virtual study's frame must have a positive finite size; got ${frame.width} x ${frame.height}.`);
   }

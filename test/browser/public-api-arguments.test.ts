@@ -30,6 +30,7 @@ const map = { offsetX: 0, offsetY: 0, scaleX: 1, scaleY: 1 };
 const point = { x: 5, y: 5, mass: 0.5, order: 0 };
 const prediction = (): api.Prediction => ({ frameWidth: 40, frameHeight: 30, points: [point], density: density(), timestampMs: 0, backend: 'wasm', inferenceMs: 1 });
 const img = (): HTMLImageElement => document.createElement('img');
+const study = (): api.VirtualStudy => ({ frame: { width: 40, height: 30 }, durationMs: 1000, viewers: [{ fixations: [{ x: 5, y: 5, onsetMs: 300, durationMs: 200 }] }] });
 
 /** Bad calls of each public function (those that cannot throw say why). */
 const FUNCTIONS: Record<string, readonly Case[] | { readonly exempt: string; readonly check: () => void }> = {
@@ -107,6 +108,24 @@ const FUNCTIONS: Record<string, readonly Case[] | { readonly exempt: string; rea
   drawScanpath: [
     ['points null', () => api.drawScanpath(ctx(), null as never, map), 'invalid-argument'],
     ['mass 2', () => api.drawScanpath(ctx(), [{ ...point, mass: 2 }, point], map), 'invalid-argument'],
+  ],
+  colormapLut: [
+    ['unknown name', () => api.colormapLut('jet' as never), 'invalid-argument'],
+  ],
+  gazeAt: [
+    ['no study', () => api.gazeAt(null as never, 0), 'invalid-argument'],
+    ['time NaN', () => api.gazeAt(study(), Number.NaN), 'invalid-argument'],
+    ['a fixation with NaN x', () => api.gazeAt({ ...study(), viewers: [{ fixations: [{ x: Number.NaN, y: 1, onsetMs: 0, durationMs: 100 }] }] }, 0), 'invalid-argument'],
+    ['start without y', () => api.gazeAt(study(), 0, { x: 1 } as never), 'invalid-argument'],
+  ],
+  drawBeeSwarm: [
+    ['no context', () => api.drawBeeSwarm(null as never, [], map), 'invalid-argument'],
+    ['gazes not an array', () => api.drawBeeSwarm(ctx(), 'g' as never, map), 'invalid-argument'],
+    ['no map', () => api.drawBeeSwarm(ctx(), [], null as never), 'invalid-argument'],
+  ],
+  placeOverlayCanvas: [
+    ['no canvas', () => api.placeOverlayCanvas(null as never, img()), 'invalid-argument'],
+    ['bad media', () => api.placeOverlayCanvas(document.createElement('canvas'), {} as never), 'invalid-argument'],
   ],
   massRadius: [
     ['mass NaN', () => api.massRadius(Number.NaN, { width: 10, height: 10 }), 'invalid-argument'],

@@ -13,7 +13,7 @@ describe('colormaps', () => {
     expect(inferno[765]!).toBeGreaterThan(240); // pale yellow
     const turbo = colormapLut('turbo');
     expect(turbo[128 * 3 + 1]!).toBeGreaterThan(200); // green-ish middle
-    expect(() => colormapLut('jet' as never)).toThrow(RangeError);
+    expect(() => colormapLut('jet' as never)).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
   });
 });
 
