@@ -74,6 +74,7 @@ async function main(): Promise<void> {
       mountAudienceImporter(slot, predictor);
     }
     app.showModelStatus(`${engine.manifest.id} ${engine.manifest.version} · ${engine.backend.toUpperCase()}`);
+    showModelLicence(engine.manifest, modelUrl);
   } catch (e) {
     app.showModelStatus('Model not loaded', true);
     app.showMessage(isGazecastError(e) ? `${e.message} (${e.code})` : e instanceof Error ? e.message : String(e));
@@ -81,3 +82,15 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+/** The About box names the model, its licence in the manifest's own words (for the bundled model: the
+ *  age/gender conditioning comes from gaze data with no licence, research use only) and links its card. */
+function showModelLicence(manifest: { id: string; version: string; license: string }, modelUrl: string): void {
+  const el = document.getElementById('about-model');
+  if (!el) return;
+  const card = document.createElement('a');
+  card.href = new URL('MODEL_CARD.md', modelUrl.endsWith('/') ? modelUrl : modelUrl.replace(/[^/]*$/, '')).href;
+  card.textContent = 'model card';
+  card.target = '_blank';
+  el.replaceChildren(`Model ${manifest.id} ${manifest.version}. Licence: ${manifest.license} (`, card, ').');
+}

@@ -150,6 +150,13 @@ try {
     assert.equal(await page.evaluate(() => document.scrollingElement.scrollTop), 0, 'the wheel over the stage scrolled the page');
     assert.equal(await page.$eval('#export-menu button[data-export="video"]', (b) => b.hidden), false, 'video export is offered for a video');
     await page.screenshot({ path: join(shots, '01-open-video.png') });
+    // the model's licence where a user meets it (issue 15): the manifest's words, research use of the age/gender part
+    await page.click('#about > summary');
+    const about = await $text('#about-model');
+    assert.match(about, /gazecast-mnv1-s8 .*Licence: .*research use only/s, about);
+    assert.equal(await page.$eval('#about-model a', (a) => new URL(a.href).pathname), '/models/gazecast-mnv1-s8/MODEL_CARD.md');
+    await page.screenshot({ path: join(shots, '01b-about.png') });
+    await page.click('#about > summary');
   });
 
   await step('live overlay while playing; pause and scrub keep it in sync with the frame shown', async () => {
