@@ -315,15 +315,30 @@ export async function captureSeekedFrame(video: HTMLVideoElement, seconds: numbe
     return { frame, width: video.videoWidth, height: video.videoHeight };
   }
   nativeSize(video); // throws 'frame-invalid' when there is no current frame
+  // On a busy machine the new frame can take a while to be presented: wait up to ~2 s (40 x 50 ms)
+  // rather than hand out the previous frame, which would make a seeded analysis or virtual study
+  // depend on the machine's load. Past that, the frame shown is taken (an analysis must go on).
   for (let attempt = 0; ; attempt++) {
-    const frame = new VideoFrame(video);
+    let frame: VideoFrame;
+    try {
+      frame = new VideoFrame(video);
+    } catch (e) {
+      // 'Invalid source state': right after a seek Chromium may have no presentable frame yet
+      if (!(e instanceof DOMException && e.name === 'InvalidStateError') || attempt >= STALE_FRAME_ATTEMPTS) {
+        throw new GazecastError('frame-invalid', `The video has no frame to take at ${seconds.toFixed(3)} s after seeking (${(e as Error).message}).`, { cause: e });
+      }
+      await nextPresentedFrame(video, 50);
+      continue;
+    }
     // a frame covers [timestamp, timestamp + duration); without a duration allow a 60 fps frame
     const end = (frame.timestamp + (frame.duration ?? 1e6 / 60)) / 1e6;
-    if (end + 1e-3 >= seconds || attempt === 5) return { frame, width: frame.displayWidth, height: frame.displayHeight };
+    if (end + 1e-3 >= seconds || attempt >= STALE_FRAME_ATTEMPTS) return { frame, width: frame.displayWidth, height: frame.displayHeight };
     frame.close();
     await nextPresentedFrame(video, 50);
   }
 }
+
+const STALE_FRAME_ATTEMPTS = 40;
 
 /** A snapshot of the frame a video presents now, for live mode (synchronous when VideoFrame exists). */
 export function liveFrame(video: HTMLVideoElement, mediaTimeSeconds: number): CapturedFrame | Promise<CapturedFrame> {
