@@ -6,6 +6,8 @@
  */
 import { GazecastError } from './errors';
 import type { ModelManifest, ScanpathSpec } from './manifest';
+import { encodeProfile } from './profile';
+import type { ScanpathStepRequest, ScanpathStepResult } from './runtime-types';
 import { DEFAULT_TIMING, type ScanpathTiming } from './scanpath-sampling';
 
 /** The model's scanpath section, or a `no-scanpath` error that says what to do. */
@@ -82,4 +84,57 @@ export function checkScanpathDuration(dims: readonly number[], data: Float32Arra
       throw new GazecastError('backend-failed', `${backend} produced an invalid next_log_duration for row ${b}: mu ${mu}, sigma ${sigma} (sigma must be > 0).`);
     }
   }
+}
+
+/** A feed or an output as plain typed data: each home of the engine wraps it in its own tensor type. */
+export interface PlainTensor {
+  readonly type: 'float32' | 'int64';
+  readonly data: Float32Array | BigInt64Array;
+  readonly dims: readonly number[];
+}
+
+/**
+ * One batched step of the scanpath graph, checked against the model and the frame prepared for it:
+ * its feeds (the profile repeated over the rows, the population's zero embedding when there is
+ * none) and the outputs to fetch. Every home of the engine runs the step through this, so they
+ * cannot disagree on what a step is.
+ */
+export function scanpathStepFeeds(
+  manifest: ModelManifest,
+  frame: { readonly data: Float32Array; readonly dims: readonly number[] } | undefined,
+  request: ScanpathStepRequest,
+): { feeds: Record<string, PlainTensor>; outputs: string[] } {
+  const spec = requireScanpath(manifest);
+  if (!frame) throw new GazecastError('invalid-argument', `No frame ${request.key} was prepared for the scanpath graph (prepareScanpathFrame first).`);
+  const { rows, history } = request;
+  if (!Number.isInteger(rows) || rows < 1 || history.length !== rows * spec.history * 3) {
+    throw new GazecastError('invalid-argument', `A scanpath step needs rows >= 1 and a history of rows x ${spec.history} x 3 values; got rows ${rows} and ${history.length} values.`);
+  }
+  const profile = encodeProfile(manifest.profile, request.profile);
+  const embedding = profile.embedding ?? new Float32Array(manifest.profile.embedding?.dim ?? 0);
+  const feeds: Record<string, PlainTensor> = {
+    [spec.inputs.image ?? spec.inputs.features!]: { type: 'float32', data: frame.data, dims: frame.dims },
+    [spec.inputs.tokens]: { type: 'int64', data: repeatRows(profile.tokens, rows), dims: [rows, profile.tokens.length] },
+    [spec.inputs.embedding]: { type: 'float32', data: repeatRows(embedding, rows), dims: [rows, embedding.length] },
+    [spec.inputs.history]: { type: 'float32', data: history, dims: [rows, spec.history, 3] },
+  };
+  return { feeds, outputs: spec.outputs.duration ? [spec.outputs.density, spec.outputs.duration] : [spec.outputs.density] };
+}
+
+/** A step's result from the graph's outputs (copied out of them), checked against the contract. */
+export function scanpathStepResult(
+  manifest: ModelManifest,
+  outputs: Readonly<Record<string, { readonly dims: readonly number[]; readonly data: unknown }>>,
+  rows: number,
+  backend: string,
+  ms: number,
+): ScanpathStepResult {
+  const spec = requireScanpath(manifest);
+  const density = outputs[spec.outputs.density]!;
+  const logDensity = Float32Array.from(density.data as Float32Array);
+  checkScanpathDensity(manifest, density.dims, logDensity, rows, backend);
+  const duration = spec.outputs.duration ? outputs[spec.outputs.duration] : undefined;
+  const logDuration = duration ? Float32Array.from(duration.data as Float32Array) : undefined;
+  if (duration && logDuration) checkScanpathDuration(duration.dims, logDuration, rows, backend);
+  return { logDensity, ...(logDuration ? { logDuration } : {}), ms };
 }

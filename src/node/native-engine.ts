@@ -24,7 +24,7 @@ import { GazecastError, isGazecastError } from '../core/errors';
 import { channelAffine, pixelsToInputTensor, type ChannelAffine } from '../core/input-tensor';
 import { chooseModelFile, parseManifestText, type ModelFile, type ModelManifest } from '../core/manifest';
 import { checkLogDensity, checkModelNames, letterboxFor, verifyModelBytes } from '../core/model-io';
-import { checkScanpathDensity, checkScanpathDuration, checkScanpathNames, repeatRows, requireScanpath } from '../core/scanpath-io';
+import { checkScanpathNames, requireScanpath, scanpathStepFeeds, scanpathStepResult } from '../core/scanpath-io';
 import { fixationDensity } from '../core/personal/fixation-density';
 import type { Prediction } from '../core/prediction-types';
 import { encodeProfile } from '../core/profile';
@@ -329,40 +329,18 @@ export class NativeEngine implements EngineApi, ScanpathEngineApi {
   async scanpathStep(request: ScanpathStepRequest): Promise<ScanpathStepResult> {
     this.#assertOpen();
     const m = this.#manifest;
-    const spec = requireScanpath(m);
-    const frame = this.#scanpathFrames.get(request.key);
-    if (!frame) throw new GazecastError('invalid-argument', `No frame ${request.key} was prepared for the scanpath graph (prepareScanpathFrame first).`);
-    const { rows, history } = request;
-    if (!Number.isInteger(rows) || rows < 1 || history.length !== rows * spec.history * 3) {
-      throw new GazecastError('invalid-argument', `A scanpath step needs rows >= 1 and a history of rows x ${spec.history} x 3 values; got rows ${rows} and ${history.length} values.`);
-    }
-    const profile = encodeProfile(m.profile, request.profile);
-    const slots = profile.tokens.length;
-    const embedding = profile.embedding ?? new Float32Array(m.profile.embedding?.dim ?? 0);
-    const feeds: Record<string, FeedTensor> = {
-      [spec.inputs.image ?? spec.inputs.features!]: { type: 'float32', data: frame.data, dims: frame.dims },
-      [spec.inputs.tokens]: { type: 'int64', data: repeatRows(profile.tokens, rows), dims: [rows, slots] },
-      [spec.inputs.embedding]: { type: 'float32', data: repeatRows(embedding, rows), dims: [rows, embedding.length] },
-      [spec.inputs.history]: { type: 'float32', data: history, dims: [rows, spec.history, 3] },
-    };
-    const names = spec.outputs.duration ? [spec.outputs.density, spec.outputs.duration] : [spec.outputs.density];
+    const step = scanpathStepFeeds(m, this.#scanpathFrames.get(request.key), request);
     const pool = await this.#scanpathPool();
     let out;
     try {
       out = await pool.with((session) => {
         this.#assertOpen();
-        return session.runOutputs(feeds, names);
+        return session.runOutputs(step.feeds, step.outputs);
       });
     } catch (e) {
       throw isGazecastError(e) ? e : new GazecastError('backend-failed', `The scanpath graph failed on onnxruntime-node: ${message(e)}`, { cause: e });
     }
-    const density = out.outputs[spec.outputs.density]!;
-    const logDensity = Float32Array.from(density.data);
-    checkScanpathDensity(m, density.dims, logDensity, rows, 'onnxruntime-node');
-    const duration = spec.outputs.duration ? out.outputs[spec.outputs.duration] : undefined;
-    const logDuration = duration ? Float32Array.from(duration.data) : undefined;
-    if (duration && logDuration) checkScanpathDuration(duration.dims, logDuration, rows, 'onnxruntime-node');
-    return { logDensity, ...(logDuration ? { logDuration } : {}), ms: out.ms };
+    return scanpathStepResult(m, out.outputs, request.rows, 'onnxruntime-node', out.ms);
   }
 
   async releaseScanpathFrames(keys?: readonly number[]): Promise<void> {

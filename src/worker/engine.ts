@@ -16,7 +16,7 @@ import { fixationDensity } from '../core/personal/fixation-density';
 import { checkLogDensity, checkModelNames, checkModelShapes, letterboxFor } from '../core/model-io';
 import type { Prediction } from '../core/prediction-types';
 import { encodeProfile } from '../core/profile';
-import { checkScanpathDensity, checkScanpathDuration, checkScanpathNames, repeatRows, requireScanpath } from '../core/scanpath-io';
+import { checkScanpathNames, requireScanpath, scanpathStepFeeds, scanpathStepResult } from '../core/scanpath-io';
 import type {
   Backend,
   BackendChange,
@@ -558,36 +558,19 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
     return this.#exclusive(async () => {
       this.#assertOpen();
       const m = this.#manifest;
-      const spec = requireScanpath(m);
-      const frame = this.#scanpathFrames.get(request.key);
-      if (!frame) throw new GazecastError('invalid-argument', `No frame ${request.key} was prepared for the scanpath graph (prepareScanpathFrame first).`);
-      const { rows, history } = request;
-      if (!Number.isInteger(rows) || rows < 1 || history.length !== rows * spec.history * 3) {
-        throw new GazecastError('invalid-argument', `A scanpath step needs rows >= 1 and a history of rows x ${spec.history} x 3 values; got rows ${rows} and ${history.length} values.`);
-      }
-      const profile = encodeProfile(m.profile, request.profile);
+      const step = scanpathStepFeeds(m, this.#scanpathFrames.get(request.key), request);
       return this.#onAnyBackend(async () => {
         const session = await this.#scanpathSession();
         const { Tensor } = this.#ort;
-        const slots = profile.tokens.length;
-        const feeds: Record<string, Tensor> = {
-          [spec.inputs.image ?? spec.inputs.features!]: new Tensor('float32', frame.data, frame.dims),
-          [spec.inputs.tokens]: new Tensor('int64', repeatRows(profile.tokens, rows), [rows, slots]),
-          [spec.inputs.embedding]: new Tensor('float32', repeatRows(profile.embedding!, rows), [rows, profile.embedding!.length]),
-          [spec.inputs.history]: new Tensor('float32', history, [rows, spec.history, 3]),
-        };
-        const names = spec.outputs.duration ? [spec.outputs.density, spec.outputs.duration] : [spec.outputs.density];
+        const feeds: Record<string, Tensor> = {};
+        for (const [name, t] of Object.entries(step.feeds)) {
+          feeds[name] = t.type === 'int64' ? new Tensor('int64', t.data as BigInt64Array, t.dims) : new Tensor('float32', t.data as Float32Array, t.dims);
+        }
         const t0 = performance.now();
-        const results = await session.run(feeds, names);
+        const results = await session.run(feeds, step.outputs);
         const ms = performance.now() - t0;
         try {
-          const density = results[spec.outputs.density]!;
-          const logDensity = Float32Array.from(density.data as Float32Array);
-          checkScanpathDensity(m, density.dims, logDensity, rows, this.#backend);
-          const duration = spec.outputs.duration ? results[spec.outputs.duration]! : undefined;
-          const logDuration = duration ? Float32Array.from(duration.data as Float32Array) : undefined;
-          if (duration && logDuration) checkScanpathDuration(duration.dims, logDuration, rows, this.#backend);
-          return { logDensity, ...(logDuration ? { logDuration } : {}), ms };
+          return scanpathStepResult(m, results, request.rows, this.#backend, ms);
         } finally {
           for (const t of Object.values(results)) t.dispose();
         }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isGazecastError } from '../../src/core/errors';
 import { parseManifest, type ModelManifest } from '../../src/core/manifest';
-import { checkScanpathDensity, checkScanpathDuration, checkScanpathNames, repeatRows, requireScanpath, scanpathTiming } from '../../src/core/scanpath-io';
+import { checkScanpathDensity, checkScanpathDuration, checkScanpathNames, repeatRows, requireScanpath, scanpathStepFeeds, scanpathStepResult, scanpathTiming } from '../../src/core/scanpath-io';
 import { contractManifest } from './manifest-fixture';
 
 function withScanpath(extra: Record<string, unknown> = {}): ModelManifest {
@@ -62,5 +62,36 @@ describe('scanpath I/O', () => {
     expect(code(() => checkScanpathDuration([2, 2], Float32Array.from([5, 0.4, 5.5, 0.3]), 2, 'wasm'))).toBeUndefined();
     expect(code(() => checkScanpathDuration([2, 2], Float32Array.from([5, 0.4, 5.5, 0]), 2, 'wasm'))).toBe('backend-failed');
     expect(code(() => checkScanpathDuration([2, 1], Float32Array.from([5, 5]), 2, 'wasm'))).toBe('manifest-invalid');
+  });
+});
+
+describe('one scanpath step, as every engine home runs it', () => {
+  const frame = { data: new Float32Array(3), dims: [1, 3, 1, 1] };
+  it('lays out the feeds: the profile repeated over the rows, the zero embedding for the population', () => {
+    const m = withScanpath();
+    const history = new Float32Array(2 * 4 * 3);
+    const { feeds, outputs } = scanpathStepFeeds(m, frame, { key: 1, rows: 2, history });
+    expect(outputs).toEqual(['next_log_density', 'next_log_duration']);
+    expect(feeds.image).toEqual({ type: 'float32', data: frame.data, dims: frame.dims });
+    expect(feeds.profile_tokens!.dims).toEqual([2, m.profile.tokens.slots.length]);
+    expect([...(feeds.profile_tokens!.data as BigInt64Array)].every((t) => t === 0n)).toBe(true);
+    const dim = m.profile.embedding!.dim;
+    expect(feeds.user_embedding).toEqual({ type: 'float32', data: new Float32Array(2 * dim), dims: [2, dim] });
+    expect(feeds.history).toEqual({ type: 'float32', data: history, dims: [2, 4, 3] });
+  });
+  it('refuses a frame not prepared and a history of the wrong size', () => {
+    const m = withScanpath();
+    expect(code(() => scanpathStepFeeds(m, undefined, { key: 7, rows: 1, history: new Float32Array(12) }))).toBe('invalid-argument');
+    expect(code(() => scanpathStepFeeds(m, frame, { key: 1, rows: 2, history: new Float32Array(12) }))).toBe('invalid-argument');
+    expect(code(() => scanpathStepFeeds(m, frame, { key: 1, rows: 0, history: new Float32Array(0) }))).toBe('invalid-argument');
+  });
+  it('checks what the graph returns', () => {
+    const m = withScanpath();
+    const cells = m.output.height * m.output.width;
+    const logDensity = new Float32Array(cells).fill(-Math.log(cells));
+    const ok = scanpathStepResult(m, { next_log_density: { dims: [1, 1, m.output.height, m.output.width], data: logDensity }, next_log_duration: { dims: [1, 2], data: new Float32Array([5.4, 0.5]) } }, 1, 'test', 3);
+    expect(ok.logDuration).toEqual(new Float32Array([5.4, 0.5]));
+    expect(ok.ms).toBe(3);
+    expect(code(() => scanpathStepResult(m, { next_log_density: { dims: [2, 1, m.output.height, m.output.width], data: logDensity } }, 1, 'test', 3))).toBe('manifest-invalid');
   });
 });
