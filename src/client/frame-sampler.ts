@@ -330,9 +330,15 @@ export async function captureSeekedFrame(video: HTMLVideoElement, seconds: numbe
       await nextPresentedFrame(video, 50);
       continue;
     }
-    // a frame covers [timestamp, timestamp + duration); without a duration allow a 60 fps frame
-    const end = (frame.timestamp + (frame.duration ?? 1e6 / 60)) / 1e6;
-    if (end + 1e-3 >= seconds || attempt >= STALE_FRAME_ATTEMPTS) return { frame, width: frame.displayWidth, height: frame.displayHeight };
+    // The frame shown at `seconds` covers it: [timestamp, timestamp + duration), with 1 ms for rounding.
+    // A frame of an earlier seek is stale whether it lies before or after the target (a study's frames
+    // are not always sought in time order); without a duration only an earlier one is noticed, by
+    // assuming a 60 fps frame.
+    const start = frame.timestamp / 1e6;
+    const covers = frame.duration
+      ? start <= seconds + 1e-3 && (frame.timestamp + frame.duration) / 1e6 > seconds + 1e-3
+      : start + 1 / 60 + 1e-3 >= seconds;
+    if (covers || attempt >= STALE_FRAME_ATTEMPTS) return { frame, width: frame.displayWidth, height: frame.displayHeight };
     frame.close();
     await nextPresentedFrame(video, 50);
   }
