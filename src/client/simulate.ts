@@ -10,10 +10,9 @@ import { computeLetterbox } from '../core/letterbox';
 import { encodeProfile } from '../core/profile';
 import type { Profile } from '../core/prediction-types';
 import type { ModelInfo } from '../core/runtime-types';
-import { requireScanpath, scanpathTiming } from '../core/scanpath-io';
-import { startFixation } from '../core/scanpath-sampling';
+import { requireScanpath } from '../core/scanpath-io';
 import type { VirtualStudy } from '../core/study';
-import { simulateViewers, throwIfAborted, type StudyGraph, type StudyProgress } from '../core/virtual-viewers';
+import { simulateViewers, simulationPlan, throwIfAborted, type StudyGraph, type StudyProgress } from '../core/virtual-viewers';
 import type { EngineHandle } from './engine-home';
 import { captureFrame, captureSeekedFrame, seekTo, whenMetadata, type CapturedFrame } from './frame-sampler';
 import type { FrameSource } from './predictor-types';
@@ -102,7 +101,7 @@ export async function simulateFrame(handle: EngineHandle, model: ModelInfo, sour
   const { viewers, seed } = checkCommon(options);
   const durationMs = checkDuration(options.durationMs ?? DEFAULT_VIEWING_MS, 'options.durationMs');
   const { manifest } = model;
-  const spec = requireScanpath(manifest);
+  requireScanpath(manifest); // a model without a scanpath graph fails before any work
   encodeProfile(manifest.profile, options.profile); // an unsupported profile fails before any work
   throwIfAborted(options.signal);
   const captured = await captureFrame(source, manifest.input.width, manifest.input.height);
@@ -120,18 +119,13 @@ export async function simulateFrame(handle: EngineHandle, model: ModelInfo, sour
   };
   try {
     const panel = await simulateViewers(
-      {
+      simulationPlan(manifest, lb, {
         viewers,
         durationMs,
         seed,
-        historyLength: spec.history,
-        output: manifest.output,
-        letterbox: lb,
-        timing: scanpathTiming(spec),
-        start: startFixation(lb),
         ...(options.signal ? { signal: options.signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      },
+      }),
       graph,
     );
     return { frame: { width: captured.width, height: captured.height }, durationMs, viewers: panel, ...studyFields(model, options.profile, seed) };
@@ -150,7 +144,7 @@ export async function simulateVideo(handle: EngineHandle, model: ModelInfo, vide
   const { viewers, seed } = checkCommon(options);
   if (typeof HTMLVideoElement === 'undefined' || !(video instanceof HTMLVideoElement)) bad('simulateVideo needs an HTMLVideoElement.');
   const { manifest } = model;
-  const spec = requireScanpath(manifest);
+  requireScanpath(manifest); // a model without a scanpath graph fails before any work
   encodeProfile(manifest.profile, options.profile);
   const { signal } = options;
   await whenMetadata(video, signal);
@@ -194,18 +188,13 @@ export async function simulateVideo(handle: EngineHandle, model: ModelInfo, vide
   video.pause();
   try {
     const panel = await simulateViewers(
-      {
+      simulationPlan(manifest, lb, {
         viewers,
         durationMs,
         seed,
-        historyLength: spec.history,
-        output: manifest.output,
-        letterbox: lb,
-        timing: scanpathTiming(spec),
-        start: startFixation(lb),
         ...(signal ? { signal } : {}),
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      },
+      }),
       graph,
     );
     return {

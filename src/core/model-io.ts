@@ -3,10 +3,62 @@
  * in-thread engine on onnxruntime-web, the Node engine on onnxruntime-node): one implementation
  * of each check, so a model that one home rejects no other home accepts.
  */
+import { decodeLogDensity } from './decode';
 import { GazecastError } from './errors';
 import { computeLetterbox, type Letterbox } from './letterbox';
 import type { ModelFile, ModelManifest } from './manifest';
+import type { Prediction } from './prediction-types';
+import type { PredictRequest } from './runtime-types';
 import { sha256Hex } from './sha256';
+
+/** A model input or output as plain typed data: each home of the engine wraps it in its own runtime's tensor. */
+export interface PlainTensor {
+  readonly type: 'float32' | 'int64';
+  readonly data: Float32Array | BigInt64Array;
+  readonly dims: readonly number[];
+}
+
+/**
+ * The main graph's feeds for one letterboxed image (`image`, [1, 3, input.height, input.width]): the
+ * encoded profile's tokens and embedding, or without `profile` the population's (all-zero tokens and
+ * embedding), which is how the contract computes the `features` output for the scanpath graph.
+ */
+export function mainGraphFeeds(
+  manifest: ModelManifest,
+  image: Float32Array,
+  profile?: { readonly tokens: BigInt64Array; readonly embedding: Float32Array | undefined },
+): Record<string, PlainTensor> {
+  const { input, profile: spec } = manifest;
+  const tokens = profile ? profile.tokens : new BigInt64Array(spec.tokens.slots.length);
+  const embedding = profile ? profile.embedding : spec.embedding ? new Float32Array(spec.embedding.dim) : undefined;
+  const feeds: Record<string, PlainTensor> = {
+    [input.name]: { type: 'float32', data: image, dims: [1, 3, input.height, input.width] },
+    [spec.tokens.name]: { type: 'int64', data: tokens, dims: [1, tokens.length] },
+  };
+  if (spec.embedding && embedding) feeds[spec.embedding.name] = { type: 'float32', data: embedding, dims: [1, embedding.length] };
+  return feeds;
+}
+
+/** The prediction a home returns for a checked log_density: the density and its points in the frame's native pixels. */
+export function predictionFrom(
+  manifest: ModelManifest,
+  log: Float32Array,
+  lb: Letterbox,
+  request: PredictRequest,
+  backend: Prediction['backend'],
+  inferenceMs: number,
+): Prediction {
+  const { density, points } = decodeLogDensity(log, manifest.output.width, manifest.output.height, lb, request.decode);
+  return {
+    frameWidth: request.frameWidth,
+    frameHeight: request.frameHeight,
+    points,
+    density,
+    timestampMs: request.timestampMs ?? 0,
+    backend,
+    inferenceMs,
+  };
+}
 
 /** Throws `model-integrity` unless `data` has the size and sha256 the manifest lists for `file`. */
 export async function verifyModelBytes(file: Pick<ModelFile, 'path' | 'bytes' | 'sha256'>, data: Uint8Array): Promise<void> {

@@ -6,6 +6,7 @@
  */
 import { GazecastError } from './errors';
 import type { ModelManifest, ScanpathSpec } from './manifest';
+import type { PlainTensor } from './model-io';
 import { encodeProfile } from './profile';
 import type { ScanpathStepRequest, ScanpathStepResult } from './runtime-types';
 import { DEFAULT_TIMING, type ScanpathTiming } from './scanpath-sampling';
@@ -84,13 +85,6 @@ export function checkScanpathDuration(dims: readonly number[], data: Float32Arra
       throw new GazecastError('backend-failed', `${backend} produced an invalid next_log_duration for row ${b}: mu ${mu}, sigma ${sigma} (sigma must be > 0).`);
     }
   }
-}
-
-/** A feed or an output as plain typed data: each home of the engine wraps it in its own tensor type. */
-export interface PlainTensor {
-  readonly type: 'float32' | 'int64';
-  readonly data: Float32Array | BigInt64Array;
-  readonly dims: readonly number[];
 }
 
 /**

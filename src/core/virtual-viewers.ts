@@ -11,8 +11,11 @@
  */
 import { GazecastError } from './errors';
 import type { Letterbox } from './letterbox';
+import type { ModelManifest } from './manifest';
+import { requireScanpath, scanpathTiming } from './scanpath-io';
 import {
   DEFAULT_LOG_DURATION,
+  startFixation,
   drawDurationMs,
   firstOnsetMs,
   nextOnsetMs,
@@ -74,6 +77,27 @@ export interface SimulationPlan {
   readonly maxBatch?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (p: StudyProgress) => void;
+}
+
+/**
+ * The plan of a panel viewing a frame of this letterbox: what the model's scanpath section says (its
+ * history length, output grid and timing) and the viewing's own settings; every viewer starts at the
+ * letterbox centre (the fixation cross of an image, the centre of a video's first frame).
+ */
+export function simulationPlan(
+  manifest: ModelManifest,
+  letterbox: Letterbox,
+  settings: Pick<SimulationPlan, 'viewers' | 'durationMs' | 'seed' | 'signal' | 'onProgress'>,
+): SimulationPlan {
+  const spec = requireScanpath(manifest);
+  return {
+    ...settings,
+    historyLength: spec.history,
+    output: manifest.output,
+    letterbox,
+    timing: scanpathTiming(spec),
+    start: startFixation(letterbox),
+  };
 }
 
 export const DEFAULT_MAX_BATCH = 256;

@@ -19,11 +19,11 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type * as OrtNode from 'onnxruntime-node';
-import { decodeLogDensity } from '../core/decode';
+import type { Letterbox } from '../core/letterbox';
 import { GazecastError, isGazecastError } from '../core/errors';
 import { channelAffine, pixelsToInputTensor, type ChannelAffine } from '../core/input-tensor';
 import { chooseModelFile, parseManifestText, type ModelFile, type ModelManifest } from '../core/manifest';
-import { checkLogDensity, checkModelNames, letterboxFor, verifyModelBytes } from '../core/model-io';
+import { checkLogDensity, checkModelNames, letterboxFor, mainGraphFeeds, predictionFrom, verifyModelBytes } from '../core/model-io';
 import { checkScanpathNames, requireScanpath, scanpathStepFeeds, scanpathStepResult } from '../core/scanpath-io';
 import { fixationDensity } from '../core/personal/fixation-density';
 import type { Prediction } from '../core/prediction-types';
@@ -40,7 +40,7 @@ import type {
   ScanpathStepRequest,
   ScanpathStepResult,
 } from '../core/runtime-types';
-import { mainThreadRunner, openRunners, RunnerPool, type FeedTensor, type SessionRunner } from './session-runners';
+import { mainThreadRunner, openRunners, RunnerPool, type SessionRunner } from './session-runners';
 
 type Ort = typeof OrtNode;
 
@@ -195,16 +195,7 @@ export class NativeEngine implements EngineApi, ScanpathEngineApi {
     const m = this.#manifest;
     const lb = letterboxFor(m, request.frameWidth, request.frameHeight);
     const profile = encodeProfile(m.profile, request.profile);
-    const pixels = rgbaOf(frame);
-    if (pixels.width !== lb.width || pixels.height !== lb.height) {
-      throw new GazecastError('frame-invalid', `The Node engine takes the frame scaled to its letterbox content, ${lb.width}x${lb.height} for a ${request.frameWidth}x${request.frameHeight} frame; it got ${pixels.width}x${pixels.height}.`);
-    }
-    const image = pixelsToInputTensor(pixels.data, 4, lb, m.input, this.#affine);
-    const feeds: Record<string, FeedTensor> = {
-      [m.input.name]: { type: 'float32', data: image, dims: [1, 3, m.input.height, m.input.width] },
-      [m.profile.tokens.name]: { type: 'int64', data: profile.tokens, dims: [1, profile.tokens.length] },
-    };
-    if (m.profile.embedding && profile.embedding) feeds[m.profile.embedding.name] = { type: 'float32', data: profile.embedding, dims: [1, profile.embedding.length] };
+    const feeds = mainGraphFeeds(m, this.#imageTensor(frame, lb, request.frameWidth, request.frameHeight), profile);
     let out: { data: Float32Array; dims: readonly number[]; ms: number };
     try {
       out = await this.#pool.with((session) => {
@@ -218,16 +209,7 @@ export class NativeEngine implements EngineApi, ScanpathEngineApi {
     checkLogDensity(m, out.dims, log, 'onnxruntime-node');
     this.#inferences++;
     this.#lastMs = ms;
-    const { density, points } = decodeLogDensity(log, m.output.width, m.output.height, lb, request.decode);
-    return {
-      frameWidth: request.frameWidth,
-      frameHeight: request.frameHeight,
-      points,
-      density,
-      timestampMs: request.timestampMs ?? 0,
-      backend: 'native',
-      inferenceMs: ms,
-    };
+    return predictionFrom(m, log, lb, request, 'native', ms);
   }
 
   /** No live video in Node: every frame is predicted (none is dropped). */
@@ -260,9 +242,8 @@ export class NativeEngine implements EngineApi, ScanpathEngineApi {
   }
 
   /** `frame` is the letterbox content of the frame (as for predict) */
-  #imageTensor(frame: EngineFrame, frameWidth: number, frameHeight: number): Float32Array {
+  #imageTensor(frame: EngineFrame, lb: Letterbox, frameWidth: number, frameHeight: number): Float32Array {
     const m = this.#manifest;
-    const lb = letterboxFor(m, frameWidth, frameHeight);
     const pixels = rgbaOf(frame);
     if (pixels.width !== lb.width || pixels.height !== lb.height) {
       throw new GazecastError('frame-invalid', `The Node engine takes the frame scaled to its letterbox content, ${lb.width}x${lb.height} for a ${frameWidth}x${frameHeight} frame; it got ${pixels.width}x${pixels.height}.`);
@@ -299,22 +280,16 @@ export class NativeEngine implements EngineApi, ScanpathEngineApi {
     this.#assertOpen();
     const m = this.#manifest;
     const spec = requireScanpath(m);
-    const image = this.#imageTensor(frame, request.frameWidth, request.frameHeight);
+    const image = this.#imageTensor(frame, letterboxFor(m, request.frameWidth, request.frameHeight), request.frameWidth, request.frameHeight);
     await this.#scanpathPool(); // a missing or damaged file fails here, before any step
-    const imageDims = [1, 3, m.input.height, m.input.width];
-    let prepared: ScanpathFrame = { data: image, dims: imageDims };
+    let prepared: ScanpathFrame = { data: image, dims: [1, 3, m.input.height, m.input.width] };
     const features = spec.inputs.features !== undefined ? m.output.features : undefined;
     if (spec.inputs.features !== undefined && features === undefined) {
       throw new GazecastError('manifest-invalid', `manifest.json: \`scanpath.inputs.features\` is set but \`output.features\` is absent, so model ${m.id} cannot feed its scanpath graph.`);
     }
     if (features !== undefined) {
       // the contract's rule (as the worker engine): features with the population profile, all-zero tokens and embedding
-      const slots = m.profile.tokens.slots.length;
-      const feeds: Record<string, FeedTensor> = {
-        [m.input.name]: { type: 'float32', data: image, dims: imageDims },
-        [m.profile.tokens.name]: { type: 'int64', data: new BigInt64Array(slots), dims: [1, slots] },
-      };
-      if (m.profile.embedding) feeds[m.profile.embedding.name] = { type: 'float32', data: new Float32Array(m.profile.embedding.dim), dims: [1, m.profile.embedding.dim] };
+      const feeds = mainGraphFeeds(m, image);
       try {
         const out = await this.#pool.with((session) => session.run(feeds, features));
         prepared = { data: Float32Array.from(out.data), dims: [...out.dims] };

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type * as OrtNode from 'onnxruntime-node';
 import { GazecastError } from '../core/errors';
+import type { PlainTensor } from '../core/model-io';
 
 type Ort = typeof OrtNode;
 
@@ -17,11 +18,6 @@ export interface SessionOptions {
 }
 
 /** A tensor as it crosses to a runner. */
-export interface FeedTensor {
-  readonly type: 'float32' | 'int64';
-  readonly data: Float32Array | BigInt64Array;
-  readonly dims: readonly number[];
-}
 
 export interface RunResult {
   readonly data: Float32Array;
@@ -41,13 +37,13 @@ export interface SessionRunner {
   readonly inputNames: readonly string[];
   readonly outputNames: readonly string[];
   /** runs for one output (only it is fetched: a graph's other outputs are not copied out) */
-  run(feeds: Readonly<Record<string, FeedTensor>>, output: string): Promise<RunResult>;
-  runOutputs(feeds: Readonly<Record<string, FeedTensor>>, outputs: readonly string[]): Promise<RunOutputs>;
+  run(feeds: Readonly<Record<string, PlainTensor>>, output: string): Promise<RunResult>;
+  runOutputs(feeds: Readonly<Record<string, PlainTensor>>, outputs: readonly string[]): Promise<RunOutputs>;
   release(): Promise<void>;
 }
 
 /** `run` in terms of `runOutputs`: one implementation of a run per runner. */
-function runOne(runner: Pick<SessionRunner, 'runOutputs'>, feeds: Readonly<Record<string, FeedTensor>>, output: string): Promise<RunResult> {
+function runOne(runner: Pick<SessionRunner, 'runOutputs'>, feeds: Readonly<Record<string, PlainTensor>>, output: string): Promise<RunResult> {
   return runner.runOutputs(feeds, [output]).then(({ outputs, ms }) => ({ data: outputs[output]!.data, dims: outputs[output]!.dims, ms }));
 }
 

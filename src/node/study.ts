@@ -10,10 +10,9 @@
 import { computeLetterbox } from '../core/letterbox';
 import type { ModelManifest } from '../core/manifest';
 import type { Profile } from '../core/prediction-types';
-import { requireScanpath, scanpathTiming } from '../core/scanpath-io';
-import { startFixation } from '../core/scanpath-sampling';
+import { requireScanpath } from '../core/scanpath-io';
 import type { VirtualStudy } from '../core/study';
-import { simulateViewers, type StudyGraph } from '../core/virtual-viewers';
+import { simulateViewers, simulationPlan, type StudyGraph } from '../core/virtual-viewers';
 import type { EngineFrame } from '../core/runtime-types';
 import type { NativeEngine } from './native-engine';
 
@@ -43,7 +42,7 @@ export async function studyImage(
   settings: StudySettings,
   audiences: readonly AudienceStudyRequest[],
 ): Promise<VirtualStudy[]> {
-  const spec = requireScanpath(manifest);
+  requireScanpath(manifest); // a model without a scanpath graph fails before the frame is prepared
   const lb = computeLetterbox(frame.width, frame.height, manifest.input.width, manifest.input.height);
   const key = nextFrameKey++;
   await engine.prepareScanpathFrame(pixels, { key, frameWidth: frame.width, frameHeight: frame.height });
@@ -58,16 +57,7 @@ export async function studyImage(
         step: (_frame, history, rows) => engine.scanpathStep({ key, rows, history, profile: a.profile }),
       };
       const panel = await simulateViewers(
-        {
-          viewers: settings.viewers,
-          durationMs: settings.durationMs,
-          seed: a.seed,
-          historyLength: spec.history,
-          output: manifest.output,
-          letterbox: lb,
-          timing: scanpathTiming(spec),
-          start: startFixation(lb),
-        },
+        simulationPlan(manifest, lb, { viewers: settings.viewers, durationMs: settings.durationMs, seed: a.seed }),
         graph,
       );
       studies.push({

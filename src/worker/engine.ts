@@ -8,12 +8,11 @@
  * `onBackendChange`, and the inference that hit the failure is run again on WASM.
  */
 import type * as OrtModule from 'onnxruntime-web/webgpu';
-import { decodeLogDensity } from '../core/decode';
 import { GazecastError, isGazecastError } from '../core/errors';
 import type { Letterbox } from '../core/letterbox';
 import { chooseModelFile, type ModelFile, type ModelManifest } from '../core/manifest';
 import { fixationDensity } from '../core/personal/fixation-density';
-import { checkLogDensity, checkModelNames, checkModelShapes, letterboxFor } from '../core/model-io';
+import { checkLogDensity, checkModelNames, checkModelShapes, letterboxFor, mainGraphFeeds, predictionFrom, type PlainTensor } from '../core/model-io';
 import type { Prediction } from '../core/prediction-types';
 import { encodeProfile } from '../core/profile';
 import { checkScanpathNames, requireScanpath, scanpathStepFeeds, scanpathStepResult } from '../core/scanpath-io';
@@ -366,26 +365,20 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
       throw e;
     }
     image = await this.#imageTensor(frame, lb);
-    const m = this.#manifest;
-    const { Tensor } = this.#ort;
-    const feeds: Record<string, Tensor> = {
-      [m.input.name]: image,
-      [m.profile.tokens.name]: new Tensor('int64', profile.tokens, [1, profile.tokens.length]),
-    };
-    if (m.profile.embedding && profile.embedding) feeds[m.profile.embedding.name] = new Tensor('float32', profile.embedding, [1, profile.embedding.length]);
-    const { log, ms } = await this.#run(feeds);
+    const { log, ms } = await this.#run(this.#tensors(mainGraphFeeds(this.#manifest, image.data as Float32Array, profile)));
     this.#inferences++;
     this.#lastMs = ms;
-    const { density, points } = decodeLogDensity(log, m.output.width, m.output.height, lb, request.decode);
-    return {
-      frameWidth: request.frameWidth,
-      frameHeight: request.frameHeight,
-      points,
-      density,
-      timestampMs: request.timestampMs ?? 0,
-      backend: this.#backend,
-      inferenceMs: ms,
-    };
+    return predictionFrom(this.#manifest, log, lb, request, this.#backend, ms);
+  }
+
+  /** Plain feeds (from core) as this runtime's tensors, over the same data. */
+  #tensors(plain: Readonly<Record<string, PlainTensor>>): Record<string, Tensor> {
+    const { Tensor } = this.#ort;
+    const out: Record<string, Tensor> = {};
+    for (const [name, t] of Object.entries(plain)) {
+      out[name] = t.type === 'int64' ? new Tensor('int64', t.data as BigInt64Array, t.dims) : new Tensor('float32', t.data as Float32Array, t.dims);
+    }
+    return out;
   }
 
   predict(frame: EngineFrame, request: PredictRequest): Promise<Prediction> {
@@ -490,13 +483,7 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
 
   /** The main graph's `output.features` for an image, with the population profile (the contract's rule). */
   async #features(image: Tensor, name: string): Promise<ScanpathFrame> {
-    const m = this.#manifest;
-    const { Tensor } = this.#ort;
-    const feeds: Record<string, Tensor> = {
-      [m.input.name]: image,
-      [m.profile.tokens.name]: new Tensor('int64', new BigInt64Array(m.profile.tokens.slots.length), [1, m.profile.tokens.slots.length]),
-    };
-    if (m.profile.embedding) feeds[m.profile.embedding.name] = new Tensor('float32', new Float32Array(m.profile.embedding.dim), [1, m.profile.embedding.dim]);
+    const feeds = this.#tensors(mainGraphFeeds(this.#manifest, image.data as Float32Array)); // the population's
     return this.#onAnyBackend(async () => {
       const results = await this.#session!.run(feeds, [name]);
       const out = results[name];
@@ -561,13 +548,8 @@ export class PredictorEngine implements EngineApi, ScanpathEngineApi {
       const step = scanpathStepFeeds(m, this.#scanpathFrames.get(request.key), request);
       return this.#onAnyBackend(async () => {
         const session = await this.#scanpathSession();
-        const { Tensor } = this.#ort;
-        const feeds: Record<string, Tensor> = {};
-        for (const [name, t] of Object.entries(step.feeds)) {
-          feeds[name] = t.type === 'int64' ? new Tensor('int64', t.data as BigInt64Array, t.dims) : new Tensor('float32', t.data as Float32Array, t.dims);
-        }
         const t0 = performance.now();
-        const results = await session.run(feeds, step.outputs);
+        const results = await session.run(this.#tensors(step.feeds), step.outputs);
         const ms = performance.now() - t0;
         try {
           return scanpathStepResult(m, results, request.rows, this.#backend, ms);
