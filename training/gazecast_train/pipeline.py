@@ -262,7 +262,7 @@ def write_model_folder(out, model_id, trunk, head, enc, emb, viewers, observers,
             raise SystemExit(f"{name}: correlation with the PyTorch reference {c['min_correlation']:.4f} "
                              f"< {MIN_CORRELATION}; refusing to ship it")
 
-    sp_rows = [r for r in sorted({int(r) for r in sp_data.subset("val").frame})][:4] or [0]
+    sp_rows = sorted({int(r) for r in sp_data.subset("val").frame})[:4] or [0]
     sp_files = SPX.export_scanpath(sp_head, tuple(sp_data.feats[False].shape), cfg.emb_dim, out)
     sp_checks = SPX.verify_scanpath(out, sp_head, [sp_data.feats[False][r:r + 1].float() for r in sp_rows], emb, REPO)
     log("onnxruntime-node vs PyTorch (scanpath): " + json.dumps(sp_checks))

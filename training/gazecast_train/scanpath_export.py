@@ -63,19 +63,16 @@ def verify_scanpath(out: str, sp_head: ScanpathHead, feats: List[torch.Tensor], 
         with torch.no_grad():
             lp, dur = ScanpathGraph(sp_head, LEARNED_SLOTS)(feat, torch.from_numpy(tok), torch.from_numpy(u),
                                                             torch.from_numpy(hist))
-        files = {}
+        inputs = {}
         for name, arr in (("features", feat.numpy().astype(np.float32)), ("profile_tokens", tok),
                           ("user_embedding", u), ("history", hist)):
-            files[name] = os.path.join(tmp, f"{name}{j}.bin")
-            arr.tofile(files[name])
+            inputs[name] = {"file": os.path.join(tmp, f"{name}{j}.bin"), "dims": list(arr.shape),
+                            "type": "int64" if arr.dtype == np.int64 else "float32"}
+            arr.tofile(inputs[name]["file"])
         for variant in VARIANTS:
             for output, ref in (("next_log_density", lp), ("next_log_duration", dur)):
                 o = os.path.join(tmp, f"out-{variant}-{output}-{j}.bin")
-                runs.append({"model": os.path.join(out, variant), "output": output, "out": o, "inputs": {
-                    name: {"file": files[name], "dims": list(arr.shape),
-                           "type": "int64" if name == "profile_tokens" else "float32"}
-                    for name, arr in (("features", feat), ("profile_tokens", tok), ("user_embedding", u),
-                                      ("history", hist))}})
+                runs.append({"model": os.path.join(out, variant), "output": output, "out": o, "inputs": inputs})
                 refs.append((variant, output, ref.numpy()))
     job = os.path.join(tmp, "job.json")
     json.dump({"runs": runs}, open(job, "w"))

@@ -27,7 +27,7 @@ from .data import Frame, frame_cell_mask, letterbox_geometry, load_dataset
 from .evaluate import encode_viewings
 from .features import all_taps, cache_features, load_cache
 from .profile import LEARNED_SLOTS
-from .scanpath_data import Samples, build_samples, video_scanpath_frames
+from .scanpath_data import Samples, build_samples, normalised_input_xy, video_scanpath_frames
 from .scanpath_model import ScanpathHead
 from .scanpath_train import (Profiles, ScanpathConfig, frame_features, frame_masked_ll_bits, make_scanpath_head,
                              predict_samples, train_scanpath)
@@ -83,7 +83,6 @@ class ScanpathData:
         split_of_frame = np.array([which_split.get(f.stimulus_id, "train") for f in self.frames])
         self.split = split_of_frame[self.samples.frame]
         self.held = np.array([v in held for v in self.samples.viewer])
-        self.dataset = np.array([f.dataset for f in self.frames])[self.samples.frame]
         log(f"[scanpath] {len(self.samples)} fixations to predict: " + ", ".join(
             f"{k} {int((self.split == k).sum())}" for k in ("train", "tune", "val")))
 
@@ -166,13 +165,12 @@ def likelihood_figures(sp_head: ScanpathHead, data: ScanpathData, s: Samples, pr
         ld = s.log_duration[sel]
         known = ~np.isnan(ld)
         if known.any():
-            m, sg = dur[torch.from_numpy(sel)][:, 0].numpy()[known], dur[torch.from_numpy(sel)][:, 1].numpy()[known]
-            model = -0.5 * ((ld[known] - m) / sg) ** 2 - np.log(sg) - 0.5 * np.log(2 * np.pi)
-            base = -0.5 * ((ld[known] - mu0) / sd0) ** 2 - np.log(sd0) - 0.5 * np.log(2 * np.pi)
-            d["duration"] = {"fixations": int(known.sum()), "model_ll_bits": float(model.mean() / np.log(2)),
-                             "single_lognormal_ll_bits": float(base.mean() / np.log(2)),
-                             "gain_bits": float((model - base).mean() / np.log(2)),
-                             "by_number_gain_bits": _by_bins((model - base) / np.log(2), s.number[sel][known])}
+            model = _log_normal_bits(ld[known], dur[torch.from_numpy(sel)][:, 0].numpy()[known],
+                                     dur[torch.from_numpy(sel)][:, 1].numpy()[known])
+            base = _log_normal_bits(ld[known], mu0, sd0)
+            d["duration"] = {"fixations": int(known.sum()), "model_ll_bits": float(model.mean()),
+                             "single_lognormal_ll_bits": float(base.mean()), "gain_bits": float((model - base).mean()),
+                             "by_number_gain_bits": _by_bins(model - base, s.number[sel][known])}
         out[ds] = d
     return out
 
@@ -199,7 +197,7 @@ def personal_figures(sp_head, data: ScanpathData, val: Samples, profiles: Profil
     for name, (tk, u) in runs.items():
         lp, dur = predict_samples(sp_head, s, data.feats, tk, u)
         ll[name] = frame_masked_ll_bits(lp, torch.from_numpy(s.cell), data.mask_of(s)).numpy()
-        dll[name] = _duration_ll_bits(dur, s.log_duration)
+        dll[name] = _log_normal_bits(s.log_duration, dur[:, 0].numpy(), dur[:, 1].numpy())
         style[name] = (dur[:, 0].numpy(), expected_amplitude(lp, s, data))
     own, pop, oth = ll["own"], ll["population"], ll["other"]
     ds = np.array([v.split("-")[0] for v in s.viewer])
@@ -212,9 +210,9 @@ def personal_figures(sp_head, data: ScanpathData, val: Samples, profiles: Profil
             "style": style_figures(s, data, style)}
 
 
-def _duration_ll_bits(dur: torch.Tensor, log_duration: np.ndarray) -> np.ndarray:
-    mu, sg = dur[:, 0].numpy(), dur[:, 1].numpy()
-    return (-0.5 * ((log_duration - mu) / sg) ** 2 - np.log(sg) - 0.5 * np.log(2 * np.pi)) / np.log(2)
+def _log_normal_bits(log_duration: np.ndarray, mu, sigma) -> np.ndarray:
+    """Log-likelihood in bits of each ln(duration) under a normal (mu, sigma): a log-normal of the duration."""
+    return (-0.5 * ((log_duration - mu) / sigma) ** 2 - np.log(sigma) - 0.5 * np.log(2 * np.pi)) / np.log(2)
 
 
 def expected_amplitude(logp: torch.Tensor, s: Samples, data: "ScanpathData") -> np.ndarray:
@@ -268,7 +266,6 @@ def style_figures(s: Samples, data: "ScanpathData", style: Dict) -> Dict:
 def normalised_xy_of(s: Samples, data: "ScanpathData") -> np.ndarray:
     """The targets' positions in the contract's history coordinates (the cell centre is not precise enough for
     amplitudes: use the recorded native pixels through each frame's letterbox)."""
-    from .scanpath_data import normalised_input_xy
     out = np.zeros((len(s), 2), np.float32)
     for fr in np.unique(s.frame):
         sel = s.frame == fr
@@ -283,21 +280,26 @@ def few_shot_figures(sp_head, data: ScanpathData, val: Samples, enc, main_frames
     rng = np.random.default_rng(seed)
     out: Dict = {}
     pop_all = []
+    viewers = {}  # held-out viewer -> (their validation samples, zero tokens, population LL, training viewings)
+    for v in held:
+        sel = np.where(val.viewer == v)[0]
+        if len(sel):
+            s = val.take(sel)
+            zero_tokens = torch.zeros(len(s), LEARNED_SLOTS, dtype=torch.long)
+            viewers[v] = (s, zero_tokens, _ll_with(sp_head, data, s, zero_tokens, torch.zeros(len(s), cfg.emb_dim)),
+                          [r for r in train_rows if v in main_frames[r].fixations and len(main_frames[r].fixations[v]) >= 2])
+    bank = CacheBank(data.main_cache)
     for k in ks:
         gains = []
         for v in held:
-            sel = np.where(val.viewer == v)[0]
-            avail = [r for r in train_rows if v in main_frames[r].fixations and len(main_frames[r].fixations[v]) >= 2]
-            if not len(sel) or len(avail) < k:
+            if v not in viewers or len(viewers[v][3]) < k:
                 continue
-            s = val.take(sel)
-            zero_tokens = torch.zeros(len(s), LEARNED_SLOTS, dtype=torch.long)
-            pop = _ll_with(sp_head, data, s, zero_tokens, torch.zeros(len(s), cfg.emb_dim))
+            s, zero_tokens, pop, avail = viewers[v]
             if k == ks[0]:
                 pop_all.extend(pop.tolist())
             for _ in range(draws):
                 pick = list(rng.choice(avail, k, replace=False))
-                z = torch.from_numpy(encode_viewings(enc, CacheBank(data.main_cache), main_frames, pick, v, cfg).mean(0))
+                z = torch.from_numpy(encode_viewings(enc, bank, main_frames, pick, v, cfg).mean(0))
                 ll = _ll_with(sp_head, data, s, zero_tokens, z.float().expand(len(s), -1))
                 gains.extend((ll - pop).tolist())
         out[f"k{k}"] = {"gain_bits": float(np.mean(gains)) if gains else float("nan"), "fixations": len(gains)}
@@ -338,7 +340,9 @@ def cell_to_native(f: Frame, cell: np.ndarray, jitter: np.ndarray, cfg) -> np.nd
 
 
 def _draw(logp: torch.Tensor, mask: torch.Tensor, rng) -> np.ndarray:
-    p = torch.exp(logp.masked_fill(~mask, -1e9) - torch.logsumexp(logp.masked_fill(~mask, -1e9), 1, keepdim=True))
+    """One cell per row from the log-density renormalised over the frame's cells."""
+    lp = logp.masked_fill(~mask, -1e9)
+    p = torch.exp(lp - torch.logsumexp(lp, 1, keepdim=True))
     c = p.double().cumsum(1).numpy()
     u = rng.random(len(c))[:, None] * c[:, -1:]
     return np.minimum((c < u).sum(1), c.shape[1] - 1)
@@ -363,9 +367,8 @@ def sample_panel(sp_head: ScanpathHead, feat: torch.Tensor, mask: torch.Tensor, 
         d = np.exp(dur[:, 0].numpy() + dur[:, 1].numpy() * rng.standard_normal(n))
         out[:, t] = np.stack([xy[:, 0], xy[:, 1], onset, d], 1)
         onset = onset + d + timing["saccadeMs"]
-        s, ox, oy = letterbox_geometry(f.width, f.height, cfg.in_w, cfg.in_h)
-        new = np.stack([(ox + xy[:, 0] * s) / cfg.in_w, (oy + xy[:, 1] * s) / cfg.in_h, np.ones(n)], 1)
-        hist = np.concatenate([new[:, None].astype(np.float32), hist[:, :-1]], 1)
+        new = np.concatenate([normalised_input_xy(f, xy, cfg.in_w, cfg.in_h), np.ones((n, 1), np.float32)], 1)
+        hist = np.concatenate([new[:, None], hist[:, :-1]], 1)
     return [out[i] for i in range(n)]
 
 
@@ -464,7 +467,7 @@ def calibration(sp_head, data: ScanpathData, val: Samples, cfg, timing: Dict, lo
                     if to and tp and o["seen"]["share"] >= 0.25 and p["seen"]["share"] >= 0.25:
                         d.setdefault(f"ttff.{name}", []).append((to["median"], tp["median"]))
                         if recorded:  # real onsets, not rebuilt from durations
-                            d.setdefault(f"ttff_recorded.{name}", []).append((to["median"], tp["median"]))
+                            d.setdefault(f"ttff.{name}@recorded", []).append((to["median"], tp["median"]))
     out: Dict = {"images": len(rows), "viewers_per_image": n_viewers, "within_ms": CALIBRATION_MS}
     for family, d in recs.items():
         fam = {"areas": len(d["observed.n1"])}
@@ -475,10 +478,10 @@ def calibration(sp_head, data: ScanpathData, val: Samples, cfg, timing: Dict, lo
                 fam[f"{name}.n{n}"] = {"mae_pp": float(np.abs(pred - obs).mean()),
                                        "correlation": float(np.corrcoef(pred, obs)[0, 1]) if obs.std() > 0 else None}
             fam[f"floor.n{n}"] = {"mae_pp": sampling_floor(np.array(d[f"scanpath.n{n}"]), np.array(d["observers"]))}
-        for name in [p + q for p in ("scanpath", "heatmap") for q in ("", "@recorded")]:
-            pairs = np.array(d.get(f"ttff_recorded.{name[:-9]}" if name.endswith("@recorded") else f"ttff.{name}", []))
+        for key in [k for k in d if k.startswith("ttff.")]:
+            pairs = np.array(d[key])
             if len(pairs):
-                fam[f"ttff.{name}"] = {"areas": len(pairs), "mae_ms": float(np.abs(pairs[:, 1] - pairs[:, 0]).mean()),
+                fam[key] = {"areas": len(pairs), "mae_ms": float(np.abs(pairs[:, 1] - pairs[:, 0]).mean()),
                                        "correlation": float(np.corrcoef(pairs[:, 0], pairs[:, 1])[0, 1])
                                        if len(pairs) > 2 else None,
                                        "median_observed_ms": float(np.median(pairs[:, 0])),

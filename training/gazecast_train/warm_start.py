@@ -26,13 +26,13 @@ LINEAR = ("user_proj", "film1", "film2")
 def _initializers(path: str) -> Dict[str, np.ndarray]:
     m = onnx.load(path)
     # the graph with the `features` output wraps the model as `m` (GazeModelWithFeatures): `m.head.c1.weight`
-    inits = {i.name[2:] if i.name.startswith("m.") else i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    unwrapped = lambda name: name.removeprefix("m.")  # noqa: E731
+    inits = {unwrapped(i.name): numpy_helper.to_array(i) for i in m.graph.initializer}
     for n in m.graph.node:  # bias-free Linear layers: MatMul(x, W^T)
         if n.op_type == "MatMul":
             parts = n.name.strip("/").split("/")
-            if len(parts) >= 2 and parts[-2] in LINEAR and (n.input[1].removeprefix("m.") in inits):
-                w = n.input[1][2:] if n.input[1].startswith("m.") else n.input[1]
-                inits[f"head.{parts[-2]}.weight"] = inits[w].T
+            if len(parts) >= 2 and parts[-2] in LINEAR and unwrapped(n.input[1]) in inits:
+                inits[f"head.{parts[-2]}.weight"] = inits[unwrapped(n.input[1])].T
     return inits
 
 
