@@ -16,7 +16,7 @@ import { AoiLayer, aoiColor, type AoiTool } from './aoi-layer';
 import { AoiPanels } from './aoi-panels';
 import { AudiencePanel } from './audience-panel';
 import { AudiencesToggle } from './panel-toggle';
-import type { AudienceStore, LastSession } from './audience-db';
+import type { WorkStore, LastSession } from './work-store';
 import { profileFor, type Audience } from './audiences';
 import { COLOR_A, COLOR_B, type ViewMode } from './colors';
 import { $, fmtTime } from './dom';
@@ -51,7 +51,7 @@ export const SAMPLES = [
 export class App {
   engine: AppEngine | null = null;
   manifest: ModelManifest | null = null;
-  store: AudienceStore | null = null;
+  store: WorkStore | null = null;
   mode: ViewMode = 'single';
   media: OpenedMedia | null = null;
   aois: Aoi[] = [];
@@ -112,7 +112,7 @@ export class App {
 
   // ---------- setup ----------
 
-  setStore(store: AudienceStore | null): void {
+  setStore(store: WorkStore | null): void {
     this.store = store;
   }
 

@@ -7,7 +7,7 @@
  */
 import type { ModelManifest } from '../index';
 import type { PanelAudience } from '../client/personal-audiences';
-import type { AudienceStore, LastSession } from './audience-db';
+import type { WorkStore, LastSession } from './work-store';
 import { nameFromTokens, newId, panelViewers, presetAudiences, slotLabel, valueLabel, type Audience } from './audiences';
 import type { ViewMode } from './colors';
 import { $ } from './dom';
@@ -16,7 +16,7 @@ import { removePersonalAudience, renamePersonalAudience } from './personal-bridg
 /** What the panel reads from the app and what it asks of it. */
 export interface AudiencePanelHost {
   readonly mode: ViewMode;
-  readonly store: AudienceStore | null;
+  readonly store: WorkStore | null;
   readonly manifest: ModelManifest | null;
   /** predictions for the audiences shown (after A or B changed) */
   refresh(): Promise<void>;

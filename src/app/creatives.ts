@@ -11,7 +11,7 @@ import { compareCreatives, type CreativeAoiRow } from '../analysis';
 import type { Prediction, Profile } from '../index';
 import { seekVideo as seekTo } from '../index';
 import { AoiLayer, type AoiTool } from './aoi-layer';
-import type { AudienceStore } from './audience-db';
+import type { WorkStore } from './work-store';
 import { newId } from './audiences';
 import type { AppEngine } from './engine';
 import { openMedia, type OpenedMedia } from './media';
@@ -54,7 +54,7 @@ export class CreativeB {
    * Opens `file` as creative B (errors as for creative A: nothing changes on failure). Its AOIs
    * come from the store, else from A's, scaled.
    */
-  async open(file: Blob, name: string, a: { media: OpenedMedia; aois: readonly Aoi[] }, store: AudienceStore | null): Promise<void> {
+  async open(file: Blob, name: string, a: { media: OpenedMedia; aois: readonly Aoi[] }, store: WorkStore | null): Promise<void> {
     const m = await openMedia(file, name);
     this.close();
     this.media = m;

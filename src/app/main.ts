@@ -7,7 +7,7 @@ import './styles.css';
 import { registerSW } from 'virtual:pwa-register';
 import { isGazecastError } from '../index';
 import { App } from './app';
-import { AudienceStore, type LastSession } from './audience-db';
+import { WorkStore, type LastSession } from './work-store';
 import { loadEngine } from './engine-binding';
 import { DEFAULT_MODEL_URL } from './engine';
 import { AUDIENCES_CHANGED_EVENT, loadPersonalAudiences } from './personal-bridge';
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
 
   let last: LastSession = {};
   try {
-    const store = await AudienceStore.open();
+    const store = await WorkStore.open();
     app.setStore(store);
     last = await store.lastSession().catch(() => ({}));
   } catch (e) {

@@ -24,10 +24,10 @@ export interface LastSession {
   readonly mode?: 'single' | 'compare' | 'difference';
 }
 
-export class AudienceStore {
+export class WorkStore {
   private constructor(private readonly db: IDBPDatabase<AppDb>) {}
 
-  static async open(name = 'gazecast-app'): Promise<AudienceStore> {
+  static async open(name = 'gazecast-app'): Promise<WorkStore> {
     const db = await openDB<AppDb>(name, 2, {
       upgrade(d, oldVersion) {
         if (oldVersion < 1) {
@@ -37,7 +37,7 @@ export class AudienceStore {
         if (oldVersion < 2) d.createObjectStore('session', { keyPath: 'key' });
       },
     });
-    return new AudienceStore(db);
+    return new WorkStore(db);
   }
 
   async list(): Promise<Audience[]> {
