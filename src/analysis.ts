@@ -28,7 +28,7 @@ export type { AttentionStory, StoryOptions } from './core/story';
 export { buildAnalysisDocument, analysisToJson, parseAnalysisJson, summarise, ANALYSIS_SCHEMA } from './core/export-analysis';
 export type { AnalysisDocument, AnalysisInput, AnalysisFrame, AnalysisMedia, AnalysisAudience, AudienceSummary, FrameResult } from './core/export-analysis';
 export type { AnalysisStudy, AnalysisStudyResult } from './core/export-analysis';
-export { pointsCsv, aoiCsv, summaryCsv, scanpathsCsv, studyMetricsCsv } from './core/export-csv';
+export { pointsCsv, aoiCsv, summaryCsv, creativeComparisonCsv, scanpathsCsv, studyMetricsCsv } from './core/export-csv';
 
 // virtual eye-tracking studies (predictor.simulate): the per-area report with Wilson intervals,
 // where viewers land first, and the words the app puts beside them (docs/virtual-study.md)

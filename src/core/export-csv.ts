@@ -38,58 +38,112 @@ function audienceNames(doc: AnalysisDocument): Map<string, string> {
   return new Map(doc.audiences.map((a) => [a.id, a.name]));
 }
 
-/** One row per predicted fixation point: audience, time, visit order, native-pixel position, mass. */
+/** The columns that say which creative a row is about, first in a creative A/B document (absent otherwise). */
+const CREATIVE_FIELDS = ['creative', 'media'];
+
+/**
+ * The creatives of a document: the document itself and, in a creative A/B document, creative B
+ * (its own media, AOIs and frames). A/B documents lead each row with the creative (A or B) and
+ * its file name, so one sheet holds both and sorts or filters by creative; other documents keep
+ * the columns they always had.
+ */
+function creatives(doc: AnalysisDocument): { readonly doc: AnalysisDocument; readonly lead: readonly string[] }[] {
+  if (!doc.creativeB) return [{ doc, lead: [] }];
+  return [
+    { doc, lead: ['A', safeText(doc.media.name)] },
+    { doc: doc.creativeB, lead: ['B', safeText(doc.creativeB.media.name)] },
+  ];
+}
+
+function withCreativeFields(doc: AnalysisDocument, fields: string[]): string[] {
+  return doc.creativeB ? [...CREATIVE_FIELDS, ...fields] : fields;
+}
+
+/**
+ * One row per predicted fixation point: audience, time, visit order, native-pixel position, mass.
+ * A creative A/B document (with `creativeB`) leads with `creative` (A/B) and `media` (its file
+ * name), creative A's rows first, then B's.
+ */
 export function pointsCsv(doc: AnalysisDocument): string {
-  const names = audienceNames(doc);
   const rows: (string | number)[][] = [];
-  for (const frame of doc.frames) {
-    for (const r of frame.results) {
-      for (const p of r.points) {
-        rows.push([
-          safeText(names.get(r.audienceId) ?? r.audienceId),
-          Math.round(frame.timestampMs),
-          p.order + 1,
-          +p.x.toFixed(2),
-          +p.y.toFixed(2),
-          +p.mass.toFixed(6),
-        ]);
+  for (const { doc: d, lead } of creatives(doc)) {
+    const names = audienceNames(d);
+    for (const frame of d.frames) {
+      for (const r of frame.results) {
+        for (const p of r.points) {
+          rows.push([
+            ...lead,
+            safeText(names.get(r.audienceId) ?? r.audienceId),
+            Math.round(frame.timestampMs),
+            p.order + 1,
+            +p.x.toFixed(2),
+            +p.y.toFixed(2),
+            +p.mass.toFixed(6),
+          ]);
+        }
       }
     }
   }
-  return unparse(['audience', 'time_ms', 'visit_order', 'x_px', 'y_px', 'mass'], rows);
+  return unparse(withCreativeFields(doc, ['audience', 'time_ms', 'visit_order', 'x_px', 'y_px', 'mass']), rows);
 }
 
-/** One row per frame, audience and AOI: share of attention and first-visit rank (empty = not visited). */
+/**
+ * One row per frame, audience and AOI: share of attention and first-visit rank (empty = not
+ * visited). A creative A/B document leads with `creative` and `media`, each creative with its own areas.
+ */
 export function aoiCsv(doc: AnalysisDocument): string {
-  const names = audienceNames(doc);
   const rows: (string | number)[][] = [];
-  for (const frame of doc.frames) {
-    for (const r of frame.results) {
-      for (const s of r.aoiStats) {
-        rows.push([
-          safeText(names.get(r.audienceId) ?? r.audienceId),
-          Math.round(frame.timestampMs),
-          safeText(s.name),
-          +s.share.toFixed(6),
-          s.firstVisitRank ?? '',
-          s.pointCount,
-        ]);
+  for (const { doc: d, lead } of creatives(doc)) {
+    const names = audienceNames(d);
+    for (const frame of d.frames) {
+      for (const r of frame.results) {
+        for (const s of r.aoiStats) {
+          rows.push([
+            ...lead,
+            safeText(names.get(r.audienceId) ?? r.audienceId),
+            Math.round(frame.timestampMs),
+            safeText(s.name),
+            +s.share.toFixed(6),
+            s.firstVisitRank ?? '',
+            s.pointCount,
+          ]);
+        }
       }
     }
   }
-  return unparse(['audience', 'time_ms', 'aoi', 'share', 'first_visit_rank', 'points_inside'], rows);
+  return unparse(withCreativeFields(doc, ['audience', 'time_ms', 'aoi', 'share', 'first_visit_rank', 'points_inside']), rows);
 }
 
-/** One row per audience and AOI over the whole media: mean share and first-visit rank. */
+/** One row per audience and AOI over the whole media: mean share and first-visit rank (per creative in an A/B document). */
 export function summaryCsv(doc: AnalysisDocument): string {
-  const names = audienceNames(doc);
   const rows: (string | number)[][] = [];
-  for (const s of doc.summary) {
-    for (const a of s.aoiStats) {
-      rows.push([safeText(names.get(s.audienceId) ?? s.audienceId), safeText(a.name), +a.share.toFixed(6), a.firstVisitRank ?? '']);
+  for (const { doc: d, lead } of creatives(doc)) {
+    const names = audienceNames(d);
+    for (const s of d.summary) {
+      for (const a of s.aoiStats) {
+        rows.push([...lead, safeText(names.get(s.audienceId) ?? s.audienceId), safeText(a.name), +a.share.toFixed(6), a.firstVisitRank ?? '']);
+      }
     }
   }
-  return unparse(['audience', 'aoi', 'mean_share', 'first_visit_rank'], rows);
+  return unparse(withCreativeFields(doc, ['audience', 'aoi', 'mean_share', 'first_visit_rank']), rows);
+}
+
+/**
+ * Creative A/B: the areas of both creatives matched by name (`creativeComparison`), one row per
+ * name — share on A and on B (fractions), first visit on each (empty = not visited) and B − A in
+ * percentage points. An area only one creative has leaves the other's cells and the difference
+ * empty, never 0. A document without a comparison gives the header alone.
+ */
+export function creativeComparisonCsv(doc: AnalysisDocument): string {
+  const rows = (doc.creativeComparison ?? []).map((r) => [
+    safeText(r.name),
+    r.a ? +r.a.share.toFixed(6) : '',
+    r.a?.firstVisitRank ?? '',
+    r.b ? +r.b.share.toFixed(6) : '',
+    r.b?.firstVisitRank ?? '',
+    r.differencePoints === null ? '' : +r.differencePoints.toFixed(2),
+  ]);
+  return unparse(['area', 'share_a', 'first_visit_a', 'share_b', 'first_visit_b', 'b_minus_a_points'], rows);
 }
 
 /**
