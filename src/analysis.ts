@@ -16,9 +16,9 @@ export type { Aoi, AoiShape, AoiStat, Vec2 } from './core/aoi';
 export { densityDifference, describeDifference, yardstickFromMetrics } from './core/difference';
 export type { DifferenceMap, Yardstick } from './core/difference';
 
-// two creatives for one audience: areas matched by name
-export { compareCreatives, describeCreativeDifference } from './core/creative-compare';
-export type { CreativeAoiRow } from './core/creative-compare';
+// two creatives for one audience: areas matched by name, shares and the virtual study on each
+export { compareCreatives, describeCreativeDifference, matchByName, compareCreativeStudies, describeCreativeStudyDifference, formatPointsDifference } from './core/creative-compare';
+export type { CreativeAoiRow, NamedPair, CreativeStudyRow, CreativeSeenWithin, CreativeShareDifference, CreativeTimeToFirstFixation } from './core/creative-compare';
 
 // the attention story in plain words
 export { attentionStory, formatShare } from './core/story';
