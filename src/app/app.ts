@@ -129,11 +129,6 @@ export class App {
     void this.refresh();
   }
 
-  /** Replaces the audiences that come from the personal-audience module (imported studies). */
-  setExternalAudiences(list: readonly Audience[]): void {
-    this.audienceChips.setExternal(list);
-  }
-
   showModelStatus(text: string, error = false): void {
     const el = $('model-status');
     el.textContent = text;
@@ -220,7 +215,7 @@ export class App {
       void this.audienceChips.saveFromForm();
     });
     $<HTMLSelectElement>('panel-select').addEventListener('change', (e) => {
-      this.audienceChips.addPanelViewer((e.target as HTMLSelectElement).value);
+      void this.audienceChips.addPanelViewer((e.target as HTMLSelectElement).value);
       (e.target as HTMLSelectElement).value = '';
     });
 

@@ -1,17 +1,22 @@
 /**
- * The audiences panel: the chips of every audience (presets, saved attribute audiences, the
- * model's panel viewers, imported personal and panel audiences), which is A and which is B, the
- * editor that saves a new one from the model's slots, renaming and deleting, and the A/B choice
- * kept over a reload. It owns the list and the A/B ids; the rest of the app reads them (App's
- * getters) and is told through `AudiencePanelHost` when to predict and redraw.
+ * The audiences panel: the chips of every audience (the built-in presets, and everything in the
+ * package's audience store: attribute groups saved here, the model panel's viewers once chosen,
+ * imported personal and panel audiences), which is A and which is B, the editor that saves a new
+ * one from the model's slots, renaming and deleting, and the A/B choice kept over a reload. It
+ * owns the list and the A/B ids; the rest of the app reads them (App's getters) and is told
+ * through `AudiencePanelHost` when to predict and redraw.
+ *
+ * The store (gazecast/personal's openAudienceStore, `gazecast-audiences`) is the one source of
+ * truth, as for any user of the package: every change is written there, and the list is re-read
+ * whenever the store announces a change (AUDIENCES_CHANGED_EVENT: a save, an import, a deletion).
  */
 import type { ModelManifest } from '../index';
-import type { PanelAudience } from '../client/personal-audiences';
-import type { WorkStore, LastSession } from './work-store';
-import { nameFromTokens, newId, panelViewers, presetAudiences, slotLabel, valueLabel, type Audience } from './audiences';
+import type { AudienceStore, PanelAudience } from '../client/personal-audiences';
+import { attributesAudience, kindLabel, nameFromTokens, panelViewers, presetAudiences, slotLabel, usableWith, valueLabel, type Audience } from './audiences';
 import type { ViewMode } from './colors';
 import { $ } from './dom';
-import { removePersonalAudience, renamePersonalAudience } from './personal-bridge';
+import { fromLegacyAudience } from './legacy-audiences';
+import type { LastSession, WorkStore } from './work-store';
 
 /** What the panel reads from the app and what it asks of it. */
 export interface AudiencePanelHost {
@@ -26,16 +31,20 @@ export interface AudiencePanelHost {
   showMessage(text: string): void;
 }
 
+/** Ids saved by versions that prefixed imported audiences' chips with "personal-". */
+const OLD_PREFIX = /^personal-/;
+
 export class AudiencePanel {
   audiences: Audience[] = [];
   aId = 'preset-everyone';
   bId: string | null = null;
-  /** the model panel's viewers (offered in the viewer list; a chip once chosen) */
-  private panelOnly: Audience[] = [];
-  /**
-   * Audiences A and B saved before a reload, applied once their audiences exist: presets and
-   * saved ones in `load`, imported ones in `setExternal`. Until then nothing is saved over them.
-   */
+  /** the built-in audiences (never stored, cannot be renamed or deleted) */
+  private presets: Audience[] = [];
+  /** the model panel's viewers (offered in the viewer list; a chip, and saved, once chosen) */
+  private panelOnly: PanelAudience[] = [];
+  /** the package's audience store; null where IndexedDB is unavailable (audiences last for the tab) */
+  private store: AudienceStore | null = null;
+  /** Audiences A and B saved before a reload, applied once the audiences are read. */
   private pendingAb: { aId?: string; bId?: string | null } | null = null;
   /** the model is loaded (before that, the default A/B are not worth remembering) */
   private loaded = false;
@@ -46,34 +55,70 @@ export class AudiencePanel {
     return id ? this.audiences.find((a) => a.id === id) : undefined;
   }
 
+  /** A preset: built in, so it cannot be renamed or deleted. */
+  isPreset(a: Audience): boolean {
+    return this.presets.includes(a);
+  }
+
   restore(s: LastSession): void {
     if (s.aId) this.pendingAb = { aId: s.aId, ...(s.bId !== undefined ? { bId: s.bId } : {}) };
   }
 
-  /** The model's audiences: presets, saved ones, the panel's viewers; then the saved A/B. */
+  /** The model's audiences: presets, the store's, the panel's viewers; then the saved A/B. */
   async load(manifest: ModelManifest, panel: PanelAudience | null): Promise<void> {
     this.buildSlotFields(manifest);
-    const saved = this.app.store ? await this.app.store.list().catch(() => []) : [];
-    this.audiences = [...presetAudiences(manifest), ...saved];
-    this.fillPanelSelect(panelViewers(panel, manifest));
+    this.presets = presetAudiences(manifest);
+    this.fillPanelSelect(panelViewers(panel));
+    if (!this.store) {
+      const personal = await import('../client/personal-audiences');
+      try {
+        this.store = await personal.openAudienceStore();
+        await this.moveLegacyAudiences(manifest);
+      } catch (e) {
+        this.app.showMessage(`Saved audiences are unavailable in this browser session (${(e as Error).message}); new ones last until the tab closes.`);
+      }
+      window.addEventListener(personal.AUDIENCES_CHANGED_EVENT, () => void this.reread());
+    }
+    await this.reread(false);
     if (!this.audiences.some((a) => a.id === this.aId)) this.aId = this.audiences[0]!.id;
-    this.bId = this.audiences.find((a) => a.id !== this.aId && a.source === 'preset')?.id ?? null;
-    // imported audiences arrive later (setExternal): keep waiting for those
-    if (this.applyPendingAb() || (!this.pendingAb?.aId?.startsWith('personal-') && !this.pendingAb?.bId?.startsWith('personal-'))) this.pendingAb = null;
+    this.bId = this.presets.find((a) => a.id !== this.aId)?.id ?? null;
+    this.applyPendingAb();
+    this.pendingAb = null;
     this.loaded = true;
     this.render();
   }
 
-  /** Replaces the audiences that come from the personal-audience module (imported studies). */
-  setExternal(list: readonly Audience[]): void {
-    this.audiences = [...this.audiences.filter((a) => !a.id.startsWith('personal-')), ...list];
+  /**
+   * Re-reads the store (after any change to it, here or by the importer): the presets, then the
+   * saved audiences the loaded model can use, oldest first. A and B stay unless they are gone.
+   */
+  private async reread(announce = true): Promise<void> {
+    const manifest = this.app.manifest;
+    if (!manifest) return;
+    const presetIds = new Set(this.presets.map((a) => a.id));
+    const saved = this.store ? await this.store.list().catch(() => null) : null;
+    // without a store (or when it fails to read) the audiences made in this tab are kept
+    const kept = saved ?? this.audiences.filter((a) => !presetIds.has(a.id));
+    this.audiences = [...this.presets, ...kept.filter((a) => usableWith(a, manifest) && !presetIds.has(a.id))];
+    if (!announce) return;
     const before = `${this.aId}|${this.bId}`;
-    this.applyPendingAb();
-    this.pendingAb = null;
     if (!this.audience(this.aId)) this.aId = this.audiences[0]!.id;
-    if (this.bId && !this.audience(this.bId)) this.bId = null;
+    if (this.bId && (!this.audience(this.bId) || this.bId === this.aId)) this.bId = null;
     this.render();
+    this.app.paint();
+    this.app.renderPanels();
     if (`${this.aId}|${this.bId}` !== before) void this.app.refresh();
+  }
+
+  /** Audiences this app kept in its own database before: into the package's store, once. */
+  private async moveLegacyAudiences(manifest: ModelManifest): Promise<void> {
+    const work = this.app.store;
+    if (!work || !this.store) return;
+    const old = await work.legacyAudiences();
+    if (old.length === 0) return;
+    const moved = old.map((r) => fromLegacyAudience(r, manifest.id)).filter((a): a is NonNullable<typeof a> => a !== null);
+    await this.store.save(moved); // one transaction: all or none
+    await work.clearLegacyAudiences();
   }
 
   /** Compare and difference need a B: the first audience that is not A. */
@@ -83,11 +128,14 @@ export class AudiencePanel {
     this.render();
   }
 
-  /** A model panel viewer chosen in the list becomes a chip and audience A. */
-  addPanelViewer(id: string): void {
+  /** A model panel viewer chosen in the list becomes a saved chip and audience A. */
+  async addPanelViewer(id: string): Promise<void> {
     const a = this.panelOnly.find((x) => x.id === id);
     if (!a) return;
-    if (!this.audiences.some((x) => x.id === a.id)) this.audiences.push(a);
+    if (!this.audience(a.id)) {
+      this.audiences.push(a);
+      await this.persist(() => this.store?.save([a]), `“${a.name}” is in use but could not be saved in this browser`);
+    }
     this.set('a', a.id);
   }
 
@@ -109,69 +157,60 @@ export class AudiencePanel {
     const tokens = this.formTokens();
     const nameInput = $<HTMLInputElement>('audience-name');
     const name = nameInput.value.trim() || nameFromTokens(tokens, manifest.profile.tokens.slots);
-    const a: Audience = { id: newId('aud'), name, tokens, source: 'attributes', createdAt: Date.now() };
+    const a = attributesAudience(name, tokens, manifest);
     this.audiences.push(a);
-    try {
-      await this.app.store?.put(a);
-    } catch (e) {
-      this.app.showMessage(`The audience is in use but could not be saved in this browser (${(e as Error).message}).`);
-    }
     nameInput.value = '';
+    await this.persist(() => this.store?.save([a]), 'The audience is in use but could not be saved in this browser');
     this.set(this.app.mode === 'single' ? 'a' : 'b', a.id);
   }
 
-  /** Deletes an audience of any kind but the presets: a saved one from this app's store, an
-   *  imported personal or panel one from the personal-audience store, a model panel viewer from
-   *  the chips (it stays in the viewer list to add again). */
+  /** Deletes an audience of any kind but the presets from the store (a model panel viewer stays
+   *  in the viewer list, to add again). */
   async remove(id: string): Promise<void> {
     const aud = this.audience(id);
-    if (!aud || aud.source === 'preset') return;
+    if (!aud || this.isPreset(aud)) return;
     this.audiences = this.audiences.filter((a) => a.id !== id);
     if (this.aId === id) this.aId = this.audiences[0]!.id;
     if (this.bId === id) this.bId = this.audiences.find((a) => a.id !== this.aId)?.id ?? null;
     this.render();
     void this.app.refresh();
-    try {
-      if (id.startsWith('personal-')) await removePersonalAudience(id);
-      else await this.app.store?.remove(id); // saved audiences, and panel viewers saved by a rename
-    } catch (e) {
-      this.app.showMessage(`“${aud.name}” is gone from this page but could not be deleted from this browser's storage (${(e as Error).message}); it may come back after a reload.`);
-    }
+    await this.persist(() => this.store?.remove(id),
+      `“${aud.name}” is gone from this page but could not be deleted from this browser's storage; it may come back after a reload`);
   }
 
-  /** Renames an audience of any kind but the presets, where it is kept: this app's store (saved
-   *  and model panel viewers, which are saved by a rename), or the personal-audience store. */
+  /** Renames an audience of any kind but the presets, in the store. */
   async rename(id: string, name: string): Promise<void> {
     const aud = this.audience(id);
-    if (!aud || aud.source === 'preset') return;
+    if (!aud || this.isPreset(aud)) return;
     const renamed: Audience = { ...aud, name };
     this.audiences = this.audiences.map((a) => (a.id === id ? renamed : a));
     this.render();
     this.app.paint();
     this.app.renderPanels();
+    await this.persist(() => this.store?.save([renamed]), `“${name}” is renamed on this page but could not be saved in this browser`);
+  }
+
+  /** Runs a store write; a failure is told (the change stays on this page) instead of thrown. */
+  private async persist(write: () => Promise<void> | undefined, failed: string): Promise<void> {
     try {
-      if (id.startsWith('personal-')) await renamePersonalAudience(id, name);
-      else await this.app.store?.put(renamed);
+      await write();
     } catch (e) {
-      this.app.showMessage(`“${name}” is renamed on this page but could not be saved in this browser (${(e as Error).message}).`);
+      this.app.showMessage(`${failed} (${(e as Error).message}).`);
     }
   }
 
-  /** Applies the saved A/B where those audiences are known now; true when nothing is left pending. */
-  private applyPendingAb(): boolean {
+  /** Applies the saved A/B where those audiences still exist. */
+  private applyPendingAb(): void {
     const p = this.pendingAb;
-    if (!p) return true;
-    for (const id of [p.aId, p.bId]) {
-      const viewer = id ? this.panelOnly.find((x) => x.id === id) : undefined;
-      if (viewer && !this.audience(viewer.id)) this.audiences.push(viewer);
-    }
-    const aOk = !p.aId || !!this.audience(p.aId), bOk = !p.bId || !!this.audience(p.bId);
-    if (aOk && p.aId) this.aId = p.aId;
-    if (bOk && p.bId !== undefined && p.bId !== this.aId) this.bId = p.bId;
-    return aOk && bOk;
+    if (!p) return;
+    const known = (id: string | null | undefined) => (id ? this.audience(id)?.id ?? this.audience(id.replace(OLD_PREFIX, ''))?.id : undefined);
+    const a = known(p.aId), b = known(p.bId);
+    if (a) this.aId = a;
+    if (p.bId === null) this.bId = null;
+    else if (b && b !== this.aId) this.bId = b;
   }
 
-  private fillPanelSelect(panel: Audience[]): void {
+  private fillPanelSelect(panel: PanelAudience[]): void {
     this.panelOnly = panel;
     const sel = $<HTMLSelectElement>('panel-select');
     sel.replaceChildren(new Option(panel.length ? 'Choose a viewer…' : 'This model has no panel', ''));
@@ -248,10 +287,11 @@ export class AudiencePanel {
       const li = document.createElement('li');
       li.className = 'chip';
       // the name of every audience but the presets is a button that renames it in place
-      const name = document.createElement(aud.source === 'preset' ? 'span' : 'button');
+      const preset = this.isPreset(aud);
+      const name = document.createElement(preset ? 'span' : 'button');
       name.className = 'chip-name';
       name.textContent = aud.name;
-      name.title = aud.source === 'preset' ? aud.name : `${aud.name} (click to rename)`;
+      name.title = preset ? aud.name : `${aud.name} (click to rename)`;
       if (name instanceof HTMLButtonElement) {
         name.type = 'button';
         name.setAttribute('aria-label', `Rename audience “${aud.name}”`);
@@ -259,7 +299,7 @@ export class AudiencePanel {
       }
       const kind = document.createElement('span');
       kind.className = 'chip-kind';
-      kind.textContent = aud.source === 'panel' || aud.source === 'personal' ? aud.source : '';
+      kind.textContent = kindLabel(aud);
       const mk = (letter: 'A' | 'B') => {
         const btn = document.createElement('button');
         btn.type = 'button';
@@ -272,7 +312,7 @@ export class AudiencePanel {
         return btn;
       };
       li.append(name, kind, mk('A'), mk('B'));
-      if (aud.source !== 'preset') {
+      if (!preset) {
         const rm = document.createElement('button');
         rm.type = 'button';
         rm.className = 'remove';

@@ -1,23 +1,30 @@
 /**
- * Audiences as the app shows them: a name, tokens by manifest slot, an optional embedding
- * (personal or panel viewers), and where it came from. Only slot values the loaded model lists
- * are ever offered or sent: an audience saved against another model keeps its unsupported
- * tokens out of the profile (and says so) instead of failing every prediction.
+ * Audiences in the app: the package's one audience model (gazecast/personal: attribute groups,
+ * personal and panel audiences, kept in its IndexedDB store), plus what only the app adds — the
+ * built-in presets, the model panel's viewers as panel-of-one audiences, names and labels. Only
+ * slot values the loaded model lists are ever offered or sent: an audience saved against another
+ * model keeps its unsupported tokens out of the profile (and says so) instead of failing every
+ * prediction (fitAudienceProfile).
  */
 import type { ModelManifest, ProfileSlot } from '../index';
 import type { Profile } from '../index';
-import type { PanelAudience } from '../client/personal-audiences';
+import { fitAudienceProfile, type Audience, type AttributesAudience, type PanelAudience } from '../client/personal-audiences';
 
-export type AudienceSource = 'preset' | 'attributes' | 'panel' | 'personal';
+export type { Audience } from '../client/personal-audiences';
 
-export interface Audience {
-  readonly id: string;
-  readonly name: string;
-  readonly tokens: Readonly<Record<string, string>>;
-  readonly embedding?: readonly number[];
-  readonly source: AudienceSource;
-  /** ms since epoch, for ordering the chips */
-  readonly createdAt: number;
+/** The profile an audience predicts with on this model, and what was left out (the package's rule). */
+export function profileFor(a: Audience, manifest: ModelManifest): { profile: Profile; dropped: readonly string[] } {
+  return fitAudienceProfile(a, manifest);
+}
+
+/** What the chip says of an audience's kind: nothing for attribute groups. */
+export function kindLabel(a: Audience): string {
+  return a.kind === 'attributes' ? '' : a.kind;
+}
+
+/** Attribute audiences work with any model (unlisted tokens are left out); embeddings only with their own. */
+export function usableWith(a: Audience, manifest: ModelManifest): boolean {
+  return a.kind === 'attributes' || a.modelId === manifest.id;
 }
 
 /** Words for slot values in names and labels; unknown keys/values fall back to the raw value. */
@@ -51,34 +58,22 @@ export function nameFromTokens(tokens: Readonly<Record<string, string>>, slots: 
   return [first.charAt(0).toUpperCase() + first.slice(1), ...parts.slice(1)].join(', ');
 }
 
-/** Keeps only the tokens the model supports; returns what was dropped so the UI can say so. */
-export function profileFor(a: Audience, manifest: ModelManifest): { profile: Profile; dropped: string[] } {
-  const tokens: Record<string, string> = {};
-  const dropped: string[] = [];
-  for (const [k, v] of Object.entries(a.tokens)) {
-    const slot = manifest.profile.tokens.slots.find((s) => s.key === k);
-    if (!slot || !slot.values.includes(v)) dropped.push(`${k}=${v}`);
-    else if (v !== 'unknown') tokens[k] = v;
-  }
-  const dim = manifest.profile.embedding?.dim;
-  const emb = a.embedding && dim === a.embedding.length ? a.embedding : undefined;
-  if (a.embedding && !emb) dropped.push(`embedding (length ${a.embedding.length}, model expects ${dim ?? 'none'})`);
-  return { profile: { tokens, ...(emb ? { embedding: Float32Array.from(emb) } : {}) }, dropped };
-}
-
 export function newId(prefix: string): string {
   return `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** Starting audiences for a model: everyone, then contrasting groups the model can tell apart. */
-export function presetAudiences(manifest: ModelManifest): Audience[] {
+const EPOCH = new Date(0).toISOString();
+
+/** Starting audiences for a model: everyone, then contrasting groups the model can tell apart.
+ *  Built in, never stored: they cannot be renamed or deleted. */
+export function presetAudiences(manifest: ModelManifest): AttributesAudience[] {
   const slots = manifest.profile.tokens.slots;
   const has = (k: string, v: string) => slots.some((s) => s.key === k && s.values.includes(v));
-  const out: Audience[] = [{ id: 'preset-everyone', name: 'Everyone', tokens: {}, source: 'preset', createdAt: 0 }];
+  const preset = (id: string, name: string, tokens: Record<string, string>): AttributesAudience =>
+    ({ kind: 'attributes', id, name, tokens, modelId: manifest.id, createdAt: EPOCH });
+  const out: AttributesAudience[] = [preset('preset-everyone', 'Everyone', {})];
   const add = (tokens: Record<string, string>) => {
-    if (Object.entries(tokens).every(([k, v]) => has(k, v))) {
-      out.push({ id: `preset-${Object.values(tokens).join('-')}`, name: nameFromTokens(tokens, slots), tokens, source: 'preset', createdAt: out.length });
-    }
+    if (Object.entries(tokens).every(([k, v]) => has(k, v))) out.push(preset(`preset-${Object.values(tokens).join('-')}`, nameFromTokens(tokens, slots), tokens));
   };
   const ages = slots.find((s) => s.key === 'age')?.values.filter((v) => v !== 'unknown') ?? [];
   if (ages.length > 0) add({ gender: 'female', age: ages[0]! });
@@ -88,16 +83,19 @@ export function presetAudiences(manifest: ModelManifest): Audience[] {
   return out;
 }
 
+/** An attribute audience the user made in the editor. */
+export function attributesAudience(name: string, tokens: Readonly<Record<string, string>>, manifest: ModelManifest): AttributesAudience {
+  return { kind: 'attributes', id: newId('aud'), name, tokens: { ...tokens }, modelId: manifest.id, createdAt: new Date().toISOString() };
+}
+
 /** The viewers of the model's panel (read by the package's modelPanel, every embedding already
- *  checked) as audiences, one chip each; attributes become tokens where the model lists the value. */
-export function panelViewers(panel: Pick<PanelAudience, 'members'> | null, manifest: ModelManifest): Audience[] {
+ *  checked) as audiences, one chip each: a panel of one member, so its attributes become tokens
+ *  by the package's rule. The id is the panel's observer id, kept as it was before audiences
+ *  moved to the package's store (a saved A/B still finds them). */
+export function panelViewers(panel: PanelAudience | null): PanelAudience[] {
   if (!panel) return [];
-  return panel.members.map((m) => {
-    const tokens: Record<string, string> = {};
-    for (const s of manifest.profile.tokens.slots) {
-      const a = m.attributes[s.key];
-      if (typeof a === 'string' && s.values.includes(a)) tokens[s.key] = a;
-    }
-    return { id: `panel-${m.observerId}`, name: `Viewer ${m.observerId}`, tokens, embedding: [...m.embedding], source: 'panel' as const, createdAt: 0 };
-  });
+  return panel.members.map((m) => ({
+    kind: 'panel' as const, id: `panel-${m.observerId}`.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 128), name: `Viewer ${m.observerId}`,
+    modelId: panel.modelId, createdAt: panel.createdAt, members: [m], filter: {},
+  }));
 }

@@ -17,7 +17,7 @@ import type { ModelManifest } from '../index';
 import type { Prediction } from '../index';
 import { seekVideo as seekTo } from '../index';
 import type { AoiPanels } from './aoi-panels';
-import type { Audience } from './audiences';
+import { profileFor, type Audience } from './audiences';
 import { $, fmtTime } from './dom';
 import type { AppEngine } from './engine';
 import { baseName, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
@@ -94,7 +94,11 @@ export class ExportActions {
     return buildAnalysisDocument({
       media: { name: m.name, kind: m.kind, width: m.width, height: m.height, ...(m.kind === 'video' ? { durationMs: m.durationS * 1000 } : {}) },
       model: { id: this.app.manifest?.id ?? 'unknown', version: this.app.manifest?.version ?? '' },
-      audiences: auds.map((a) => ({ id: a.id, name: a.name, tokens: a.tokens, ...(a.embedding ? { embedding: [...a.embedding] } : {}) })),
+      // what the model was given for each audience (its fitted profile), whatever its kind
+      audiences: auds.map((a) => {
+        const { profile } = profileFor(a, this.app.manifest!);
+        return { id: a.id, name: a.name, tokens: { ...profile.tokens }, ...(profile.embedding ? { embedding: Array.from(profile.embedding) } : {}) };
+      }),
       aois: this.app.aois,
       frames,
       ...(this.app.engine ? { backend: this.app.engine.backend } : {}),

@@ -10,7 +10,6 @@ import { App } from './app';
 import { WorkStore, type LastSession } from './work-store';
 import { loadEngine } from './engine-binding';
 import { DEFAULT_MODEL_URL } from './engine';
-import { AUDIENCES_CHANGED_EVENT, loadPersonalAudiences } from './personal-bridge';
 
 async function main(): Promise<void> {
   const app = new App();
@@ -58,15 +57,6 @@ async function main(): Promise<void> {
     const { engine, panel, predictor } = await loadEngine(modelUrl, params.get('backend'), (text) => app.showModelStatus(text));
     await opening;
     await app.setEngine(engine, panel);
-    const personal = () =>
-      loadPersonalAudiences(engine.manifest)
-        .then((list) => app.setExternalAudiences(list))
-        .catch((e) => {
-          console.warn('personal audiences unavailable', e);
-          app.setExternalAudiences([]); // stops waiting for a saved A/B among them
-        });
-    await personal();
-    window.addEventListener(AUDIENCES_CHANGED_EVENT, () => void personal());
     // Importing a study needs the model's encoder; the importer is loaded only when the model has one.
     const slot = document.getElementById('personal-audience-slot');
     if (slot && engine.manifest.encoder) {

@@ -1,13 +1,16 @@
 /**
- * Saved audiences in IndexedDB (via `idb`, a small, well-kept promise wrapper). One database per
- * origin, so nothing is shared with any other site and nothing leaves the browser.
+ * The app's own work in IndexedDB (via `idb`, a small, well-kept promise wrapper): areas of
+ * interest per file and the last session. Audiences are not here: they live in the package's
+ * audience store (gazecast/personal, `gazecast-audiences`), like every user's of the package.
+ * One database per origin, so nothing is shared with any other site and nothing leaves the browser.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import type { Audience } from './audiences';
+import type { LegacyAudience } from './legacy-audiences';
 import type { Aoi } from '../analysis';
 
 interface AppDb extends DBSchema {
-  audiences: { key: string; value: Audience };
+  /** audiences saved before they moved to the package's store: read once, moved, then emptied */
+  audiences: { key: string; value: LegacyAudience };
   /** AOIs per media name, so re-opening the same ad brings its areas back */
   aois: { key: string; value: { media: string; aois: Aoi[] } };
   /** the work on screen, so a reload (or "Update now") comes back to it: see LastSession */
@@ -40,16 +43,14 @@ export class WorkStore {
     return new WorkStore(db);
   }
 
-  async list(): Promise<Audience[]> {
-    return (await this.db.getAll('audiences')).sort((a, b) => a.createdAt - b.createdAt);
+  /** Audiences this app saved before the package's store held them (see legacy-audiences.ts). */
+  async legacyAudiences(): Promise<LegacyAudience[]> {
+    return this.db.getAll('audiences');
   }
 
-  async put(a: Audience): Promise<void> {
-    await this.db.put('audiences', a);
-  }
-
-  async remove(id: string): Promise<void> {
-    await this.db.delete('audiences', id);
+  /** Empties the old audience list, once its audiences are safely in the package's store. */
+  async clearLegacyAudiences(): Promise<void> {
+    await this.db.clear('audiences');
   }
 
   async aoisFor(media: string): Promise<Aoi[]> {

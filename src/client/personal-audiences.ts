@@ -16,7 +16,7 @@ import { importPupilLabsSurface } from '../core/import/pupil-labs-surface';
 import { importTobiiProLab } from '../core/import/tobii-pro-lab';
 import type { GazeStudy, ImportProblem, ImportResult, StudyStimulus } from '../core/import/types';
 import { resolveModelFile, type ModelManifest } from '../core/manifest';
-import { audienceProfile, type Audience, type PanelAudience, type PersonalAudience } from '../core/personal/audience';
+import { attributeTokens, fitAudienceProfile, type Audience, type PanelAudience, type PersonalAudience } from '../core/personal/audience';
 import { summariseEmbeddings, type EmbeddingSummary } from '../core/personal/embedding-stats';
 import { fixationDensity, rescalePoints, type OutputGrid } from '../core/personal/fixation-density';
 import { compareHoldOut, scoreViewing, type HoldOutComparison } from '../core/personal/holdout-metrics';
@@ -146,12 +146,15 @@ export class PersonalAudiences {
       throw new GazecastError('import-invalid', `${observerId} has ${all.length} usable viewings: too few to hold some back (need more than ${options.embedCount ?? 10} images)`);
     }
     const embedding = await this.embedViewer(study, observerId, { ...options, viewings: split.embed });
+    const ownTokens = attributeTokens(study.observers.find((o) => o.id === observerId)?.attributes ?? {}, this.predictor.model.manifest);
     const pairs = [];
     for (const [i, v] of split.heldOut.entries()) {
       checkAborted(options.signal);
       options.onProgress?.({ status: 'evaluating', done: i, total: split.heldOut.length });
       const stim = study.stimuli.find((s) => s.id === v.stimulusId)!;
-      const own = await this.predictor.predict(await this.frame(stim), { profile: { embedding: embedding.embedding } });
+      // the profile a saved audience of this viewer would predict with (fitAudienceProfile): the
+      // embedding beside the viewer's attribute tokens, so the verdict is about what the app shows
+      const own = await this.predictor.predict(await this.frame(stim), { profile: { embedding: embedding.embedding, tokens: ownTokens } });
       const population = await this.predictor.predict(await this.frame(stim), { profile: {} });
       const pts = stim.width && stim.height
         ? rescalePoints(v.fixations, { width: stim.width, height: stim.height }, { width: own.frameWidth, height: own.frameHeight })
@@ -250,13 +253,21 @@ export async function modelPanel(manifest: ModelManifest, manifestUrl: string | 
   };
 }
 
-/** The profile to predict for an audience, refusing embeddings made by another model. */
+/**
+ * The profile to predict for an audience (fitAudienceProfile's rule), strictly: an embedding made
+ * by another model, or a token the model does not list, is an error instead of being left out.
+ */
 export function profileForAudience(audience: Audience, manifest: ModelManifest): Profile {
-  if (audience.modelId !== manifest.id) {
+  if (audience.kind !== 'attributes' && audience.modelId !== manifest.id) {
     throw new GazecastError('invalid-embedding',
       `audience "${audience.name}" was embedded with model "${audience.modelId}"; embeddings do not carry over to "${manifest.id}": re-import its recordings with this model`);
   }
-  return audienceProfile(audience);
+  const { profile, dropped } = fitAudienceProfile(audience, manifest);
+  if (dropped.length > 0) {
+    throw new GazecastError(audience.kind === 'attributes' ? 'unsupported-profile' : 'invalid-embedding',
+      `audience "${audience.name}" has ${dropped.join(', ')}, which model "${manifest.id}" does not take: edit the audience or use a model that lists it`);
+  }
+  return profile;
 }
 
 /** Options for formats whose files do not say everything (see docs/import-formats.md). */

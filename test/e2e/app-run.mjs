@@ -218,25 +218,31 @@ try {
       await page.press('#audience-chips .chip-rename', 'Enter');
       await page.waitForFunction((n) => [...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === n), to);
     };
-    const appStoreHas = (id) => page.evaluate((id) => new Promise((resolve) => {
-      const req = indexedDB.open('gazecast-app');
+    // one store for every kind: the package's (gazecast-audiences), written after the chip changes
+    const storedName = (id) => page.evaluate((id) => new Promise((resolve) => {
+      const req = indexedDB.open('gazecast-audiences');
       req.onsuccess = () => { const g = req.result.transaction('audiences').objectStore('audiences').get(id); g.onsuccess = () => { req.result.close(); resolve(g.result?.name ?? null); }; };
     }), id);
+    const appStoreHas = async (id, expected) => {
+      for (let i = 0; i < 30 && (await storedName(id)) !== expected; i++) await page.waitForTimeout(100);
+      return storedName(id);
+    };
     // a saved attribute audience: renamed in place and in the store, then back
     await rename('Older viewers', 'Seniors');
     const olderId = await page.evaluate(() => window.gazecastApp.audiences.find((a) => a.name === 'Seniors').id);
-    assert.equal(await appStoreHas(olderId), 'Seniors');
+    assert.equal(await appStoreHas(olderId, 'Seniors'), 'Seniors');
     await rename('Seniors', 'Older viewers');
     // a model panel viewer, added from the list, then deleted from the chips
     const value = await page.locator('#panel-select option').nth(2).getAttribute('value');
     const viewerName = await page.locator('#panel-select option').nth(2).innerText();
     await page.selectOption('#panel-select', value);
     await page.waitForFunction((n) => [...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === n), viewerName);
+    assert.equal(await appStoreHas(value, viewerName), viewerName, 'a chosen panel viewer is saved');
     await rename(viewerName, 'Panel viewer renamed');
-    assert.equal(await appStoreHas(value), 'Panel viewer renamed', 'a renamed panel viewer is saved');
+    assert.equal(await appStoreHas(value, 'Panel viewer renamed'), 'Panel viewer renamed', 'a renamed panel viewer is saved');
     await page.locator('#audience-chips .chip', { hasText: 'Panel viewer renamed' }).locator('button.remove').click();
     assert.ok(!(await chipNames()).includes('Panel viewer renamed'), 'the panel viewer is still a chip');
-    assert.equal(await appStoreHas(value), null, 'the deleted panel viewer is gone from the store');
+    assert.equal(await appStoreHas(value, null), null, 'the deleted panel viewer is gone from the store');
     // an imported personal audience: written to the personal-audience store as the importer does
     const { modelId, dim } = await page.evaluate(() => ({ modelId: window.gazecastApp.manifest.id, dim: window.gazecastApp.manifest.profile.embedding.dim }));
     await page.evaluate(({ modelId, dim }) => new Promise((resolve, reject) => {
@@ -252,12 +258,7 @@ try {
     }), { modelId, dim });
     await page.waitForFunction(() => [...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === 'Imported viewer e2e'));
     await rename('Imported viewer e2e', 'Imported, renamed');
-    const storedName = () => page.evaluate(() => new Promise((resolve) => {
-      const req = indexedDB.open('gazecast-audiences');
-      req.onsuccess = () => { const g = req.result.transaction('audiences').objectStore('audiences').get('e2e-viewer'); g.onsuccess = () => { req.result.close(); resolve(g.result?.name ?? null); }; };
-    }));
-    for (let i = 0; i < 20 && (await storedName()) !== 'Imported, renamed'; i++) await page.waitForTimeout(100);
-    assert.equal(await storedName(), 'Imported, renamed', 'renamed in the personal-audience store');
+    assert.equal(await appStoreHas('e2e-viewer', 'Imported, renamed'), 'Imported, renamed', 'renamed in the audience store');
     await page.locator('#audience-chips .chip', { hasText: 'Imported, renamed' }).locator('button.remove').click();
     await page.waitForFunction(() => ![...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === 'Imported, renamed'));
     const left = await page.evaluate(() => new Promise((resolve) => {
@@ -359,7 +360,7 @@ try {
     const idle = await liveRate(4000);
     await page.evaluate(() => window.gazecastApp.seek(0));
     // another audience A: its study starts at once (a 9 s video: long enough to measure while it runs)
-    const other = await page.evaluate(() => { const app = window.gazecastApp; return app.audiences.find((a) => a.source === 'preset' && a.id !== app.aId && a.id !== app.bId).id; });
+    const other = await page.evaluate(() => { const app = window.gazecastApp; return app.audiences.find((a) => a.id.startsWith('preset-') && a.id !== app.aId && a.id !== app.bId).id; });
     const before = await page.evaluate(() => window.gazecastApp.aId);
     await page.evaluate((id) => window.gazecastApp.setAudience('a', id), other);
     await page.waitForFunction(() => window.gazecastApp.studies.progress !== null, null, { timeout: 20_000 });
@@ -746,6 +747,41 @@ try {
     assert.equal(await page.evaluate(() => crossOriginIsolated), true, 'still cross-origin isolated when served by the service worker');
     await page.screenshot({ path: join(shots, '13-offline.png') });
     await context.setOffline(false);
+  });
+
+  await step('audiences saved by an earlier version in the app\'s own database move into the package\'s store once (issue 16, point 3)', async () => {
+    // the old list as the previous version wrote it: an attribute group and a renamed model panel viewer
+    const { dim } = await page.evaluate(() => ({ dim: window.gazecastApp.manifest.profile.embedding.dim }));
+    await page.evaluate((dim) => new Promise((resolve, reject) => {
+      const req = indexedDB.open('gazecast-app');
+      req.onerror = () => reject(req.error);
+      req.onsuccess = () => {
+        const tx = req.result.transaction('audiences', 'readwrite');
+        tx.objectStore('audiences').put({ id: 'aud-legacy-1', name: 'Legacy group', tokens: { age: '55+' }, source: 'attributes', createdAt: 1 });
+        tx.objectStore('audiences').put({ id: 'panel-legacy', name: 'Legacy viewer', tokens: {}, embedding: Array.from({ length: dim }, () => 0.05), source: 'panel', createdAt: 2 });
+        tx.oncomplete = () => { req.result.close(); resolve(); };
+        tx.onerror = () => reject(tx.error);
+      };
+    }), dim);
+    await page.reload();
+    await waitModel();
+    await page.waitForFunction(() => ['Legacy group', 'Legacy viewer'].every((n) => [...document.querySelectorAll('#audience-chips .chip-name')].some((e) => e.textContent === n)), null, { timeout: 30_000 });
+    const kinds = await page.evaluate(() => new Promise((resolve) => {
+      const req = indexedDB.open('gazecast-audiences');
+      req.onsuccess = () => {
+        const g = req.result.transaction('audiences').objectStore('audiences').getAll();
+        g.onsuccess = () => { req.result.close(); resolve(Object.fromEntries(g.result.filter((a) => /legacy/.test(a.id)).map((a) => [a.id, a.kind]))); };
+      };
+    }));
+    assert.deepEqual(kinds, { 'aud-legacy-1': 'attributes', 'panel-legacy': 'panel' }, 'moved into the package store with their kinds');
+    const left = await page.evaluate(() => new Promise((resolve) => {
+      const req = indexedDB.open('gazecast-app');
+      req.onsuccess = () => { const g = req.result.transaction('audiences').objectStore('audiences').count(); g.onsuccess = () => { req.result.close(); resolve(g.result); }; };
+    }));
+    assert.equal(left, 0, 'the old list is emptied once moved');
+    // a moved audience predicts like any other
+    await page.locator('#audience-chips .chip', { hasText: 'Legacy viewer' }).locator('button.set-a').click();
+    await page.waitForFunction(() => window.gazecastApp.current.has('panel-legacy'), null, { timeout: 30_000 });
   });
 
   await step('refuses ?model= on another origin with a coded, visible error, requesting nothing there', async () => {

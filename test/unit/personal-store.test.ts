@@ -1,7 +1,7 @@
 import 'fake-indexeddb/auto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openAudienceStore, type AudienceStore } from '../../src/client/audience-store';
-import { exportAudiences, parseAudienceFile, type Audience, type PanelAudience, type PersonalAudience } from '../../src/core/personal';
+import { exportAudiences, parseAudienceFile, type Audience, type AttributesAudience, type PanelAudience, type PersonalAudience } from '../../src/core/personal';
 
 const personal: PersonalAudience = {
   kind: 'personal', id: 'osie-s07', name: 'Viewer s07', modelId: 'gazecast-mnv1-s8', createdAt: '2026-01-01T00:00:00.000Z',
@@ -15,6 +15,11 @@ const panel: PanelAudience = {
     { observerId: 'p1', embedding: [1, 0, 0], attributes: { age: '27', gender: 'female' }, viewings: 12 },
     { observerId: 'p2', embedding: [0, 1, 0], attributes: { age: '40', gender: 'female' }, viewings: 9 },
   ],
+};
+
+const group: AttributesAudience = {
+  kind: 'attributes', id: 'aud-older', name: 'Older viewers', modelId: 'gazecast-mnv1-s8', createdAt: '2026-01-03T00:00:00.000Z',
+  tokens: { age: '55+', vision: 'deutan' },
 };
 
 let store: AudienceStore | undefined;
@@ -36,6 +41,24 @@ describe('audience store (IndexedDB) and shared JSON', () => {
     const r = await other.importJson(json);
     expect(r.ok).toBe(true);
     expect(await other.list()).toEqual([personal, panel]);
+  });
+
+  it('keeps attribute audiences beside embedded ones (one model, one store), and checks their tokens like an import', async () => {
+    const s = await open();
+    await s.save([group, personal]);
+    expect((await s.list()).map((a) => a.kind)).toEqual(['personal', 'attributes']);
+    await s.save([{ ...group, name: 'Seniors' }]); // a rename is a save of the same id
+    expect((await s.get('aud-older'))?.name).toBe('Seniors');
+    const parsed = parseAudienceFile(await s.exportJson(['aud-older']));
+    expect(parsed.ok && parsed.value).toEqual([{ ...group, name: 'Seniors' }]);
+    // 'unknown' means "any": not kept; a token with no value is refused, naming where
+    const file = JSON.parse(exportAudiences([group])) as { audiences: Record<string, unknown>[] };
+    file.audiences[0]!.tokens = { age: 'unknown', gender: '' };
+    const r = parseAudienceFile(JSON.stringify(file, null, 2));
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.problems.map((p) => p.message)).toEqual([expect.stringMatching(/^audiences\/0\/tokens\/gender: must be a slot key/)]);
+    await s.remove('aud-older');
+    expect(await s.get('aud-older')).toBeUndefined();
   });
 
   it('never stores or exports raw gaze, even when an imported file carries it', async () => {

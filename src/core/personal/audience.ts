@@ -1,5 +1,6 @@
 /**
- * Personal and panel audiences, and their shareable JSON form (`gazecast-audiences/1`).
+ * Audiences — attribute groups, personal and panel audiences — and their shareable JSON form
+ * (`gazecast-audiences/1`). One model for every kind: the app's chips, the store and the files.
  *
  * An audience holds embeddings and attributes only — never raw gaze: the importers' fixations are
  * used to compute embeddings and then dropped. The JSON reader builds new objects from the known
@@ -7,10 +8,11 @@
  */
 import { locateJsonValues, positionAt, syntaxErrorPosition } from '../import/json-locate';
 import type { ImportProblem, ImportResult } from '../import/types';
+import type { ModelManifest } from '../manifest';
 import type { Profile } from '../prediction-types';
 import type { Consistency } from './embedding-stats';
 import type { HoldOutComparison } from './holdout-metrics';
-import { aggregatePanel, type AttributeFilter, type PanelMember } from './panel';
+import { aggregatePanel, matchesFilter, type AttributeFilter, type PanelMember } from './panel';
 
 export const AUDIENCES_SCHEMA = 'gazecast-audiences/1';
 
@@ -18,9 +20,21 @@ interface AudienceBase {
   /** unique within a store, [A-Za-z0-9._-] */
   readonly id: string;
   readonly name: string;
-  /** embeddings only mean something to the model that made them (manifest `id`) */
+  /** the model it was made with (manifest `id`): embeddings only mean something to that model;
+   *  an attribute audience's tokens carry over to any model that lists the same values */
   readonly modelId: string;
   readonly createdAt: string;
+}
+
+/**
+ * A group described by the model's profile tokens, e.g. women aged 25-34 with deutan colour
+ * vision: no embedding. Tokens a model does not list are left out when predicting, and said so
+ * (fitAudienceProfile), so a saved group still works with another model.
+ */
+export interface AttributesAudience extends AudienceBase {
+  readonly kind: 'attributes';
+  /** manifest slot key → value, e.g. { gender: 'female', age: '25-34' }; 'unknown' is never kept */
+  readonly tokens: Readonly<Record<string, string>>;
 }
 
 /** One person, embedded from their own viewings. */
@@ -45,16 +59,73 @@ export interface PanelAudience extends AudienceBase {
   readonly filter: AttributeFilter;
 }
 
-export type Audience = PersonalAudience | PanelAudience;
+/** The audiences that carry an embedding (a person, or the mean of a panel's members). */
+export type EmbeddedAudience = PersonalAudience | PanelAudience;
+
+export type Audience = AttributesAudience | EmbeddedAudience;
 
 /** The embedding an audience predicts with. */
-export function audienceEmbedding(a: Audience): readonly number[] {
+export function audienceEmbedding(a: EmbeddedAudience): readonly number[] {
   return a.kind === 'personal' ? a.embedding : aggregatePanel(a.members, a.filter).embedding;
 }
 
-/** The profile to pass to `predict`: the audience's embedding, no attribute tokens. */
-export function audienceProfile(a: Audience): Profile {
-  return { embedding: audienceEmbedding(a) };
+/** The slot value (not 'unknown') a viewer's attribute falls in: exact for most slots, case
+ *  aside; an age in years falls in its band ("27" → "25-34"). Undefined when none or several fit. */
+function slotValue(attributes: Readonly<Record<string, string>>, key: string, values: readonly string[]): string | undefined {
+  const fits = values.filter((v) => v !== 'unknown' && matchesFilter(attributes, { [key]: [v] }));
+  return fits.length === 1 ? fits[0] : undefined;
+}
+
+/** The tokens of the model's slots that a viewer's attributes give, e.g. { age: '27', gender:
+ *  'F', handedness: 'left' } → { age: '25-34' } when the model lists 25-34 and female/male. */
+export function attributeTokens(attributes: Readonly<Record<string, string>>, manifest: Pick<ModelManifest, 'profile'>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of manifest.profile.tokens.slots) {
+    const v = slotValue(attributes, s.key, s.values);
+    if (v !== undefined) out[s.key] = v;
+  }
+  return out;
+}
+
+/** A profile for a model, and what of the audience that model cannot use (to tell the user). */
+export interface FittedProfile {
+  readonly profile: Profile;
+  /** e.g. "vision=protan", "embedding (made by model x)": left out of `profile` */
+  readonly dropped: readonly string[];
+}
+
+/**
+ * The profile an audience predicts with on a model — the one rule for every kind:
+ * - attribute audiences: their tokens, those the model does not list left out (and named);
+ * - personal and panel audiences: their embedding, with the viewer's attributes as tokens where
+ *   they fall in one of the model's values (for a panel, where all its chosen members agree). The
+ *   model learnt each training viewer's embedding next to that viewer's tokens (training/
+ *   gazecast_train/train.py), so an embedding is read best beside them. An embedding made by
+ *   another model, or of another length, is left out (and named): it means nothing to this one.
+ */
+export function fitAudienceProfile(a: Audience, manifest: Pick<ModelManifest, 'id' | 'profile'>): FittedProfile {
+  const dropped: string[] = [];
+  if (a.kind === 'attributes') {
+    const tokens: Record<string, string> = {};
+    for (const [k, v] of Object.entries(a.tokens)) {
+      const slot = manifest.profile.tokens.slots.find((s) => s.key === k);
+      if (!slot || !slot.values.includes(v)) dropped.push(`${k}=${v}`);
+      else if (v !== 'unknown') tokens[k] = v;
+    }
+    return { profile: { tokens }, dropped };
+  }
+  let tokens: Record<string, string>;
+  if (a.kind === 'personal') tokens = attributeTokens(a.attributes, manifest);
+  else {
+    const chosen = a.members.filter((m) => matchesFilter(m.attributes, a.filter));
+    const each = chosen.map((m) => attributeTokens(m.attributes, manifest));
+    tokens = Object.fromEntries(Object.entries(each[0] ?? {}).filter(([k, v]) => each.every((t) => t[k] === v)));
+  }
+  const dim = manifest.profile.embedding?.dim;
+  const embedding = audienceEmbedding(a);
+  if (a.modelId !== manifest.id) dropped.push(`embedding (made by model ${a.modelId}, not ${manifest.id}: re-import the recordings with this model)`);
+  else if (dim !== embedding.length) dropped.push(`embedding (length ${embedding.length}, model expects ${dim ?? 'none'})`);
+  return { profile: { tokens, ...(dropped.length === 0 ? { embedding: [...embedding] } : {}) }, dropped };
 }
 
 export interface AudienceFile {
@@ -71,6 +142,9 @@ export function exportAudiences(audiences: readonly Audience[], now = new Date()
 /** Only the known fields, so nothing else (raw gaze included) is ever written out or kept. */
 export function cleanAudience(a: Audience): Audience {
   const base = { id: a.id, name: a.name, modelId: a.modelId, createdAt: a.createdAt };
+  if (a.kind === 'attributes') {
+    return { ...base, kind: 'attributes', tokens: Object.fromEntries(Object.entries(a.tokens).filter(([, v]) => v !== 'unknown')) };
+  }
   if (a.kind === 'panel') {
     return {
       ...base, kind: 'panel', filter: a.filter,
@@ -172,7 +246,13 @@ export function parseAudienceFile(text: string, file = 'audiences.json'): Import
     };
     if (ids.has(base.id)) report(`${path}/id`, `"${base.id}" is used by an earlier audience`);
     ids.add(base.id);
-    if (raw.kind === 'personal') {
+    if (raw.kind === 'attributes') {
+      const tokens = attributes(raw, 'tokens', path);
+      for (const [tk, tv] of Object.entries(tokens)) {
+        if (!/^[A-Za-z_][\w-]*$/.test(tk) || tv === '') report(`${path}/tokens/${tk}`, 'must be a slot key (letters, digits, _ or -) with a non-empty value');
+      }
+      audiences.push({ ...base, kind: 'attributes', tokens: Object.fromEntries(Object.entries(tokens).filter(([, v]) => v !== 'unknown')) });
+    } else if (raw.kind === 'personal') {
       const consistency = raw.consistency as Consistency;
       if (!CONSISTENCY.has(consistency)) report(`${path}/consistency`, `must be one of ${[...CONSISTENCY].join(', ')}`);
       audiences.push({
@@ -209,7 +289,7 @@ export function parseAudienceFile(text: string, file = 'audiences.json'): Import
       if (dims.size > 1) report(`${path}/members`, `members' embeddings differ in length (${[...dims].join(', ')})`);
       audiences.push({ ...base, kind: 'panel', members, filter });
     } else {
-      report(`${path}/kind`, `must be "personal" or "panel", found ${JSON.stringify(raw.kind)}`);
+      report(`${path}/kind`, `must be "attributes", "personal" or "panel", found ${JSON.stringify(raw.kind)}`);
     }
   });
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: audiences, warnings: [] };

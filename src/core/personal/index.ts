@@ -7,6 +7,6 @@ export {
 } from './panel';
 export { compareHoldOut, scoreViewing, type HoldOutComparison, type MetricPair, type ViewingScore } from './holdout-metrics';
 export {
-  AUDIENCES_SCHEMA, audienceEmbedding, cleanAudience, audienceProfile, exportAudiences, parseAudienceFile,
-  type Audience, type AudienceFile, type PanelAudience, type PersonalAudience,
+  AUDIENCES_SCHEMA, attributeTokens, audienceEmbedding, cleanAudience, exportAudiences, fitAudienceProfile, parseAudienceFile,
+  type Audience, type AttributesAudience, type AudienceFile, type EmbeddedAudience, type FittedProfile, type PanelAudience, type PersonalAudience,
 } from './audience';
