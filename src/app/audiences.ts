@@ -6,8 +6,7 @@
  * model keeps its unsupported tokens out of the profile (and says so) instead of failing every
  * prediction (fitAudienceProfile).
  */
-import type { ModelManifest, ProfileSlot } from '../index';
-import type { Profile } from '../index';
+import type { ModelManifest, Profile, ProfileSlot } from '../index';
 import { fitAudienceProfile, type Audience, type AttributesAudience, type PanelAudience } from '../client/personal-audiences';
 
 export type { Audience } from '../client/personal-audiences';

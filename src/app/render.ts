@@ -6,10 +6,8 @@
  * native-resolution exports), so the PNG snapshot, the burnt-in video and the report show
  * exactly what the stage shows.
  */
-import type { DensityMap, FixationPoint } from '../index';
+import { ATTENTION_HEATMAP, DEFAULT_DRAW_OPTIONS, drawHeatmap as paintHeatmap, drawPoints as paintPoints, drawScanpath, massRadius, type DensityMap, type DrawOptions, type FixationPoint, type FrameToCanvas } from '../index';
 import type { DifferenceMap } from '../analysis';
-import { ATTENTION_HEATMAP } from '../index';
-import { DEFAULT_DRAW_OPTIONS, drawHeatmap as paintHeatmap, drawPoints as paintPoints, drawScanpath, massRadius, type DrawOptions, type FrameToCanvas } from '../index';
 
 type Ctx = CanvasRenderingContext2D | OffscreenCanvasRenderingContext2D;
 

@@ -9,11 +9,8 @@
  * on screen (the study watched the video from its start). The painters draw in the frame's
  * native pixels, so the stage, the PNG, the report and the burnt-in video show the same swarm.
  */
-import { gazeAt, type ReplayGaze } from '../index';
-import type { DensityMap } from '../index';
-import type { VirtualStudy } from '../index';
+import { drawBeeSwarm, gazeAt, type DensityMap, type ReplayGaze, type VirtualStudy } from '../index';
 import { firstFixationDensity } from '../analysis';
-import { drawBeeSwarm } from '../index';
 import { $, fmtTime } from './dom';
 import type { OverlayPainter } from './exporters';
 import { drawHeatmap } from './render';
