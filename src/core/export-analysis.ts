@@ -11,7 +11,7 @@
  */
 import { aggregateAoiStats, type Aoi, type AoiStat } from './aoi';
 import { attentionStory } from './story';
-import type { CreativeAoiRow } from './creative-compare';
+import type { CreativeAoiRow, CreativeStudyRow } from './creative-compare';
 import type { FixationPoint } from './prediction-types';
 import type { VirtualStudy } from './study';
 import { studyReport, type StudyReport, type StudyReportOptions } from './study-metrics';
@@ -92,6 +92,11 @@ export interface AnalysisDocument extends AnalysisInput {
   readonly creativeB?: AnalysisDocument;
   /** creative A/B: the areas of both creatives matched by name, with both shares and B − A in points */
   readonly creativeComparison?: readonly CreativeAoiRow[];
+  /** creative A/B with the audience's virtual study on both (this document's `studies` and
+   *  `creativeB.studies`): per area matched by name, seen within 1 s / 3 s on each with B − A in
+   *  points and whether it is beyond the panels' noise, and the median time to first fixation on
+   *  each with B − A (`compareCreativeStudies`) */
+  readonly creativeStudyComparison?: readonly CreativeStudyRow[];
 }
 
 /** Per-audience summary over all frames: mean AOI shares, first-visit order, and the story. */

@@ -148,43 +148,48 @@ export function creativeComparisonCsv(doc: AnalysisDocument): string {
 
 /**
  * The virtual studies' scanpaths: one row per fixation of every simulated viewer, viewer and
- * fixation numbered from 1, in the order simulated (times in ms from the frame appearing).
+ * fixation numbered from 1, in the order simulated (times in ms from the frame appearing). A
+ * creative A/B document leads with `creative` and `media`, creative A's study first, then B's.
  */
 export function scanpathsCsv(doc: AnalysisDocument): string {
-  const names = audienceNames(doc);
   const rows: (string | number)[][] = [];
-  for (const s of doc.studies ?? []) {
-    const audience = safeText(names.get(s.audienceId) ?? s.audienceId);
-    s.study.viewers.forEach((v, i) => v.fixations.forEach((f, k) => {
-      rows.push([audience, i + 1, k + 1, +f.x.toFixed(2), +f.y.toFixed(2), +f.onsetMs.toFixed(2), +f.durationMs.toFixed(2)]);
-    }));
+  // a creative A/B document: the study on creative B (its `studies`) follows A's, with `creative` and `media` first
+  for (const { doc: d, lead } of creatives(doc)) {
+    const names = audienceNames(d);
+    for (const s of d.studies ?? []) {
+      const audience = safeText(names.get(s.audienceId) ?? s.audienceId);
+      s.study.viewers.forEach((v, i) => v.fixations.forEach((f, k) => {
+        rows.push([...lead, audience, i + 1, k + 1, +f.x.toFixed(2), +f.y.toFixed(2), +f.onsetMs.toFixed(2), +f.durationMs.toFixed(2)]);
+      }));
+    }
   }
-  return unparse(['audience', 'viewer', 'fixation', 'x_px', 'y_px', 'onset_ms', 'duration_ms'], rows);
+  return unparse(withCreativeFields(doc, ['audience', 'viewer', 'fixation', 'x_px', 'y_px', 'onset_ms', 'duration_ms']), rows);
 }
 
 /**
- * The virtual studies' per-area report (docs/virtual-study.md): one row per audience and AOI.
- * Shares are fractions with their Wilson 95 % bounds; an empty cell is "not defined" (nobody saw
+ * The virtual studies' per-area report (docs/virtual-study.md): one row per audience and AOI; a
+ * creative A/B document leads with `creative` and `media`, the study on creative A first, then
+ * the study on creative B (`creativeB.studies`). Shares are fractions with their Wilson 95 % bounds; an empty cell is "not defined" (nobody saw
  * the area, no viewers, or a seen-within window longer than the viewing), never 0.
  */
 export function studyMetricsCsv(doc: AnalysisDocument): string {
-  const names = audienceNames(doc);
-  const studies = doc.studies ?? [];
+  // a creative A/B document: the study on creative B follows A's, with `creative` and `media` first
+  const studies = creatives(doc).flatMap(({ doc: d, lead }) => (d.studies ?? []).map((s) => ({ ...s, lead, names: audienceNames(d) })));
   // every window any report has, in order of first appearance (one document uses one set of options)
   const windows = [...new Set(studies.flatMap((s) => s.report.aois.flatMap((m) => m.seenWithin.map((w) => w.withinMs))))];
   const num = (v: number | null | undefined, digits: number): number | '' => (v === null || v === undefined ? '' : +v.toFixed(digits));
   const share = (p: Proportion | null | undefined): (number | '')[] => [num(p?.share, 6), num(p?.low, 6), num(p?.high, 6)];
-  const fields = ['audience', 'aoi', 'viewers',
+  const fields = withCreativeFields(doc, ['audience', 'aoi', 'viewers',
     ...windows.flatMap((w) => [`seen_within_${w}ms`, `seen_within_${w}ms_low`, `seen_within_${w}ms_high`]),
     'seen', 'seen_low', 'seen_high', 'ttff_median_ms', 'ttff_q1_ms', 'ttff_q3_ms',
     'dwell_mean_ms', 'dwell_mean_among_seers_ms', 'dwell_share_of_viewing', 'fixation_count', 'visit_count', 'revisits',
-    'first_fixation', 'first_fixation_low', 'first_fixation_high'];
+    'first_fixation', 'first_fixation_low', 'first_fixation_high']);
   const rows: (string | number)[][] = [];
   for (const s of studies) {
     for (const m of s.report.aois) {
       const t = m.timeToFirstFixation;
       rows.push([
-        safeText(names.get(s.audienceId) ?? s.audienceId), safeText(m.name), m.viewers,
+        ...s.lead, safeText(s.names.get(s.audienceId) ?? s.audienceId), safeText(m.name), m.viewers,
         ...windows.flatMap((w) => share(m.seenWithin.find((x) => x.withinMs === w)?.seen)),
         ...share(m.seen), num(t?.median, 1), num(t?.q1, 1), num(t?.q3, 1),
         num(m.dwell?.meanMs, 1), num(m.dwell?.meanAmongSeersMs, 1), num(m.dwell?.shareOfViewing, 6),
