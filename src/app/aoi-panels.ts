@@ -14,7 +14,8 @@ import { AttentionChart, type ChartSeries } from './chart';
 import { $, fmtTime } from './dom';
 import type { OpenedMedia } from './media';
 import { TimelineStrip, type TimelineRow } from './timeline';
-import type { Analysis } from './video-analysis';
+import { creativeBAnalysis, type Analysis } from './video-analysis';
+import { creativeBSeries } from './creative-over-time';
 import { COLOR_A, COLOR_B, type ViewMode } from './colors';
 import type { CreativeAoiRow } from '../analysis';
 
@@ -29,8 +30,8 @@ export interface AoiPanelsHost {
   readonly mode: ViewMode;
   neededAudiences(): Audience[];
   aoisChanged(aois: Aoi[]): void;
-  /** creatives mode: creative B's areas, their statistics, and the two matched by name */
-  readonly creative: { readonly aois: readonly Aoi[]; stats(): AoiStat[] | null };
+  /** creatives mode: creative B, its areas, their statistics (frame shown), and the two matched by name */
+  readonly creative: { readonly media: OpenedMedia | null; readonly aois: readonly Aoi[]; stats(): AoiStat[] | null };
   creativeRows(): CreativeAoiRow[] | null;
   setCreativeAois(aois: Aoi[]): void;
   /** the attention story of the audience's virtual study (seen first, by how many, what most never reach), when it has one */
@@ -55,6 +56,27 @@ export class AoiPanels {
     const p = this.app.current.get(audId);
     if (!p) return null;
     return { stats: aoiStats(p, this.app.aois), scope: this.app.media?.kind === 'video' ? `frame at ${fmtTime(p.timestampMs / 1000)}` : 'this image' };
+  }
+
+  /**
+   * Creatives mode: audience A's statistics on each creative — over the whole video once creative
+   * A and creative B are both analysed (B over its own analysed frames: up to its end, or its one
+   * prediction for an image), else for the frame shown.
+   */
+  creativeStats(): { a: AoiStat[] | null; b: AoiStat[] | null; scope: string } {
+    const an = this.app.analysis;
+    const listA = an?.byAudience.get(this.app.aId);
+    const b = creativeBAnalysis(an, this.app.creative.media, this.app.aId);
+    const aoisB = this.app.creative.aois;
+    if (listA && listA.length > 0 && b) {
+      return {
+        a: aggregateAoiStats(listA.map((p) => aoiStats(p, this.app.aois)), this.app.aois),
+        b: aggregateAoiStats(b.frames.map((p) => aoiStats(p, aoisB)), aoisB),
+        scope: `whole video, ${listA.length} frames${b.media.kind === 'video' ? ` on A, ${b.frames.length} on B` : ''}`,
+      };
+    }
+    const pa = this.app.current.get(this.app.aId);
+    return { a: pa ? aoiStats(pa, this.app.aois) : null, b: this.app.creative.stats(), scope: '' };
   }
 
   render(): void {
@@ -161,13 +183,13 @@ export class AoiPanels {
     const aud = this.app.neededAudiences()[0];
     const story = $('story');
     story.replaceChildren();
-    const statsA = this.app.current.get(this.app.aId) ? aoiStats(this.app.current.get(this.app.aId)!, this.app.aois) : null;
-    for (const [label, st] of [['Creative A', statsA], ['Creative B', this.app.creative.stats()]] as const) {
+    const both = this.creativeStats();
+    for (const [label, st] of [['Creative A', both.a], ['Creative B', both.b]] as const) {
       const p = document.createElement('p');
       const who = document.createElement('span');
       who.className = 'who';
       who.style.color = label === 'Creative A' ? COLOR_A : COLOR_B;
-      who.textContent = `${label} · ${st ? aud?.name ?? '' : 'waiting for the prediction'}: `;
+      who.textContent = `${label} · ${st ? `${aud?.name ?? ''}${both.scope ? `, ${both.scope}` : ''}` : 'waiting for the prediction'}: `;
       p.append(who, document.createTextNode(st && aud ? attentionStory(aud.name, st).text : ''));
       story.append(p);
     }
@@ -222,12 +244,30 @@ export class AoiPanels {
         return;
       }
       const perFrame = preds.map((p) => aoiStats(p, this.app.aois));
+      // in creatives mode the one audience's rows are creative A's
+      const tag = this.app.mode === 'creatives' ? 'creative A' : ai === 0 ? 'A' : 'B';
       this.app.aois.forEach((aoi, k) => {
         const values = perFrame.map((s) => s[k]!.share);
-        rows.push({ label: `${aoi.name} (${ai === 0 ? 'A' : 'B'})`, color: aoiColor(k), values });
-        series.push({ label: `${aoi.name} · ${ai === 0 ? 'A' : 'B'}`, color: aoiColor(k), dashed: ai === 1, values });
+        rows.push({ label: `${aoi.name} (${tag})`, color: aoiColor(k), values });
+        series.push({ label: `${aoi.name} · ${tag}`, color: aoiColor(k), dashed: ai === 1, values });
       });
     });
+    // creatives mode: audience A on creative B at the same times, dashed, each area in the colour
+    // of creative A's area of the same name (the areas are matched by name)
+    const b = this.app.mode === 'creatives' && auds[0] ? creativeBAnalysis(an, this.app.creative.media, auds[0].id) : null;
+    if (b) {
+      const preds = creativeBSeries(b, an.timesS.length);
+      const aoisB = this.app.creative.aois;
+      if (aoisB.length === 0) rows.push({ label: `Creative B · ${auds[0]!.name}`, color: COLOR_B, values: preds.map((p) => Math.max(0, ...p.points.map((q) => q.mass))) });
+      const perFrame = preds.map((p) => aoiStats(p, aoisB));
+      aoisB.forEach((aoi, k) => {
+        const inA = this.app.aois.findIndex((x) => x.name.trim().toLocaleLowerCase() === aoi.name.trim().toLocaleLowerCase());
+        const color = aoiColor(inA >= 0 ? inA : k);
+        const values = perFrame.map((s) => s[k]!.share);
+        rows.push({ label: `${aoi.name} (creative B)`, color, values });
+        series.push({ label: `${aoi.name} · creative B`, color, dashed: true, values });
+      });
+    }
     this.timeline.set(an.timesS, rows, this.app.media.durationS);
     section.hidden = series.length === 0;
     if (series.length) this.chart.update(an.timesS, series, this.app.video?.currentTime);

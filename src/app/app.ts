@@ -33,7 +33,8 @@ import { separateBadges } from '../analysis';
 import { Stage } from './stage';
 import { CreativeB } from './creatives';
 import { compareCreatives, describeCreativeDifference, type CreativeAoiRow } from '../analysis';
-import { analyseWholeVideo, nearestAnalysed, type Analysis } from './video-analysis';
+import { analyseWholeVideo, creativeBAnalysis, nearestAnalysed, type Analysis } from './video-analysis';
+import { analysedCreativeB } from './creative-over-time';
 import { VirtualStudies } from './virtual-studies';
 import { StudyPanel, comparisonText, studyStoryFor } from './study-panel';
 import { Replay } from './replay';
@@ -315,9 +316,11 @@ export class App {
     void this.refresh();
   }
 
-  /** Video export only where there is one video to burn the overlay into (not an image, not two creatives). */
+  /** Video export only where there is one video to burn the overlay into (not an image, not two creatives);
+   *  the creative A/B comparison CSV in creatives mode only. */
   private updateExportMenu(): void {
     $('export-menu').querySelector<HTMLButtonElement>('button[data-export="video"]')!.hidden = this.media?.kind !== 'video' || this.mode === 'creatives';
+    $('export-menu').querySelector<HTMLButtonElement>('button[data-export="csv-creatives"]')!.hidden = this.mode !== 'creatives';
   }
 
   /** What stage B shows: creative B in creatives mode, else creative A (for audience B). */
@@ -371,11 +374,12 @@ export class App {
     this.creativeAoisChanged();
   }
 
-  /** Creative A's and B's areas matched by name for audience A, once both predictions exist. */
+  /** Creative A's and B's areas matched by name for audience A, once both predictions exist
+   *  (over the whole video once both creatives are analysed, else for the frame shown). */
   creativeRows(): CreativeAoiRow[] | null {
-    const pa = this.current.get(this.aId);
-    if (this.mode !== 'creatives' || !pa) return null;
-    return this.creative.compare(aoiStats(pa, this.aois));
+    if (this.mode !== 'creatives') return null;
+    const { a, b } = this.panels.creativeStats();
+    return a && b ? compareCreatives(a, b) : null;
   }
 
   // ---------- audiences (the chips and the editor are audience-panel.ts) ----------
@@ -593,7 +597,10 @@ export class App {
       // creatives mode: audience A on creative B too, at the same media time
       const audA = this.audience(this.aId);
       if (this.mode === 'creatives' && this.creative.media && this.engine && this.manifest && audA) {
-        await this.creative.predict(this.engine, audA.id, profileFor(audA, this.manifest).profile, tMs / 1000);
+        // the whole-video analysis's prediction of B's frame, when it has one (creative-over-time.ts)
+        const analysedB = creativeBAnalysis(this.analysis, this.creative.media, audA.id);
+        await this.creative.predict(this.engine, audA.id, profileFor(audA, this.manifest).profile, tMs / 1000,
+          analysedB ? (bMs) => analysedCreativeB(analysedB, bMs, this.analysis!.sps) : undefined);
         if (this.media !== media) return;
       }
       if (seq === this.refreshSeq && this.media === media) {

@@ -10,7 +10,7 @@ export interface ChartSeries {
   readonly label: string;
   readonly color: string;
   readonly dashed: boolean;
-  /** share 0..1 per time */
+  /** share 0..1 per time; shorter than the times where the series ends early (a creative B shorter than A): a gap after its end */
   readonly values: readonly number[];
 }
 
@@ -45,7 +45,7 @@ export class AttentionChart {
       return;
     }
     this.series = series;
-    const data: uPlot.AlignedData = [Float64Array.from(timesS), ...series.map((s) => Float64Array.from(s.values, (v) => v * 100))];
+    const data: uPlot.AlignedData = [Float64Array.from(timesS), ...series.map((s) => Array.from(timesS, (_, i) => (i < s.values.length ? s.values[i]! * 100 : null)))];
     const key = series.map((s) => `${s.label}|${s.color}|${s.dashed}`).join(';');
     if (this.plot && key === this.key) {
       this.plot.setData(data);

@@ -4,12 +4,11 @@
  * second AOI layer) and kept per file name like A's; when it opens without any, it starts with
  * A's areas scaled to its size, so two versions of one layout need no redrawing. Areas are
  * matched by name (src/core/creative-compare.ts). For a video, creative B shows and predicts the
- * frame at creative A's time (clamped to B's length) whenever A is paused or scrubbed.
+ * frame at creative A's time (clamped to B's length) whenever A is paused or scrubbed; after a
+ * whole-video analysis the analysed prediction of that frame is shown instead (creative-over-time.ts).
  */
 import { aoiStats, clampShapeToFrame, type Aoi, type AoiShape, type AoiStat } from '../analysis';
-import { compareCreatives, type CreativeAoiRow } from '../analysis';
-import type { Prediction, Profile } from '../index';
-import { seekVideo as seekTo } from '../index';
+import { seekVideo as seekTo, type Prediction, type Profile } from '../index';
 import { AoiLayer, type AoiTool } from './aoi-layer';
 import type { WorkStore } from './work-store';
 import { newId } from './audiences';
@@ -91,9 +90,11 @@ export class CreativeB {
 
   /**
    * Audience A's prediction on creative B at creative A's media time (videos: seeked there,
-   * clamped to B's length; images: once). Returns null when a newer call superseded this one.
+   * clamped to B's length; images: once). `analysed(bTimeMs)` gives the whole-video analysis's
+   * prediction of the frame at B's time, if it has one: then nothing is predicted again. Returns
+   * null when a newer call superseded this one.
    */
-  async predict(engine: AppEngine, audienceId: string, profile: Profile, timeS: number): Promise<Prediction | null> {
+  async predict(engine: AppEngine, audienceId: string, profile: Profile, timeS: number, analysed?: (bTimeMs: number) => Prediction | undefined): Promise<Prediction | null> {
     const m = this.media;
     if (!m) return null;
     const seq = ++this.#seq;
@@ -104,8 +105,10 @@ export class CreativeB {
       if (Math.abs(v.currentTime - t) > 0.01) await seekTo(v, t);
       tMs = v.currentTime * 1000;
     }
-    if (this.prediction && this.#audienceId === audienceId && Math.abs(this.prediction.timestampMs - tMs) < 1 && seq === this.#seq) return this.prediction;
-    const p = await engine.predict(m.element, profile, tMs);
+    // the analysed prediction wins over one made for the frame before the analysis finished
+    const fromAnalysis = analysed?.(tMs);
+    if (!fromAnalysis && this.prediction && this.#audienceId === audienceId && Math.abs(this.prediction.timestampMs - tMs) < 1 && seq === this.#seq) return this.prediction;
+    const p = fromAnalysis ?? (await engine.predict(m.element, profile, tMs));
     if (seq !== this.#seq || this.media !== m) return null;
     this.prediction = p;
     this.#audienceId = audienceId;
@@ -115,11 +118,5 @@ export class CreativeB {
   /** Per-area statistics on creative B, null before its prediction. */
   stats(): AoiStat[] | null {
     return this.prediction ? aoiStats(this.prediction, this.aois) : null;
-  }
-
-  /** Creative A's and B's areas matched by name, with both shares and the difference. */
-  compare(statsA: readonly AoiStat[] | null): CreativeAoiRow[] | null {
-    const b = this.stats();
-    return statsA && b ? compareCreatives(statsA, b) : null;
   }
 }

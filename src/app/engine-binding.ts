@@ -44,8 +44,8 @@ export async function loadEngine(
     manifest,
     get backend() { return predictor.backend; },
     predict: (frame, profile, timestampMs) => predictor.predict(frame, { profile, timestampMs }),
-    analyseVideo: async (video, profile, samplesPerSecond, signal, onProgress) =>
-      [...(await predictor.predictVideo(video, { profile, samplesPerSecond, signal, onProgress })).frames],
+    analyseVideo: async (video, profile, samplesPerSecond, signal, onProgress, endMs) =>
+      [...(await predictor.predictVideo(video, { profile, samplesPerSecond, signal, onProgress, ...(endMs !== undefined ? { endMs } : {}) })).frames],
     startLive: (video, profile, onPrediction, onError) => predictor.startLive(video, { profile, onPrediction, onError }),
     simulate: (frame, profile, o) =>
       predictor.simulate(frame, { profile, viewers: o.viewers, durationMs: o.durationMs, seed: o.seed, signal: o.signal, onProgress: o.onProgress }),

@@ -9,13 +9,14 @@ export interface AppEngine {
   readonly manifest: ModelManifest;
   readonly backend: 'webgpu' | 'wasm';
   predict(frame: FrameSource, profile: Profile, timestampMs: number): Promise<Prediction>;
-  /** Predictions for the whole video at `samplesPerSecond`, in time order. */
+  /** Predictions for the whole video (or up to `endMs`) at `samplesPerSecond`, in time order. */
   analyseVideo(
     video: HTMLVideoElement,
     profile: Profile,
     samplesPerSecond: number,
     signal: AbortSignal,
     onProgress: (p: VideoAnalysisProgress) => void,
+    endMs?: number,
   ): Promise<Prediction[]>;
   /** Live predictions while `video` plays (the package's startLive: newest frame wins, smoothed). */
   startLive(video: HTMLVideoElement, profile: Profile, onPrediction: (p: Prediction) => void, onError: (e: unknown) => void): LiveSession;

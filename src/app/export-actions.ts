@@ -8,7 +8,7 @@ import { aoiStats, type Aoi } from '../analysis';
 import { describeDifference, yardstickFromMetrics, type DifferenceMap } from '../analysis';
 import { GazecastError } from '../index';
 import { analysisToJson, buildAnalysisDocument, type AnalysisDocument, type AnalysisFrame } from '../analysis';
-import { aoiCsv, pointsCsv, scanpathsCsv, studyMetricsCsv } from '../analysis';
+import { aoiCsv, creativeComparisonCsv, pointsCsv, scanpathsCsv, studyMetricsCsv } from '../analysis';
 import type { AnalysisStudy } from '../analysis';
 import type { VirtualStudies } from './virtual-studies';
 import { studyPainter } from './replay';
@@ -23,7 +23,7 @@ import type { AppEngine } from './engine';
 import { baseName, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
 import { cloneVideo, type OpenedMedia } from './media';
 import { renderReport } from './report';
-import { nearestAnalysed, type Analysis } from './video-analysis';
+import { creativeBAnalysis, nearestAnalysed, type Analysis } from './video-analysis';
 import type { ViewMode } from './colors';
 import { describeCreativeDifference, type CreativeAoiRow } from '../analysis';
 
@@ -139,18 +139,25 @@ export class ExportActions {
     return sideBySide(a, snapshotCanvas(m.element, m.width, m.height, this.app.painterB(pb, true) ?? (() => undefined)));
   }
 
-  /** Creative A/B in the JSON: creative B's own document (same audience) and the areas matched by name. */
+  /**
+   * Creative A/B in the JSON, the CSVs and the report: creative B's own document (same audience)
+   * and the areas matched by name. Once both creatives are analysed over the whole video, B's
+   * frames are its analysed frames (each at B's own media time, up to its end; an image B its one
+   * prediction), as the table and the chart show them; else the frame shown.
+   */
   private withCreative(doc: AnalysisDocument): AnalysisDocument {
     const cb = this.app.creative.media, p = this.app.creative.prediction, rows = this.app.creativeRows();
     const aud = this.app.neededAudiences()[0];
     if (this.app.mode !== 'creatives' || !cb || !p || !rows || !aud) return doc;
+    const analysed = doc.samplesPerSecond !== undefined ? creativeBAnalysis(this.app.analysis, cb, aud.id) : null;
     const creativeB = buildAnalysisDocument({
       media: { name: cb.name, kind: cb.kind, width: cb.width, height: cb.height, ...(cb.kind === 'video' ? { durationMs: cb.durationS * 1000 } : {}) },
       model: doc.model,
       audiences: doc.audiences.filter((x) => x.id === aud.id),
       aois: this.app.creative.aois,
-      frames: [{ timestampMs: p.timestampMs, results: [{ audienceId: aud.id, points: p.points, aoiStats: aoiStats(p, this.app.creative.aois) }] }],
+      frames: (analysed ? analysed.frames : [p]).map((q) => ({ timestampMs: q.timestampMs, results: [{ audienceId: aud.id, points: q.points, aoiStats: aoiStats(q, this.app.creative.aois) }] })),
       ...(doc.backend ? { backend: doc.backend } : {}),
+      ...(analysed && cb.kind === 'video' ? { samplesPerSecond: doc.samplesPerSecond } : {}),
     });
     return { ...doc, creativeB, creativeComparison: rows };
   }
@@ -163,9 +170,14 @@ export class ExportActions {
     if (kind === 'png') {
       download(await canvasToBlob(this.snapshot()), `${base}${at}-${this.app.mode}.png`);
     } else if (kind === 'csv-points') {
-      download(new Blob([pointsCsv(this.analysisDocument())], { type: 'text/csv' }), `${base}-points.csv`);
+      // in creatives mode creative B's rows follow A's, told apart by the `creative` column
+      download(new Blob([pointsCsv(this.withCreative(this.analysisDocument()))], { type: 'text/csv' }), `${base}-points.csv`);
     } else if (kind === 'csv-aoi') {
-      download(new Blob([aoiCsv(this.analysisDocument())], { type: 'text/csv' }), `${base}-aoi.csv`);
+      download(new Blob([aoiCsv(this.withCreative(this.analysisDocument()))], { type: 'text/csv' }), `${base}-aoi.csv`);
+    } else if (kind === 'csv-creatives') {
+      const doc = this.withCreative(this.analysisDocument());
+      if (!doc.creativeComparison) throw new GazecastError('frame-invalid', 'The creative A/B comparison needs creative B and both predictions: open creative B (view Creatives) and wait for its overlay, then export again.');
+      download(new Blob([creativeComparisonCsv(doc)], { type: 'text/csv' }), `${base}-vs-${baseName(doc.creativeB!.media.name)}-creatives.csv`);
     } else if (kind === 'csv-scanpaths') {
       download(new Blob([scanpathsCsv(this.studyDocument())], { type: 'text/csv' }), `${base}-study-scanpaths.csv`);
     } else if (kind === 'csv-study') {
@@ -222,7 +234,9 @@ export class ExportActions {
     const images = { frames, chart: await this.app.panels.chart.toDataUrl(), chartLegend: this.app.panels.chart.series };
     if (this.app.mode === 'creatives') {
       const full = this.withCreative(doc);
-      renderReport($('report'), full, images, describeCreativeDifference(full.creativeComparison ?? [], a?.name ?? 'this audience'));
+      // over the whole video: what creative B's figures over time are (same times, shorter, an image)
+      const overTime = full.creativeB && full.samplesPerSecond !== undefined ? creativeBAnalysis(an, cb, this.app.aId)?.note : undefined;
+      renderReport($('report'), full, images, `${describeCreativeDifference(full.creativeComparison ?? [], a?.name ?? 'this audience')}${overTime ? ` ${overTime}` : ''}`);
       return;
     }
     const d = this.app.mode === 'compare' || this.app.mode === 'difference' ? this.app.difference() : null;
