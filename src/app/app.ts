@@ -36,7 +36,7 @@ import { compareCreatives, describeCreativeDifference, type CreativeAoiRow } fro
 import { analyseWholeVideo, creativeBAnalysis, nearestAnalysed, type Analysis } from './video-analysis';
 import { analysedCreativeB } from './creative-over-time';
 import { VirtualStudies } from './virtual-studies';
-import { StudyPanel, comparisonText, studyStoryFor } from './study-panel';
+import { StudyPanel, comparisonText, creativeStudyText, studyStoryFor } from './study-panel';
 import { Replay } from './replay';
 import type { AoiStat } from '../analysis';
 
@@ -750,7 +750,9 @@ export class App {
     if (creatives) {
       const rows = this.creativeRows();
       diffEl.hidden = !rows;
-      if (rows) diffEl.textContent = describeCreativeDifference(rows, a?.name ?? 'this audience');
+      // and, once audience A's virtual study has run on both creatives, who sees what within 1 s / 3 s on each
+      const studyText = creativeStudyText(this);
+      if (rows) diffEl.textContent = `${describeCreativeDifference(rows, a?.name ?? 'this audience')}${studyText ? ` ${studyText}` : ''}`;
       return;
     }
     const d = this.mode !== 'single' ? this.difference() : null;

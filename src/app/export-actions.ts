@@ -12,7 +12,7 @@ import { aoiCsv, creativeComparisonCsv, pointsCsv, scanpathsCsv, studyMetricsCsv
 import type { AnalysisStudy } from '../analysis';
 import type { VirtualStudies } from './virtual-studies';
 import { studyPainter } from './replay';
-import { appendStudyReport } from './study-report';
+import { appendCreativeStudyReport, appendStudyReport } from './study-report';
 import type { ModelManifest } from '../index';
 import type { Prediction } from '../index';
 import { seekVideo as seekTo } from '../index';
@@ -25,7 +25,7 @@ import { cloneVideo, type OpenedMedia } from './media';
 import { renderReport } from './report';
 import { creativeBAnalysis, nearestAnalysed, type Analysis } from './video-analysis';
 import type { ViewMode } from './colors';
-import { describeCreativeDifference, type CreativeAoiRow } from '../analysis';
+import { compareCreativeStudies, describeCreativeDifference, type CreativeAoiRow } from '../analysis';
 
 /** What the exports read from the app: its state, the painters and the panels' chart. */
 export interface ExportHost {
@@ -107,9 +107,8 @@ export class ExportActions {
     });
   }
 
-  /** The finished virtual studies of the audiences shown (not in creatives mode: one audience, two creatives). */
+  /** The finished virtual studies of the audiences shown (creatives mode: audience A's on creative A; B's is in `creativeB`). */
   private studiesShown(): AnalysisStudy[] {
-    if (this.app.mode === 'creatives') return [];
     return this.app.neededAudiences().flatMap((a) => {
       const s = this.app.studies.studyFor(a.id);
       return s ? [{ audienceId: a.id, study: s.study }] : [];
@@ -149,6 +148,7 @@ export class ExportActions {
     const cb = this.app.creative.media, p = this.app.creative.prediction, rows = this.app.creativeRows();
     const aud = this.app.neededAudiences()[0];
     if (this.app.mode !== 'creatives' || !cb || !p || !rows || !aud) return doc;
+    const studyB = this.app.studies.creativeStudyFor(aud.id);
     const analysed = doc.samplesPerSecond !== undefined ? creativeBAnalysis(this.app.analysis, cb, aud.id) : null;
     const creativeB = buildAnalysisDocument({
       media: { name: cb.name, kind: cb.kind, width: cb.width, height: cb.height, ...(cb.kind === 'video' ? { durationMs: cb.durationS * 1000 } : {}) },
@@ -158,8 +158,11 @@ export class ExportActions {
       frames: (analysed ? analysed.frames : [p]).map((q) => ({ timestampMs: q.timestampMs, results: [{ audienceId: aud.id, points: q.points, aoiStats: aoiStats(q, this.app.creative.aois) }] })),
       ...(doc.backend ? { backend: doc.backend } : {}),
       ...(analysed && cb.kind === 'video' ? { samplesPerSecond: doc.samplesPerSecond } : {}),
+      ...(studyB ? { studies: [{ audienceId: aud.id, study: studyB.study }] } : {}),
     });
-    return { ...doc, creativeB, creativeComparison: rows };
+    // audience A's virtual study on both creatives, areas matched by name (each report over its creative's areas)
+    const ra = doc.studies?.find((s) => s.audienceId === aud.id)?.report, rb = creativeB.studies?.[0]?.report;
+    return { ...doc, creativeB, creativeComparison: rows, ...(ra && rb ? { creativeStudyComparison: compareCreativeStudies(ra, rb) } : {}) };
   }
 
   async exportAs(kind: string): Promise<void> {
@@ -179,9 +182,9 @@ export class ExportActions {
       if (!doc.creativeComparison) throw new GazecastError('frame-invalid', 'The creative A/B comparison needs creative B and both predictions: open creative B (view Creatives) and wait for its overlay, then export again.');
       download(new Blob([creativeComparisonCsv(doc)], { type: 'text/csv' }), `${base}-vs-${baseName(doc.creativeB!.media.name)}-creatives.csv`);
     } else if (kind === 'csv-scanpaths') {
-      download(new Blob([scanpathsCsv(this.studyDocument())], { type: 'text/csv' }), `${base}-study-scanpaths.csv`);
+      download(new Blob([scanpathsCsv(this.withCreative(this.studyDocument()))], { type: 'text/csv' }), `${base}-study-scanpaths.csv`);
     } else if (kind === 'csv-study') {
-      download(new Blob([studyMetricsCsv(this.studyDocument())], { type: 'text/csv' }), `${base}-study-metrics.csv`);
+      download(new Blob([studyMetricsCsv(this.withCreative(this.studyDocument()))], { type: 'text/csv' }), `${base}-study-metrics.csv`);
     } else if (kind === 'json') {
       download(new Blob([analysisToJson(this.withCreative(this.analysisDocument()))], { type: 'application/json' }), `${base}-analysis.json`);
     } else if (kind === 'report') {
@@ -237,6 +240,7 @@ export class ExportActions {
       // over the whole video: what creative B's figures over time are (same times, shorter, an image)
       const overTime = full.creativeB && full.samplesPerSecond !== undefined ? creativeBAnalysis(an, cb, this.app.aId)?.note : undefined;
       renderReport($('report'), full, images, `${describeCreativeDifference(full.creativeComparison ?? [], a?.name ?? 'this audience')}${overTime ? ` ${overTime}` : ''}`);
+      appendCreativeStudyReport($('report'), full, this.app.manifest?.metrics);
       return;
     }
     const d = this.app.mode === 'compare' || this.app.mode === 'difference' ? this.app.difference() : null;

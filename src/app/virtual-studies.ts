@@ -5,15 +5,19 @@
  * cancelled. The engine gives live frames priority over a study's graph calls
  * (BACKGROUND_MAX_WAIT_MS in src/worker/engine.ts), so the live overlay keeps flowing.
  *
+ * In creatives mode audience A is also studied on creative B (issue 16, point 5): the same seed
+ * (`audienceSeed`), so both studies reproduce, keyed by creative B's file like creative A's, and
+ * cancelled when creative B closes or changes. `studyFor` / `reportFor` are creative A's (the open
+ * file), `creativeStudyFor` / `creativeReportFor` creative B's.
+ *
  * An image is viewed for 3 s; a video is watched from its start for at most VIDEO_STUDY_MS, on a
  * hidden copy of it, so the one on screen neither moves nor stops. A model without a scanpath
  * graph has no studies: `available` is false and the app hides what needs them.
  */
-import type { ModelManifest } from '../index';
-import type { VirtualStudy } from '../index';
-import { audienceSeed, studyReport, type StudyReport } from '../analysis';
-import type { Aoi } from '../analysis';
+import type { ModelManifest, VirtualStudy } from '../index';
+import { audienceSeed, studyReport, type Aoi, type StudyReport } from '../analysis';
 import { profileFor, type Audience } from './audiences';
+import type { ViewMode } from './colors';
 import type { AppEngine } from './engine';
 import { cloneVideo, type OpenedMedia } from './media';
 
@@ -30,9 +34,15 @@ export interface StudiesHost {
   readonly manifest: ModelManifest | null;
   readonly media: OpenedMedia | null;
   readonly aois: readonly Aoi[];
+  readonly mode: ViewMode;
+  /** creative B (creatives mode): its media and areas */
+  readonly creative: { readonly media: OpenedMedia | null; readonly aois: readonly Aoi[] };
   neededAudiences(): Audience[];
   report(e: unknown): void;
 }
+
+/** Which creative a study is of: A, the open file, or B, the second one of creatives mode. */
+export type StudyCreative = 'A' | 'B';
 
 /** A finished study and what it was made for. */
 export interface AudienceStudy {
@@ -46,13 +56,15 @@ export interface AudienceStudy {
 export interface StudyRun {
   readonly audienceId: string;
   readonly audienceName: string;
+  /** creative B's file name when the study is of creative B, else null */
+  readonly creativeB: string | null;
   /** 0..1 */
   fraction: number;
   readonly startedAt: number;
 }
 
 export class VirtualStudies {
-  /** finished studies of the open media, by audience id */
+  /** finished studies, by creative and audience id (`slot`) */
   private readonly done = new Map<string, AudienceStudy & { key: string }>();
   private running: { key: string; ctrl: AbortController; run: StudyRun } | null = null;
   /** finished and failed runs, so a failing study is not restarted in a loop */
@@ -72,31 +84,72 @@ export class VirtualStudies {
     return this.running?.run ?? null;
   }
 
-  private keyFor(aud: Audience): string | null {
-    const m = this.app.media, manifest = this.app.manifest;
+  /** The media of a creative: the open file (A), or creative B while creatives mode shows it. */
+  private mediaOf(creative: StudyCreative): OpenedMedia | null {
+    if (creative === 'A') return this.app.media;
+    return this.app.mode === 'creatives' ? this.app.creative.media : null;
+  }
+
+  private keyFor(aud: Audience, creative: StudyCreative): string | null {
+    const m = this.mediaOf(creative), manifest = this.app.manifest;
     if (!m || !manifest) return null;
     // the object URL is new for every file opened, so another file (even of the same name) is another study
     return `${m.url}|${aud.id}|${JSON.stringify(profileFor(aud, manifest).profile)}`;
   }
 
-  /** The finished study of this audience for the open media, if any. */
-  studyFor(audienceId: string): AudienceStudy | null {
+  /** The studies the view needs, in the order they run: each audience shown on creative A, then audience A on creative B. */
+  private needed(): { aud: Audience; creative: StudyCreative; key: string }[] {
+    const auds = this.app.neededAudiences();
+    const wanted = [
+      ...auds.map((aud) => ({ aud, creative: 'A' as const })),
+      ...(this.app.mode === 'creatives' && auds[0] ? [{ aud: auds[0], creative: 'B' as const }] : []),
+    ];
+    return wanted.flatMap((w) => {
+      const key = this.keyFor(w.aud, w.creative);
+      return key === null ? [] : [{ ...w, key }];
+    });
+  }
+
+  private slot(creative: StudyCreative, audienceId: string): string {
+    return `${creative}|${audienceId}`;
+  }
+
+  private finished(creative: StudyCreative, audienceId: string): AudienceStudy | null {
     const aud = this.app.neededAudiences().find((a) => a.id === audienceId);
-    const d = this.done.get(audienceId);
-    if (!d || !aud || d.key !== this.keyFor(aud)) return null;
+    const d = this.done.get(this.slot(creative, audienceId));
+    if (!d || !aud || d.key !== this.keyFor(aud, creative)) return null;
     return d;
   }
 
-  /** Its report over the current AOIs (cheap: the metrics are linear in the fixations). */
+  /** The finished study of this audience for the open media (creative A), if any. */
+  studyFor(audienceId: string): AudienceStudy | null {
+    return this.finished('A', audienceId);
+  }
+
+  /** The finished study of this audience (A) on creative B, in creatives mode, if any. */
+  creativeStudyFor(audienceId: string): AudienceStudy | null {
+    return this.finished('B', audienceId);
+  }
+
+  /** Its report over creative A's AOIs (cheap: the metrics are linear in the fixations). */
   reportFor(audienceId: string): StudyReport | null {
-    const s = this.studyFor(audienceId);
+    return this.reportOf('A', this.studyFor(audienceId), this.app.aois);
+  }
+
+  /** The report of its study on creative B, over creative B's AOIs. */
+  creativeReportFor(audienceId: string): StudyReport | null {
+    return this.reportOf('B', this.creativeStudyFor(audienceId), this.app.creative.aois);
+  }
+
+  private reportOf(creative: StudyCreative, s: AudienceStudy | null, areas: readonly Aoi[]): StudyReport | null {
     if (!s) return null;
     // the overlay repaints on every live prediction and reads the comparison: one report per study and set of areas
-    const aois = JSON.stringify(this.app.aois); // areas are edited in place too (names, shapes): compare by value
-    const cached = this.reports.get(audienceId);
+    const aois = JSON.stringify(areas); // areas are edited in place too (names, shapes): compare by value
+    const slot = this.slot(creative, s.audienceId);
+    const cached = this.reports.get(slot);
     if (cached && cached.study === s.study && cached.aois === aois) return cached.report;
-    const report = studyReport(s.study, this.app.aois);
-    this.reports.set(audienceId, { study: s.study, aois, report });
+    const report = studyReport(s.study, areas);
+    this.reports.set(slot, { study: s.study, aois, report });
     return report;
   }
 
@@ -111,11 +164,11 @@ export class VirtualStudies {
       this.cancel();
       return;
     }
-    const needed = this.app.neededAudiences().map((a) => ({ a, key: this.keyFor(a) })).filter((x): x is { a: Audience; key: string } => x.key !== null);
+    const needed = this.needed();
     if (this.running && !needed.some((n) => n.key === this.running!.key)) this.cancel();
     if (this.running) return;
-    const next = needed.find((n) => this.done.get(n.a.id)?.key !== n.key && !this.failed.has(n.key));
-    if (next) void this.start(next.a, next.key);
+    const next = needed.find((n) => this.done.get(this.slot(n.creative, n.aud.id))?.key !== n.key && !this.failed.has(n.key));
+    if (next) void this.start(next.aud, next.creative, next.key);
   }
 
   /** Stops the study in progress (a new file, or nothing to study). */
@@ -126,15 +179,16 @@ export class VirtualStudies {
     this.changed(true);
   }
 
-  private async start(aud: Audience, key: string): Promise<void> {
-    const engine = this.app.engine!, manifest = this.app.manifest!, media = this.app.media!;
+  private async start(aud: Audience, creative: StudyCreative, key: string): Promise<void> {
+    const engine = this.app.engine!, manifest = this.app.manifest!, media = this.mediaOf(creative)!;
     const ctrl = new AbortController();
-    const run: StudyRun = { audienceId: aud.id, audienceName: aud.name, fraction: 0, startedAt: performance.now() };
+    const run: StudyRun = { audienceId: aud.id, audienceName: aud.name, creativeB: creative === 'B' ? media.name : null, fraction: 0, startedAt: performance.now() };
     this.running = { key, ctrl, run };
     this.changed(true);
     const options = {
       viewers: STUDY_VIEWERS,
       durationMs: IMAGE_VIEWING_MS,
+      // one seed per audience, whatever the creative: a study reproduces, on A and on B alike
       seed: audienceSeed(aud.id),
       signal: ctrl.signal,
       onProgress: (p: { steps: number; expectedSteps: number }) => {
@@ -154,7 +208,7 @@ export class VirtualStudies {
         study = await engine.simulate(media.element as HTMLImageElement, profile, options);
       }
       if (this.running?.key !== key) return; // superseded while finishing
-      this.done.set(aud.id, { audienceId: aud.id, study, ms: performance.now() - run.startedAt, key });
+      this.done.set(this.slot(creative, aud.id), { audienceId: aud.id, study, ms: performance.now() - run.startedAt, key });
       this.completed++;
     } catch (e) {
       if (ctrl.signal.aborted) return;
