@@ -779,7 +779,8 @@ try {
       req.onsuccess = () => { const g = req.result.transaction('audiences').objectStore('audiences').count(); g.onsuccess = () => { req.result.close(); resolve(g.result); }; };
     }));
     assert.equal(left, 0, 'the old list is emptied once moved');
-    // a moved audience predicts like any other
+    // a moved audience predicts like any other (in the single view: compare, restored by the reload, folds the chips)
+    await page.click('#view-mode button[data-mode=single]');
     await page.locator('#audience-chips .chip', { hasText: 'Legacy viewer' }).locator('button.set-a').click();
     await page.waitForFunction(() => window.gazecastApp.current.has('panel-legacy'), null, { timeout: 30_000 });
   });
