@@ -12,6 +12,11 @@
 export { aoiStats, aggregateAoiStats, attentionShare, firstVisits, clampShapeToFrame, validateShape, pointInShape, shapeBounds, shapeToPolygon, polygonArea } from './core/aoi';
 export type { Aoi, AoiShape, AoiStat, Vec2 } from './core/aoi';
 
+// audiences of every kind (attribute groups, personal, panel: the gazecast-audiences/1 model that
+// gazecast/personal stores) and the one rule for the profile each predicts with on a model
+export { fitAudienceProfile, attributeTokens } from './core/personal/audience';
+export type { Audience, AttributesAudience, PersonalAudience, PanelAudience, EmbeddedAudience, FittedProfile } from './core/personal/audience';
+
 // two audiences on one frame: total variation distance, correlation, and whether that is clear
 export { densityDifference, describeDifference, yardstickFromMetrics } from './core/difference';
 export type { DifferenceMap, Yardstick } from './core/difference';

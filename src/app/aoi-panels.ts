@@ -5,9 +5,8 @@
  * through `aoisChanged`. A new column (e.g. a virtual study's seen-by or time to first
  * fixation) is one more cell per audience in `renderPanels`.
  */
-import { aggregateAoiStats, aoiStats, type Aoi, type AoiStat } from '../analysis';
+import { aggregateAoiStats, aoiStats, attentionStory, formatShare, type Aoi, type AoiStat, type CreativeAoiRow } from '../analysis';
 import type { Prediction } from '../index';
-import { attentionStory, formatShare } from '../analysis';
 import { aoiColor } from './aoi-layer';
 import type { Audience } from './audiences';
 import { AttentionChart, type ChartSeries } from './chart';
@@ -17,7 +16,6 @@ import { TimelineStrip, type TimelineRow } from './timeline';
 import { creativeBAnalysis, type Analysis } from './video-analysis';
 import { creativeBSeries } from './creative-over-time';
 import { COLOR_A, COLOR_B, type ViewMode } from './colors';
-import type { CreativeAoiRow } from '../analysis';
 
 /** What the panel reads from the app, and the one thing it changes (the AOIs). */
 export interface AoiPanelsHost {

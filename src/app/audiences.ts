@@ -7,9 +7,11 @@
  * prediction (fitAudienceProfile).
  */
 import type { ModelManifest, Profile, ProfileSlot } from '../index';
-import { fitAudienceProfile, type Audience, type AttributesAudience, type PanelAudience } from '../client/personal-audiences';
+// the audience model from gazecast/analysis (pure): a static import of gazecast/personal would pull
+// its importers (papaparse) into the app's first chunk; the store is loaded on first use instead
+import { fitAudienceProfile, type Audience, type AttributesAudience, type PanelAudience } from '../analysis';
 
-export type { Audience } from '../client/personal-audiences';
+export type { Audience } from '../analysis';
 
 /** The profile an audience predicts with on this model, and what was left out (the package's rule). */
 export function profileFor(a: Audience, manifest: ModelManifest): { profile: Profile; dropped: readonly string[] } {
