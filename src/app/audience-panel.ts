@@ -130,8 +130,10 @@ export class AudiencePanel {
 
   /** A model panel viewer chosen in the list becomes a saved chip and audience A. */
   async addPanelViewer(id: string): Promise<void> {
-    const a = this.panelOnly.find((x) => x.id === id);
-    if (!a) return;
+    const viewer = this.panelOnly.find((x) => x.id === id);
+    if (!viewer) return;
+    // dated now, so the new chip comes last like any audience just made (the store lists oldest first)
+    const a: PanelAudience = { ...viewer, createdAt: new Date().toISOString() };
     if (!this.audience(a.id)) {
       this.audiences.push(a);
       await this.persist(() => this.store?.save([a]), `“${a.name}” is in use but could not be saved in this browser`);
