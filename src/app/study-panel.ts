@@ -90,6 +90,12 @@ function seconds(ms: number): string {
   return (ms / 1000).toFixed(2);
 }
 
+/** "3.00 s of viewing", or each creative's when they differ (a video creative is watched up to its end, at most VIDEO_STUDY_MS). */
+export function viewing(ra: StudyReport | null, rb: StudyReport | null): string {
+  if (ra && rb && ra.durationMs !== rb.durationMs) return `${formatSeconds(ra.durationMs)} of viewing on A, ${formatSeconds(rb.durationMs)} on B`;
+  return `${formatSeconds((ra ?? rb)!.durationMs)} of viewing`;
+}
+
 /** Share, seen within 1 s / 3 s, TTFF, dwell and revisits of one area on one row ('…' while the study runs). */
 function metricCells(row: HTMLTableRowElement, share: number | null | undefined, m: AoiStudyMetrics | undefined): void {
   row.insertCell().textContent = share === null || share === undefined ? '…' : formatShare(share);
@@ -274,7 +280,7 @@ export class StudyPanel {
     }
     const r0 = ra ?? rb;
     $('study-caption').textContent = r0
-      ? `${r0.viewers} simulated viewers of “${aud?.name ?? ''}” on each creative, ${formatSeconds(r0.durationMs)} of viewing${this.app.media?.kind === 'video' || this.app.creative.media?.kind === 'video' ? ' (videos from their start)' : ''}`
+      ? `${r0.viewers} simulated viewers of “${aud?.name ?? ''}” on each creative, ${viewing(ra, rb)}${this.app.media?.kind === 'video' || this.app.creative.media?.kind === 'video' ? ' (videos from their start)' : ''}`
       : `${STUDY_VIEWERS} simulated viewers on each creative`;
     const el = $('study-compare');
     const text = creativeStudyText(this.app);

@@ -10,7 +10,7 @@ import {
   compareStudies, describeCreativeStudyDifference, describeStudyCalibration, describeStudyComparison, formatInterval, formatPercent, formatPointsDifference,
   formatSeconds, studyCalibrationFromMetrics, studyStory, type AnalysisDocument, type CreativeSeenWithin, type Proportion,
 } from '../analysis';
-import { reportRows } from './study-panel';
+import { reportRows, viewing } from './study-panel';
 
 function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -49,16 +49,21 @@ export function appendStudyReport(host: HTMLElement, doc: AnalysisDocument, firs
   host.insertBefore(section, host.lastElementChild);
 }
 
+/** A number and its unit kept on one line in the report's narrow columns ("0.54 s", "62 %"). */
+function glued(s: string): string {
+  return s.replace(/ (s|%|points)\b/g, '\u00a0$1').replace(/ %/g, '\u00a0%');
+}
+
 /** "62 % (55–69 %)", or "—" where undefined. */
 function share(p: Proportion | null): string {
-  return p ? `${formatPercent(p.share)} (${formatInterval(p)})` : '—';
+  return p ? glued(`${formatPercent(p.share)} (${formatInterval(p)})`) : '—';
 }
 
 /** "+22 points, beyond the panels' noise" / "+3 points, within the noise". */
 function difference(w: CreativeSeenWithin | undefined): string {
   const d = w?.difference;
   if (!d) return '—';
-  return `${formatPointsDifference(d.points)}, ${d.beyondNoise ? "beyond the panels' noise" : 'within the noise'}`;
+  return `${glued(formatPointsDifference(d.points))}, ${d.beyondNoise ? "beyond the panels' noise" : 'within the noise'}`;
 }
 
 /**
@@ -72,10 +77,10 @@ export function appendCreativeStudyReport(host: HTMLElement, doc: AnalysisDocume
   const ra = doc.studies?.[0]?.report, rb = doc.creativeB?.studies?.[0]?.report;
   if (!rows || !ra || !rb || !doc.creativeB) return;
   const audience = doc.audiences.find((a) => a.id === doc.studies![0]!.audienceId)?.name ?? 'this audience';
-  const ms = (v: number | null) => (v === null ? '—' : formatSeconds(v));
-  const dms = (v: number | null) => (v === null ? '—' : `${v > 0 ? '+' : v < 0 ? '−' : '±'}${formatSeconds(Math.abs(v))}`);
+  const ms = (v: number | null) => (v === null ? '—' : glued(formatSeconds(v)));
+  const dms = (v: number | null) => (v === null ? '—' : glued(`${v > 0 ? '+' : v < 0 ? '−' : '±'}${formatSeconds(Math.abs(v))}`));
   const parts: string[] = [];
-  parts.push(`<h2>Creative A/B — virtual study</h2><p class="meta">${ra.viewers} simulated viewers of ${esc(audience)} on each creative (creative A: ${esc(doc.media.name)}, creative B: ${esc(doc.creativeB.media.name)}), ${(ra.durationMs / 1000).toFixed(1)} s of viewing; shares of viewers with their 95 % Wilson interval; B − A in percentage points, beyond the panels' noise when the 95 % interval of the difference excludes 0. ${esc(describeStudyCalibration(studyCalibrationFromMetrics(metrics)))}</p>`);
+  parts.push(`<h2>Creative A/B — virtual study</h2><p class="meta">${ra.viewers} simulated viewers of ${esc(audience)} on each creative (creative A: ${esc(doc.media.name)}, creative B: ${esc(doc.creativeB.media.name)}), ${viewing(ra, rb)}; shares of viewers with their 95 % Wilson interval; B − A in percentage points, beyond the panels' noise when the 95 % interval of the difference excludes 0. ${esc(describeStudyCalibration(studyCalibrationFromMetrics(metrics)))}</p>`);
   const text = describeCreativeStudyDifference(rows, audience);
   if (text) parts.push(`<p>${esc(text)}</p>`);
   if (rows.length > 0) {
