@@ -647,8 +647,29 @@ try {
     assert.match(await $text('#legend-b'), /Creative B: ad-tennis\.jpg · Everyone/);
     assert.match(await $text('#story'), /Creative A[\s\S]*Creative B/);
     assert.equal(await page.$eval('#export-menu button[data-export="video"]', (b) => b.hidden), true, 'no video export for two creatives');
-    const pageW = await page.evaluate(() => [document.documentElement.scrollWidth, innerWidth]);
-    assert.ok(pageW[0] <= pageW[1], `the page is ${pageW[0]} px wide in a ${pageW[1]} px window`);
+    // audience A's virtual study runs on creative B as well as on A: per area both creatives and B − A (issue 16, point 5)
+    const studies = await hasScanpath();
+    if (studies) {
+      await page.waitForFunction(() => { const app = window.gazecastApp; return !!app.studies.studyFor(app.aId) && !!app.studies.creativeStudyFor(app.aId); }, null, { timeout: 300_000 });
+      await page.waitForFunction(() => document.querySelector('#study-table tbody tr[data-creative="B-A"] td:nth-child(3) small'), null, { timeout: 10_000 });
+      assert.match(await $text('#study-status'), /^Simulated in [\d.]+ s and [\d.]+ s\.$/, 'both studies finished');
+      assert.match(await $text('#study-caption'), /^200 simulated viewers of “Everyone” on each creative, 3\.00 s of viewing$/);
+      const cells = await page.locator('#study-table tbody tr[data-creative]').evaluateAll((rs) => rs.map((r) => [r.dataset.creative, ...[...r.cells].slice(1).map((c) => c.innerText.replace(/\s+/g, ' ').trim())]));
+      assert.deepEqual(cells.map((c) => c[0]), ['A', 'B', 'B-A'], 'one area: creative A, creative B, B − A');
+      for (const c of cells.slice(0, 2)) assert.match(c.slice(2, 4).join(' | '), /^\d+% \d+–\d+ \| \d+% \d+–\d+$/, `seen within 1 s / 3 s with their intervals: ${c}`);
+      assert.match(cells[2].slice(2, 4).join(' | '), /^[+−]?\d+ (beyond noise|noise) \| [+−]?\d+ (beyond noise|noise)$/, `B − A in points with the noise verdict: ${cells[2]}`);
+      assert.match(cells[2][4], /^([+−]?\d+\.\d\d|—)$/, `TTFF B − A: ${cells[2]}`);
+      assert.match(await $text('#difference-summary'), /Virtual study \(200 simulated viewers of Everyone on each creative\): /);
+      assert.equal(await page.locator('#replay-view').isVisible(), false, 'no gaze replay of two creatives');
+      // the panel keeps its width at 1280 x 720 (seven columns; the area's name wraps)
+      const fit = await page.evaluate(() => { const t = document.getElementById('study-table'); return [t.scrollWidth, t.parentElement.clientWidth]; });
+      assert.ok(fit[0] <= fit[1], `the study table is ${fit[0]} px wide in a ${fit[1]} px panel`);
+      console.log(`    creatives study: ${await $text('#study-status')} · ${cells.map((c) => c.join(' ')).join(' ; ')}`);
+      await page.locator('#study-section').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(shots, '10b2-creatives-study.png') });
+    }
+    const pageW = await page.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.scrollHeight, innerWidth, innerHeight]);
+    assert.ok(pageW[0] <= pageW[2] && pageW[1] <= pageW[3], `the page is ${pageW[0]} x ${pageW[1]} px in a ${pageW[2]} x ${pageW[3]} px window`);
     await page.screenshot({ path: join(shots, '10b-creatives.png') });
     const png = await download('png');
     assert.equal(png.bytes.readUInt32BE(16), 800 + 800, 'the PNG has creative A and creative B side by side');
@@ -656,8 +677,36 @@ try {
     const json = JSON.parse((await download('json')).bytes.toString());
     assert.equal(json.creativeB.media.name, 'ad-tennis.jpg');
     assert.ok(json.creativeComparison.some((r) => r.name === areaName && typeof r.differencePoints === 'number'), 'the JSON pairs the areas by name');
+    if (studies) {
+      // the study on each creative and their comparison: seen within 1 s / 3 s on A and B, B − A with the noise verdict, TTFF
+      assert.equal(json.studies[0].study.viewers.length, 200);
+      assert.equal(json.creativeB.studies[0].study.viewers.length, 200);
+      const sc = json.creativeStudyComparison.find((r) => r.name === areaName);
+      assert.ok(sc, `creativeStudyComparison has ${areaName}`);
+      assert.deepEqual(sc.seenWithin.map((w) => w.withinMs), [1000, 3000]);
+      for (const w of sc.seenWithin) {
+        assert.ok(Math.abs(w.difference.points - (w.b.share - w.a.share) * 100) < 1e-3 && typeof w.difference.beyondNoise === 'boolean', JSON.stringify(w));
+      }
+      const t = sc.timeToFirstFixation;
+      assert.ok(t.aMs === null || t.bMs === null ? t.differenceMs === null : Math.abs(t.differenceMs - (t.bMs - t.aMs)) < 1e-6, JSON.stringify(t));
+      assert.equal(t.aMs, json.studies[0].report.aois.find((m) => m.name === areaName).timeToFirstFixation?.median ?? null);
+      // the study metrics CSV: creative A's row, then B's
+      const mc = (await download('csv-study')).bytes.toString().trim().split(/\r?\n/).map((l) => l.split(','));
+      assert.deepEqual(mc[0].slice(0, 4), ['creative', 'media', 'audience', 'aoi']);
+      assert.deepEqual(mc.slice(1).map((r) => `${r[0]} ${r[1]} ${r[3]}`), [`A ad-juice.jpg ${areaName}`, `B ad-tennis.jpg ${areaName}`]);
+    }
     await page.evaluate(() => window.gazecastApp.fillReport());
     assert.match(await page.locator('#report').innerText(), /Creative A\/B[\s\S]*B − A/);
+    if (studies) {
+      const section = page.locator('#report .creative-study-report');
+      assert.match(await section.innerText(), /Creative A\/B — virtual study[\s\S]*Seen within 1 s on A[\s\S]*Time to first fixation \(median\) on A/);
+      const cells = await section.locator('tbody tr').first().evaluate((r) => [...r.cells].map((c) => c.innerText.replace(/\s+/g, ' ').trim()));
+      assert.equal(cells[0], areaName);
+      assert.match(cells.slice(1, 7).join(' | '), /^\d+ % \(\d+–\d+ %\) \| \d+ % \(\d+–\d+ %\) \| (no gap|[+−]\d+ points), (beyond the panels' noise|within the noise) \| /);
+      await page.emulateMedia({ media: 'print' });
+      await section.screenshot({ path: join(shots, '10f-creatives-study-report.png') });
+      await page.emulateMedia({ media: 'screen' });
+    }
     await page.evaluate(() => { document.getElementById('report').innerHTML = ''; });
     await page.click('#creative-close');
     await page.waitForFunction(() => window.gazecastApp.mode === 'single' && !window.gazecastApp.creative.media);
