@@ -33,7 +33,7 @@ import { separateBadges } from '../analysis';
 import { Stage } from './stage';
 import { CreativeB } from './creatives';
 import { compareCreatives, describeCreativeDifference, type CreativeAoiRow } from '../analysis';
-import { analyseWholeVideo, creativeBAnalysis, nearestAnalysed, type Analysis } from './video-analysis';
+import { analyseWholeVideo, creativeBAnalysis, forgetCreativeB, nearestAnalysed, type Analysis } from './video-analysis';
 import { analysedCreativeB } from './creative-over-time';
 import { VirtualStudies } from './virtual-studies';
 import { StudyPanel, comparisonText, creativeStudyText, studyStoryFor } from './study-panel';
@@ -348,11 +348,13 @@ export class App {
       return;
     }
     if (this.messages.topic === 'media') this.clearMessage();
+    forgetCreativeB(this, true);
     this.setMode('creatives');
   }
 
   closeCreative(): void {
     this.creative.close();
+    forgetCreativeB(this, false);
     if (this.mode === 'creatives') this.setMode('single');
   }
 

@@ -27,6 +27,22 @@ export function creativeBAnalysis(analysis: Analysis | null, media: OpenedMedia 
   return b && media && b.media === media && b.audienceId === audienceId ? b : null;
 }
 
+/**
+ * Creative B was changed or closed: its analysis no longer applies and is dropped (creative A's
+ * stays), and a status line that described it says what holds now.
+ */
+export function forgetCreativeB(app: { analysis: Analysis | null }, stillOpen: boolean): void {
+  const an = app.analysis;
+  if (!an?.creativeB) return;
+  app.analysis = { sps: an.sps, timesS: an.timesS, byAudience: an.byAudience };
+  const status = $('analysis-status');
+  if (/creative B/i.test(status.textContent ?? '')) {
+    status.textContent = stillOpen
+      ? 'Creative B changed: creative A\'s analysis is kept; Analyse whole video again to cover the new creative B too.'
+      : 'Creative B closed: creative A\'s analysis is kept.';
+  }
+}
+
 /** The analysed prediction nearest to media time `tMs` for an audience, if any. */
 export function nearestAnalysed(analysis: Analysis | null, audId: string, tMs: number): Prediction | undefined {
   const list = analysis?.byAudience.get(audId);

@@ -63,6 +63,9 @@ ff('-f', 'lavfi', '-i', 'color=c=black:s=64x64:r=1', '-t', '7200', '-c:v', 'libx
 const cutMp4 = join(tmp, 'cut-short.mp4');
 writeFileSync(cutMp4, readFileSync(join(root, 'public/samples/ad-market.mp4')).subarray(0, 300_000));
 const emptyFile = join(tmp, 'empty.mp4');
+// creative B on video: the sample mirrored, cut to 5 s and at another size (shorter than creative A)
+const shortB = join(tmp, 'market-short-b.mp4');
+ff('-i', join(root, 'public/samples/ad-market.mp4'), '-t', '5', '-vf', 'hflip,scale=640:360', '-an', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', shortB);
 writeFileSync(emptyFile, new Uint8Array(0));
 
 console.log(`== vite preview on ${origin}`);
@@ -586,6 +589,81 @@ try {
     await page.click('#view-mode button[data-mode=single]');
   });
 
+  await step('creative A/B on video: a shorter video as creative B, the whole-video analysis covers it, and the CSVs, JSON and report carry it', async () => {
+    await page.click('#view-mode button[data-mode=single]');
+    await page.setInputFiles('#creative-input', shortB);
+    await page.waitForFunction(() => window.gazecastApp.mode === 'creatives');
+    await waitPoints('stage-b');
+    // creative A was analysed at 2/s for this audience above: only creative B is analysed now
+    await page.selectOption('#sps-select', '2');
+    await page.click('#analyse-btn');
+    await page.waitForFunction(() => /^Analysed \d+ frames/.test(document.getElementById('analysis-status').textContent) || /stopped/.test(document.getElementById('analysis-status').textContent), null, { timeout: 300_000 });
+    const status = await $text('#analysis-status');
+    console.log(`    ${status}`);
+    assert.match(status, /^Analysed \d+ frames .*Creative B \(market-short-b\.mp4, 5\.\d s\) is shorter than creative A \(9\.\d s\): it is analysed at the same times up to its end/);
+    const an = await page.evaluate(() => {
+      const app = window.gazecastApp, a = app.analysis;
+      return { timesA: a.timesS, timesB: a.creativeB?.frames.map((p) => p.timestampMs / 1000), durB: app.creative.media.durationS, aud: a.creativeB?.audienceId, aId: app.aId };
+    });
+    assert.equal(an.aud, an.aId, 'creative B is analysed for audience A');
+    assert.deepEqual(an.timesB, an.timesA.filter((t) => t < an.durB - 1e-9), 'creative B at creative A\'s sample times, up to its end');
+    assert.ok(an.timesB.length < an.timesA.length);
+    // the chart and the timeline cover creative B; the table and stories are over the whole video
+    assert.equal(await page.locator('#chart-section').isVisible(), true);
+    const series = await page.evaluate(() => window.gazecastApp.panels.chart.series.map((x) => x.label));
+    assert.ok(series.some((l) => / · creative B$/.test(l)) && series.some((l) => / · creative A$/.test(l)), `chart series: ${series}`);
+    assert.match(await $text('#story'), new RegExp(`Creative A · .*whole video, ${an.timesA.length} frames on A, ${an.timesB.length} on B[\\s\\S]*Creative B · `));
+    // scrubbing to an analysed time shows creative B's analysed prediction of that frame
+    await page.evaluate(() => window.gazecastApp.seek(2.5));
+    await page.waitForFunction(() => { const app = window.gazecastApp; return app.creative.prediction === app.analysis.creativeB.frames[5]; }, null, { timeout: 30_000 });
+    await page.locator('#chart-section').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, '10e-creatives-video-analysed.png') });
+    // CSVs: creative B's rows beside A's, by the creative column; the comparison by area
+    const rows = (csv) => csv.trim().split(/\r?\n/).map((l) => l.split(','));
+    const pts = rows((await download('csv-points')).bytes.toString());
+    assert.deepEqual(pts[0], ['creative', 'media', 'audience', 'time_ms', 'visit_order', 'x_px', 'y_px', 'mass']);
+    const timesIn = (creative) => [...new Set(pts.slice(1).filter((r) => r[0] === creative).map((r) => Number(r[3])))];
+    assert.equal(timesIn('A').length, an.timesA.length);
+    assert.deepEqual(timesIn('B'), an.timesB.map((t) => Math.round(t * 1000)));
+    assert.ok(pts.slice(1).every((r) => r[1] === (r[0] === 'A' ? 'ad-market.mp4' : 'market-short-b.mp4')));
+    const aoi = rows((await download('csv-aoi')).bytes.toString());
+    assert.deepEqual(aoi[0].slice(0, 5), ['creative', 'media', 'audience', 'time_ms', 'aoi']);
+    assert.equal(aoi.slice(1).filter((r) => r[0] === 'B').length, an.timesB.length * 2, 'creative B: a row per analysed frame and area');
+    const cmpFile = await download('csv-creatives');
+    assert.equal(cmpFile.name, 'ad-market-vs-market-short-b-creatives.csv');
+    const cmp = rows(cmpFile.bytes.toString());
+    assert.deepEqual(cmp[0], ['area', 'share_a', 'first_visit_a', 'share_b', 'first_visit_b', 'b_minus_a_points']);
+    assert.deepEqual(cmp.slice(1).map((r) => r[0]).sort(), ['Call to action', 'Headline']);
+    const json = JSON.parse((await download('json')).bytes.toString());
+    assert.equal(json.creativeB.frames.length, an.timesB.length);
+    assert.equal(json.creativeB.samplesPerSecond, 2);
+    const cta = json.creativeComparison.find((r) => r.name === 'Call to action');
+    assert.ok(Math.abs(Number(cmp.find((r) => r[0] === 'Call to action')[1]) - cta.a.share) < 1e-6, 'the comparison CSV and the JSON agree (whole-video mean shares)');
+    assert.ok(Math.abs(cta.b.share - json.creativeB.summary[0].aoiStats.find((s) => s.name === 'Call to action').share) < 1e-6);
+    await page.evaluate(() => window.gazecastApp.fillReport());
+    const report = await page.locator('#report').innerText();
+    assert.match(report, /Creative B \(market-short-b\.mp4, 5\.\d s\) is shorter than creative A/, 'the report says what creative B\'s figures over time are');
+    assert.match(report, /Creative A\/B[\s\S]*B − A/);
+    await page.evaluate(() => { document.getElementById('report').innerHTML = ''; });
+    // an image as creative B beside the video: its one prediction stands for every time (flat lines)
+    await page.setInputFiles('#creative-input', join(root, 'public/samples/ad-coffee.jpg'));
+    await page.waitForFunction(() => window.gazecastApp.creative.media?.name === 'ad-coffee.jpg');
+    await waitPoints('stage-b');
+    // the analysis of the creative B before is dropped, and the status line no longer describes it
+    assert.equal(await page.evaluate(() => window.gazecastApp.analysis.creativeB), undefined);
+    assert.match(await $text('#analysis-status'), /^Creative B changed: creative A's analysis is kept/);
+    await page.click('#analyse-btn');
+    await page.waitForFunction(() => /is an image: its one prediction stands for every time|stopped/.test(document.getElementById('analysis-status').textContent), null, { timeout: 120_000 });
+    assert.match(await $text('#analysis-status'), /^Analysed \d+ frames of creative A and creative B \(an image\)/);
+    const flat = await page.evaluate(() => window.gazecastApp.panels.chart.series.filter((x) => / · creative B$/.test(x.label)).map((x) => [x.values.length, new Set(x.values).size]));
+    assert.ok(flat.length === 2 && flat.every(([n, distinct]) => n === an.timesA.length && distinct === 1), `image B's series: ${JSON.stringify(flat)}`);
+    const jsonImage = JSON.parse((await download('json')).bytes.toString());
+    assert.equal(jsonImage.creativeB.frames.length, 1, 'an image creative B has one frame in the JSON');
+    await page.click('#creative-close');
+    await page.waitForFunction(() => window.gazecastApp.mode === 'single' && !window.gazecastApp.creative.media);
+    assert.match(await $text('#analysis-status'), /^Creative B closed: creative A's analysis is kept/);
+  });
+
   await step('an image sample shows points and keeps AOIs per media', async () => {
     await page.selectOption('#sample-select', 'ad-juice.jpg');
     await page.waitForFunction(() => document.title.startsWith('ad-juice.jpg'));
@@ -674,6 +752,14 @@ try {
     const png = await download('png');
     assert.equal(png.bytes.readUInt32BE(16), 800 + 800, 'the PNG has creative A and creative B side by side');
     writeFileSync(join(shots, '10c-creatives-export.png'), png.bytes);
+    // the CSVs carry creative B's rows, told apart by the creative column
+    const pts = (await download('csv-points')).bytes.toString().trim().split(/\r?\n/).map((l) => l.split(','));
+    assert.deepEqual(pts[0].slice(0, 3), ['creative', 'media', 'audience']);
+    assert.deepEqual([...new Set(pts.slice(1).map((r) => `${r[0]} ${r[1]}`))], ['A ad-juice.jpg', 'B ad-tennis.jpg']);
+    const aoiRows = (await download('csv-aoi')).bytes.toString().trim().split(/\r?\n/).map((l) => l.split(','));
+    assert.ok(aoiRows.some((r) => r[0] === 'B' && r[4] === areaName), `creative B's row for ${areaName}`);
+    const cmpRows = (await download('csv-creatives')).bytes.toString().trim().split(/\r?\n/).map((l) => l.split(','));
+    assert.ok(cmpRows.some((r) => r[0] === areaName && r[1] !== '' && r[3] !== '' && r[5] !== ''), 'the comparison CSV pairs the areas by name');
     const json = JSON.parse((await download('json')).bytes.toString());
     assert.equal(json.creativeB.media.name, 'ad-tennis.jpg');
     assert.ok(json.creativeComparison.some((r) => r.name === areaName && typeof r.differencePoints === 'number'), 'the JSON pairs the areas by name');
