@@ -6,7 +6,7 @@
  * which stands for every time. Pure (no DOM): the alignment and the words that say what B's
  * figures mean; video-analysis.ts runs the predictions.
  */
-import type { Prediction } from '../index';
+import { GazecastError, isGazecastError, type Prediction } from '../index';
 
 /** What the analysis needs to know of creative B (an OpenedMedia fits). */
 export interface CreativeBMedia {
@@ -70,4 +70,19 @@ export function creativeBNote(a: { readonly durationS: number }, b: CreativeBMed
     return `Creative B (${b.name}, ${secs(b.durationS)}) is longer than creative A (${secs(a.durationS)}): it is analysed over creative A's ${secs(a.durationS)}, at the same ${samplesA} times.`;
   }
   return `Creative B (${b.name}) is analysed at the same ${samplesA} times as creative A.`;
+}
+
+/**
+ * Creative B's analysis failed (a damaged file, a frame the browser cannot give): the error with
+ * its code kept (else 'media-corrupt'), naming creative B, saying that creative A's analysis is
+ * kept and what to do. A cancel (`aborted`) is not a failure and is returned as it is.
+ */
+export function creativeBFailure(e: unknown, name: string): unknown {
+  if (isGazecastError(e, 'aborted')) return e;
+  const why = e instanceof Error ? e.message : String(e);
+  return new GazecastError(
+    isGazecastError(e) ? e.code : 'media-corrupt',
+    `Creative B (${name}) could not be analysed: ${why} Creative A's analysis is kept. Re-encode creative B (e.g. ffmpeg -i "${name}" -c:v libx264 -pix_fmt yuv420p fixed.mp4) or open another file as creative B, then analyse again.`,
+    { cause: e },
+  );
 }

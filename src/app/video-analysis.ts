@@ -5,10 +5,10 @@
  * (creative-over-time.ts), on a hidden copy of B. The result (`Analysis`) feeds the timeline, the
  * chart, the statistics and the exports.
  */
-import { GazecastError, isGazecastError, type ModelManifest, type Prediction, type Profile } from '../index';
+import { isGazecastError, type ModelManifest, type Prediction, type Profile } from '../index';
 import { profileFor, type Audience } from './audiences';
 import type { ViewMode } from './colors';
-import { creativeBNote, type CreativeBAnalysis } from './creative-over-time';
+import { creativeBFailure, creativeBNote, type CreativeBAnalysis } from './creative-over-time';
 import { $ } from './dom';
 import type { AppEngine } from './engine';
 import { cloneVideo, type OpenedMedia } from './media';
@@ -90,13 +90,7 @@ async function analyseCreativeB(
     }
     return { media: b, audienceId, frames, note: creativeBNote(a, b, frames.length, samplesA) };
   } catch (e) {
-    if (isGazecastError(e, 'aborted') || signal.aborted) throw e;
-    const why = e instanceof Error ? e.message : String(e);
-    throw new GazecastError(
-      isGazecastError(e) ? e.code : 'media-corrupt',
-      `Creative B (${b.name}) could not be analysed: ${why} Creative A's analysis is kept. Re-encode creative B (e.g. ffmpeg -i "${b.name}" -c:v libx264 -pix_fmt yuv420p fixed.mp4) or open another file as creative B, then analyse again.`,
-      { cause: e },
-    );
+    throw signal.aborted ? e : creativeBFailure(e, b.name);
   } finally {
     video?.removeAttribute('src');
     video?.load();

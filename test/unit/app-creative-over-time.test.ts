@@ -4,8 +4,8 @@
  * one prediction at every time — and says so in words.
  */
 import { describe, expect, it } from 'vitest';
-import { analysedCreativeB, creativeBAt, creativeBNote, creativeBSeries, type CreativeBAnalysis } from '../../src/app/creative-over-time';
-import type { Prediction } from '../../src/index';
+import { analysedCreativeB, creativeBAt, creativeBFailure, creativeBNote, creativeBSeries, type CreativeBAnalysis } from '../../src/app/creative-over-time';
+import { GazecastError, isGazecastError, type Prediction } from '../../src/index';
 import { makeDensity } from './app-fixtures';
 
 const pred = (tMs: number): Prediction => ({ timestampMs: tMs, points: [], density: makeDensity(4, 4, 100, 100, () => 1) }) as unknown as Prediction;
@@ -41,5 +41,14 @@ describe('creative B over time', () => {
     );
     expect(creativeBNote(a, { name: 'b.mp4', kind: 'video', durationS: 12 }, 18, 18)).toMatch(/is longer than creative A \(9\.0 s\): it is analysed over creative A's 9\.0 s, at the same 18 times/);
     expect(creativeBNote(a, { name: 'b.jpg', kind: 'image', durationS: 0 }, 1, 18)).toMatch(/is an image: its one prediction stands for every time of creative A/);
+  });
+
+  it('a failure of creative B keeps its code, names creative B, says creative A is kept and what to do', () => {
+    const e = creativeBFailure(new GazecastError('frame-invalid', 'No video frame at 6.5 s.'), 'cut.mp4');
+    expect(isGazecastError(e, 'frame-invalid')).toBe(true);
+    expect((e as Error).message).toMatch(/^Creative B \(cut\.mp4\) could not be analysed: No video frame at 6\.5 s\. Creative A's analysis is kept\. Re-encode creative B .*ffmpeg -i "cut\.mp4"/);
+    expect(isGazecastError(creativeBFailure(new TypeError('decode failed'), 'x.webm'), 'media-corrupt')).toBe(true);
+    const cancel = new GazecastError('aborted', 'Cancelled.');
+    expect(creativeBFailure(cancel, 'x.mp4')).toBe(cancel);
   });
 });
