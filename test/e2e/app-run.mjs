@@ -664,6 +664,38 @@ try {
     assert.match(await $text('#analysis-status'), /^Creative B closed: creative A's analysis is kept/);
   });
 
+  await step('creatives on video: audience A\'s virtual study runs on creative B too, in the background, and the live overlay keeps flowing (issue 16, point 5)', async () => {
+    if (!(await hasScanpath())) return;
+    await page.setInputFiles('#creative-input', shortB);
+    await page.waitForFunction(() => window.gazecastApp.mode === 'creatives');
+    await waitPoints('stage-b');
+    // creative A's study runs first (if it is not done yet), then creative B's
+    await page.waitForFunction(() => window.gazecastApp.studies.progress?.creativeB === 'market-short-b.mp4', null, { timeout: 300_000 });
+    assert.match(await $text('#study-status'), /^Simulating 200 viewers of “.+” on creative B \(market-short-b\.mp4\)… \d+ %$/);
+    const running = await liveRate(2000);
+    const still = await page.evaluate(() => window.gazecastApp.studies.progress);
+    // another creative B while its study runs: that study is cancelled (never completed) and the new B's runs
+    const before = await page.evaluate(() => ({ completed: window.gazecastApp.studies.completed, runningB: window.gazecastApp.studies.progress?.creativeB ?? null }));
+    // (ad-coffee.jpg: the video step above used it as creative B already; ad-tennis.jpg must keep no areas for the image step below)
+    await page.setInputFiles('#creative-input', join(root, 'public/samples/ad-coffee.jpg'));
+    await page.waitForFunction(() => window.gazecastApp.studies.creativeStudyFor(window.gazecastApp.aId)?.study.durationMs === 3000, null, { timeout: 300_000 });
+    const after = await page.evaluate(() => window.gazecastApp.studies.completed);
+    if (before.runningB === 'market-short-b.mp4') assert.equal(after, before.completed + 1, 'the study of the creative B left was cancelled, not completed');
+    // back to the video creative B: its study runs again and finishes
+    await page.setInputFiles('#creative-input', shortB);
+    await page.waitForFunction(() => window.gazecastApp.creative.media?.name === 'market-short-b.mp4' && !!window.gazecastApp.studies.creativeStudyFor(window.gazecastApp.aId), null, { timeout: 300_000 });
+    const idle = await liveRate(2000);
+    console.log(`    live overlay in creatives: ${running.toFixed(1)} predictions/s while creative B's study ran (${still ? `at ${Math.round(still.fraction * 100)} %` : 'it finished during the measurement'}), ${idle.toFixed(1)} /s after`);
+    assert.ok(running >= 0.7 * idle, `the live overlay slowed from ${idle.toFixed(1)}/s to ${running.toFixed(1)}/s while creative B's study ran`);
+    // a 9 s creative A and a 5 s creative B: each watched from its start, up to its end
+    assert.match(await $text('#study-caption'), /^200 simulated viewers of “.+” on each creative, \d\.\d\d s of viewing on A, [45]\.\d\d s on B \(videos from their start\)$/);
+    assert.ok(await page.locator('#study-table tbody tr[data-creative="B-A"]').count() >= 1, 'a B − A row per area on both creatives');
+    await page.locator('#study-section').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, '10g-creatives-video-study.png') });
+    await page.click('#creative-close');
+    await page.waitForFunction(() => window.gazecastApp.mode === 'single' && !window.gazecastApp.creative.media && !window.gazecastApp.studies.progress?.creativeB);
+  });
+
   await step('an image sample shows points and keeps AOIs per media', async () => {
     await page.selectOption('#sample-select', 'ad-juice.jpg');
     await page.waitForFunction(() => document.title.startsWith('ad-juice.jpg'));
