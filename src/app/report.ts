@@ -3,8 +3,7 @@
  * attention stories, the difference and the chart, filled into #report and printed by the
  * browser with the print stylesheet (Save as PDF works offline, nothing is uploaded).
  */
-import type { AnalysisDocument } from '../analysis';
-import { formatShare } from '../analysis';
+import { formatShare, type AnalysisDocument } from '../analysis';
 import { printInk } from './chart';
 
 export interface ReportImages {
