@@ -38,7 +38,7 @@ export { pointsCsv, aoiCsv, summaryCsv, creativeComparisonCsv, scanpathsCsv, stu
 // virtual eye-tracking studies (predictor.simulate): the per-area report with Wilson intervals,
 // where viewers land first, and the words the app puts beside them (docs/virtual-study.md)
 export { studyReport, firstFixationDensity } from './core/study-metrics';
-export { audienceSeed } from './core/scanpath-sampling';
+export { audienceSeed, profileSeed } from './core/scanpath-sampling';
 export type { StudyReport, StudyReportOptions, AoiStudyMetrics, Proportion, SeenWithin, Dwell, Quartiles, FirstFixationDensity, FirstFixationGrid, AttentionOverTime } from './core/study-metrics';
 export { studyStory, compareStudies, describeStudyComparison, studyCalibrationFromMetrics, describeStudyCalibration, seenWithin, formatPercent, formatInterval, formatSeconds } from './core/study-story';
 export type { StudyComparisonLine, StudyCalibration } from './core/study-story';

@@ -6,7 +6,7 @@
  * (BACKGROUND_MAX_WAIT_MS in src/worker/engine.ts), so the live overlay keeps flowing.
  *
  * In creatives mode audience A is also studied on creative B (issue 16, point 5): the same seed
- * (`audienceSeed`), so both studies reproduce, keyed by creative B's file like creative A's, and
+ * (`profileSeed` of the audience's profile), so both studies reproduce, keyed by creative B's file like creative A's, and
  * cancelled when creative B closes or changes. `studyFor` / `reportFor` are creative A's (the open
  * file), `creativeStudyFor` / `creativeReportFor` creative B's.
  *
@@ -15,7 +15,7 @@
  * graph has no studies: `available` is false and the app hides what needs them.
  */
 import type { ModelManifest, VirtualStudy } from '../index';
-import { audienceSeed, studyReport, type Aoi, type StudyReport } from '../analysis';
+import { profileSeed, studyReport, type Aoi, type StudyReport } from '../analysis';
 import { profileFor, type Audience } from './audiences';
 import type { ViewMode } from './colors';
 import type { AppEngine } from './engine';
@@ -185,18 +185,19 @@ export class VirtualStudies {
     const run: StudyRun = { audienceId: aud.id, audienceName: aud.name, creativeB: creative === 'B' ? media.name : null, fraction: 0, startedAt: performance.now() };
     this.running = { key, ctrl, run };
     this.changed(true);
+    const { profile } = profileFor(aud, manifest);
     const options = {
       viewers: STUDY_VIEWERS,
       durationMs: IMAGE_VIEWING_MS,
-      // one seed per audience, whatever the creative: a study reproduces, on A and on B alike
-      seed: audienceSeed(aud.id),
+      // one seed per audience (from its profile, as the command line's), whatever the creative:
+      // a study reproduces, on A and on B alike
+      seed: profileSeed(profile),
       signal: ctrl.signal,
       onProgress: (p: { steps: number; expectedSteps: number }) => {
         run.fraction = p.expectedSteps > 0 ? p.steps / p.expectedSteps : 0;
         this.changed(false);
       },
     };
-    const { profile } = profileFor(aud, manifest);
     let clone: HTMLVideoElement | null = null;
     try {
       let study: VirtualStudy;

@@ -6,7 +6,7 @@
  */
 import { densityFromLogDensity } from './decode';
 import { frameToInput, type Letterbox } from './letterbox';
-import type { DensityMap } from './prediction-types';
+import type { DensityMap, Profile } from './prediction-types';
 
 // ---------------------------------------------------------------------------------------------
 // Random numbers
@@ -299,8 +299,7 @@ export function writeHistoryRow(out: Float32Array, row: number, k: number, fixat
   }
 }
 
-/** A seed of its own for each audience (FNV-1a of its id): the same audience gives the same study
- *  after a reload, and A's and B's panels are drawn independently, as the comparison's interval assumes. */
+/** FNV-1a of a text as a 32-bit seed (profileSeed's hash; kept for seeds of one's own naming). */
 export function audienceSeed(id: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < id.length; i++) {
@@ -308,4 +307,22 @@ export function audienceSeed(id: string): number {
     h = Math.imul(h, 0x01000193) >>> 0;
   }
   return h >>> 0;
+}
+
+/**
+ * The seed of an audience's study, from what the model is given (its profile), not from its name
+ * or id: the same audience gives the same study after a reload, in the app and on the command
+ * line alike ("age=18-24; gender=female" there is the app's "Women, aged 18-24"), and audiences
+ * that differ are drawn independently, as the A/B comparison's interval assumes. The text hashed
+ * is the tokens by key (`unknown` left out) and the embedding as float32, so a Float32Array and
+ * the stored numbers give one seed.
+ */
+export function profileSeed(profile: Profile): number {
+  const tokens = Object.entries(profile.tokens ?? {})
+    .filter(([, v]) => v !== '' && v !== 'unknown')
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(';');
+  const embedding = profile.embedding ? Array.from(profile.embedding, (x) => String(Math.fround(x))).join(',') : '';
+  return audienceSeed(`${tokens}|${embedding}`);
 }

@@ -13,10 +13,10 @@ import { aoiCsv, pointsCsv, scanpathsCsv, studyMetricsCsv } from '../core/export
 import { aoiStats } from '../core/aoi';
 import type { ModelManifest } from '../core/manifest';
 import { letterboxFor } from '../core/model-io';
-import type { Prediction } from '../core/prediction-types';
+import type { Prediction, Profile } from '../core/prediction-types';
 import { formatProfileString, parseProfileString } from '../core/profile';
 import { nameFromTokens } from '../app/audiences';
-import { audienceSeed } from '../core/scanpath-sampling';
+import { profileSeed } from '../core/scanpath-sampling';
 import { baseName } from '../app/exporters';
 import { sampleTimes } from '../client/frame-sampler';
 import { decodeImage, decodeVideoFrameAt, decodeVideoFrames, imageSize, probeVideo, type Pixels } from './decode-media';
@@ -111,18 +111,17 @@ export interface AnalyseSettings {
 }
 
 export interface StudyOptions extends StudySettings {
-  /** `--seed S`, mixed into each audience's own seed (audienceSeed of its id, the app's rule); absent, 0 */
+  /** `--seed S`, mixed into each audience's own seed (profileSeed of its profile, the app's rule); absent, 0 */
   readonly seed?: number;
 }
 
 /**
- * The seed of an audience's study: its id's own seed (the app's rule, so two audiences' panels are
- * independent, as the comparison's interval assumes) mixed with `--seed`. The command line's ids
- * ("everyone", "age=18-24; gender=female") are not the app's preset ids, so the seeds differ from
- * the app's; each study records the seed it used.
+ * The seed of an audience's study: its profile's own seed (profileSeed, the app's rule, so the
+ * same audience gives the app's study here and two audiences' panels are independent) mixed with
+ * `--seed`; each study records the seed it used.
  */
-export function studySeed(audienceId: string, seed: number | undefined): number {
-  return (audienceSeed(audienceId) ^ (seed ?? 0)) >>> 0;
+export function studySeed(profile: Profile, seed: number | undefined): number {
+  return (profileSeed(profile) ^ (seed ?? 0)) >>> 0;
 }
 
 interface Analysed {
@@ -162,7 +161,7 @@ async function analyseImage(s: AnalyseSettings, file: MediaFile): Promise<Analys
   const predictions = await predictAll(s, pixels, width, height, 0);
   let studies: AnalysisStudy[] | undefined;
   if (s.study) {
-    const requests = s.audiences.map((a) => ({ profile: { tokens: a.tokens }, seed: studySeed(a.id, s.study!.seed) }));
+    const requests = s.audiences.map((a) => ({ profile: { tokens: a.tokens }, seed: studySeed({ tokens: a.tokens }, s.study!.seed) }));
     const done = await studyImage(s.engine, s.manifest, pixels, { width, height }, s.study, requests);
     studies = done.map((study, k) => ({ audienceId: s.audiences[k]!.id, study }));
   }

@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAnalysisJson, type AnalysisDocument } from '../../src/core/export-analysis';
 import { scanpathsCsv, studyMetricsCsv } from '../../src/core/export-csv';
-import { audienceSeed } from '../../src/core/scanpath-sampling';
+import { profileSeed } from '../../src/core/scanpath-sampling';
 import { EXIT, main } from '../../src/node/cli';
 
 const root = resolve(__dirname, '../..');
@@ -63,7 +63,7 @@ describe('gazecast analyse --viewers', () => {
     doc.studies!.forEach((s, k) => {
       const aud = doc.audiences[k]!;
       expect(s.audienceId).toBe(aud.id);
-      expect(s.study.seed).toBe((audienceSeed(aud.id) ^ 7) >>> 0);
+      expect(s.study.seed).toBe((profileSeed({ tokens: aud.tokens }) ^ 7) >>> 0);
       expect(s.study.profile).toEqual(aud.tokens);
       expect(s.study.modelId).toBe('gazecast-mnv1-s8');
       expect(s.study.frame).toEqual({ width: 192, height: 144 });
@@ -109,7 +109,7 @@ describe('gazecast analyse --viewers', () => {
     expect(r.code).toBe(EXIT.ok);
     expect(readdirSync(out).sort()).toEqual([`${NAME}-analysis.json`, `${NAME}-points.csv`, `${NAME}-study-scanpaths.csv`]);
     const s = readDoc(out).doc.studies![0]!;
-    expect([s.study.durationMs, s.study.viewers.length, s.study.seed]).toEqual([1000, 5, audienceSeed('everyone')]);
+    expect([s.study.durationMs, s.study.viewers.length, s.study.seed]).toEqual([1000, 5, profileSeed({})]);
     expect(s.study.viewers.flatMap((v) => v.fixations).every((f) => f.onsetMs < 1000)).toBe(true);
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { densityFromLogDensity } from '../../src/core/decode';
 import { computeLetterbox } from '../../src/core/letterbox';
+import { parseProfileString } from '../../src/core/profile';
 import {
   DEFAULT_TIMING,
   drawDurationMs,
@@ -9,6 +10,7 @@ import {
   firstOnsetMs,
   nextOnsetMs,
   normalisedOnInput,
+  profileSeed,
   FrameSampler,
   splitmix32,
   startFixation,
@@ -188,5 +190,17 @@ describe('history', () => {
     const k2 = new Float32Array(6);
     writeHistoryRow(k2, 0, 2, [a, b, c]);
     expect(Array.from(k2)).toEqual([0.5, 0.6, 1, 0.3, 0.4, 1].map((x) => Math.fround(x)));
+  });
+});
+
+describe('study seeds from the profile', () => {
+  it('the same audience gets one seed however it is named, ordered or stored; audiences that differ get their own', () => {
+    // the command line's "age=18-24; gender=female" and the app's preset "Women, aged 18-24" ({ gender, age })
+    expect(profileSeed({ tokens: parseProfileString('age=18-24; gender=female') })).toBe(profileSeed({ tokens: { gender: 'female', age: '18-24' } }));
+    expect(profileSeed({ tokens: { age: 'unknown' } })).toBe(profileSeed({}));
+    expect(profileSeed({ embedding: Float32Array.from([0.1, -2]) })).toBe(profileSeed({ embedding: [0.1, -2] }));
+    const seeds = [{}, { tokens: { age: '18-24' } }, { tokens: { age: '55+' } }, { embedding: [0.1, -2] }, { tokens: { age: '18-24' }, embedding: [0.1, -2] }].map(profileSeed);
+    expect(new Set(seeds).size).toBe(seeds.length);
+    seeds.forEach((s) => expect(Number.isInteger(s) && s >= 0 && s < 2 ** 32).toBe(true));
   });
 });
