@@ -28,13 +28,13 @@ export function creativeBAnalysis(analysis: Analysis | null, media: OpenedMedia 
 }
 
 /**
- * Creative B was changed or closed: its analysis no longer applies and is dropped (creative A's
- * stays), and a status line that described it says what holds now.
+ * Creative B was opened, changed or closed: an analysis of the one before no longer applies and is
+ * dropped (creative A's stays), and a status line that spoke of creative B says what holds now.
  */
 export function forgetCreativeB(app: { analysis: Analysis | null }, stillOpen: boolean): void {
   const an = app.analysis;
-  if (!an?.creativeB) return;
-  app.analysis = { sps: an.sps, timesS: an.timesS, byAudience: an.byAudience };
+  if (!an) return;
+  if (an.creativeB) app.analysis = { sps: an.sps, timesS: an.timesS, byAudience: an.byAudience };
   const status = $('analysis-status');
   if (/creative B/i.test(status.textContent ?? '')) {
     status.textContent = stillOpen

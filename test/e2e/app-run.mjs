@@ -662,6 +662,12 @@ try {
     await page.click('#creative-close');
     await page.waitForFunction(() => window.gazecastApp.mode === 'single' && !window.gazecastApp.creative.media);
     assert.match(await $text('#analysis-status'), /^Creative B closed: creative A's analysis is kept/);
+    // a creative B opened after that: the status line does not keep saying it is closed
+    await page.setInputFiles('#creative-input', join(root, 'public/samples/ad-coffee.jpg'));
+    await page.waitForFunction(() => window.gazecastApp.mode === 'creatives');
+    assert.match(await $text('#analysis-status'), /^Creative B changed: creative A's analysis is kept; Analyse whole video again/);
+    await page.click('#creative-close');
+    await page.waitForFunction(() => window.gazecastApp.mode === 'single' && !window.gazecastApp.creative.media);
   });
 
   await step('creatives on video: audience A\'s virtual study runs on creative B too, in the background, and the live overlay keeps flowing (issue 16, point 5)', async () => {
