@@ -7,11 +7,11 @@
  * audiences, the media and transport, live mode and predictions, and the stage painters.
  * Inference goes through `AppEngine` (the package's public API).
  */
-import { aoiStats, type Aoi } from '../analysis';
-import { densityDifference, describeDifference, yardstickFromMetrics, type DifferenceMap } from '../analysis';
-import { GazecastError } from '../index';
-import type { ModelManifest } from '../index';
-import type { Prediction } from '../index';
+import {
+  aoiStats, compareCreatives, densityDifference, describeCreativeDifference, describeDifference, separateBadges,
+  yardstickFromMetrics, type Aoi, type AoiStat, type CreativeAoiRow, type DifferenceMap,
+} from '../analysis';
+import { GazecastError, type LiveSession, type ModelManifest, type Prediction } from '../index';
 import { AoiLayer, aoiColor, type AoiTool } from './aoi-layer';
 import { AoiPanels } from './aoi-panels';
 import { AudiencePanel } from './audience-panel';
@@ -22,23 +22,19 @@ import { COLOR_A, COLOR_B, type ViewMode } from './colors';
 import { $, fmtTime } from './dom';
 import type { AppEngine } from './engine';
 import type { PanelAudience } from '../client/personal-audiences';
-import type { LiveSession } from '../index';
 import { ExportActions } from './export-actions';
 import type { OverlayPainter } from './exporters';
 import { openMedia, type OpenedMedia } from './media';
 import { Messages } from './messages';
 import { drawAois, drawDifference, drawPoints, paintAudience, sortByVisit, type LayerOptions } from './render';
 import { drawLegend, legendEntries, renderLegend, type LegendView } from './legend';
-import { separateBadges } from '../analysis';
 import { Stage } from './stage';
 import { CreativeB } from './creatives';
-import { compareCreatives, describeCreativeDifference, type CreativeAoiRow } from '../analysis';
 import { analyseWholeVideo, creativeBAnalysis, forgetCreativeB, nearestAnalysed, type Analysis } from './video-analysis';
 import { analysedCreativeB } from './creative-over-time';
 import { VirtualStudies } from './virtual-studies';
 import { StudyPanel, comparisonText, creativeStudyText, studyStoryFor } from './study-panel';
 import { Replay } from './replay';
-import type { AoiStat } from '../analysis';
 
 export { COLOR_A, COLOR_B, type ViewMode } from './colors';
 

@@ -4,18 +4,16 @@
  * report, and the video with the overlay burnt in. Painters come from the app, so every export
  * shows what the stage shows, legend included.
  */
-import { aoiStats, type Aoi } from '../analysis';
-import { describeDifference, yardstickFromMetrics, type DifferenceMap } from '../analysis';
-import { GazecastError } from '../index';
-import { analysisToJson, buildAnalysisDocument, type AnalysisDocument, type AnalysisFrame } from '../analysis';
-import { aoiCsv, creativeComparisonCsv, pointsCsv, scanpathsCsv, studyMetricsCsv } from '../analysis';
-import type { AnalysisStudy } from '../analysis';
+import {
+  analysisToJson, aoiCsv, aoiStats, buildAnalysisDocument, compareCreativeStudies, creativeComparisonCsv,
+  describeCreativeDifference, describeDifference, pointsCsv, scanpathsCsv, studyMetricsCsv,
+  yardstickFromMetrics, type AnalysisDocument, type AnalysisFrame, type AnalysisStudy, type Aoi,
+  type CreativeAoiRow, type DifferenceMap,
+} from '../analysis';
+import { GazecastError, seekVideo as seekTo, type ModelManifest, type Prediction } from '../index';
 import type { VirtualStudies } from './virtual-studies';
 import { studyPainter } from './replay';
 import { appendCreativeStudyReport, appendStudyReport } from './study-report';
-import type { ModelManifest } from '../index';
-import type { Prediction } from '../index';
-import { seekVideo as seekTo } from '../index';
 import type { AoiPanels } from './aoi-panels';
 import { profileFor, type Audience } from './audiences';
 import { $, fmtTime } from './dom';
@@ -25,7 +23,6 @@ import { cloneVideo, type OpenedMedia } from './media';
 import { renderReport } from './report';
 import { creativeBAnalysis, nearestAnalysed, type Analysis } from './video-analysis';
 import type { ViewMode } from './colors';
-import { compareCreativeStudies, describeCreativeDifference, type CreativeAoiRow } from '../analysis';
 
 /** What the exports read from the app: its state, the painters and the panels' chart. */
 export interface ExportHost {

@@ -70,3 +70,23 @@ describe('the app uses only the public API', () => {
     expect(report, `import these from src/index.ts, src/analysis.ts, src/client/personal-audiences.ts or src/client/gaze-overlay.ts (adding to the entry point what is missing):\n${report.join('\n')}`).toEqual([]);
   });
 });
+
+/** Static `import … from '…'` statements (not re-exports, not dynamic imports) by specifier. */
+function repeatedImports(source: string): string[] {
+  const seen = new Map<string, number>();
+  for (const m of source.matchAll(/^import\s+(?:type\s+)?[^'";]*?\bfrom\s*['"]([^'"]+)['"]/gms)) seen.set(m[1]!, (seen.get(m[1]!) ?? 0) + 1);
+  return [...seen].filter(([, n]) => n > 1).map(([s, n]) => `${s} (${n} lines)`);
+}
+
+describe('one import statement per module and file (issue 16: entry points were imported on several lines)', () => {
+  it('recognises a module imported twice, values and types alike', () => {
+    expect(repeatedImports("import { a } from '../index';\nimport type { B } from '../index';\nimport { c } from './dom';\nexport { d } from '../index';\n"))
+      .toEqual(['../index (2 lines)']);
+  });
+
+  it('no module of src/app imports the same module on two lines', () => {
+    const report = readdirSync(appDir).filter((f) => /\.ts$/.test(f)).sort()
+      .flatMap((f) => repeatedImports(readFileSync(join(appDir, f), 'utf8')).map((r) => `src/app/${f}: ${r}`));
+    expect(report, 'merge them into one `import { value, type T } from …` line').toEqual([]);
+  });
+});
