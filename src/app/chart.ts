@@ -65,8 +65,12 @@ export class AttentionChart {
             { ...axis, size: 40, values: (_u, v) => v.map((s) => `${s}%`) },
           ],
           series: [
-            { label: 'time (s)' },
-            ...series.map((s) => ({ label: s.label, stroke: s.color, width: 2, dash: s.dashed ? [6, 4] : [], points: { show: false } })),
+            // the legend's readout in the axes' units ("34.9 %", not the raw 34.864)
+            { label: 'time', value: (_u: uPlot, v: number | null) => (v == null ? '—' : `${v.toFixed(1)} s`) },
+            ...series.map((s) => ({
+              label: s.label, stroke: s.color, width: 2, dash: s.dashed ? [6, 4] : [], points: { show: false },
+              value: (_u: uPlot, v: number | null) => (v == null ? '—' : `${v.toFixed(1)} %`),
+            })),
           ],
           hooks: {
             ready: [
