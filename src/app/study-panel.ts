@@ -158,15 +158,7 @@ export class StudyPanel {
     const reports = auds.map((a) => ({ a, r: studies.reportFor(a.id), shares: this.app.shareStats(a.id) }));
     const names = (reports.find((x) => x.r)?.r?.aois ?? []).map((m) => m.name);
     names.forEach((name, k) => {
-      // the area's name on a row of its own, so the seven figures keep the panel's width for themselves
-      const head = tbody.insertRow();
-      head.className = 'area-row';
-      const nameCell = head.insertCell();
-      nameCell.colSpan = 7;
-      const sw = document.createElement('span');
-      sw.className = 'aoi-color';
-      sw.style.background = aoiColor(k);
-      nameCell.append(sw, document.createTextNode(name));
+      areaRow(tbody, name, k);
       reports.forEach(({ a, r, shares }, i) => {
         const row = tbody.insertRow();
         row.dataset.audience = i === 0 ? 'A' : 'B';
@@ -221,14 +213,7 @@ export class StudyPanel {
     const rows = cmp ?? pairs.map((p): CreativeStudyRow => ({ ...p, seenWithin: [], timeToFirstFixation: { aMs: null, bMs: null, differenceMs: null } }));
     const shareOf = (name: string) => shares.find((s) => s.name.trim().toLocaleLowerCase() === name.trim().toLocaleLowerCase());
     rows.forEach((r, k) => {
-      const head = tbody.insertRow();
-      head.className = 'area-row';
-      const nameCell = head.insertCell();
-      nameCell.colSpan = 7;
-      const sw = document.createElement('span');
-      sw.className = 'aoi-color';
-      sw.style.background = aoiColor(k);
-      nameCell.append(sw, document.createTextNode(r.name));
+      areaRow(tbody, r.name, k);
       const s = shareOf(r.name);
       for (const [tag, m, share, file] of [['A', r.a, s?.a?.share, nameA], ['B', r.b, s?.b?.share, nameB]] as const) {
         const row = tbody.insertRow();
@@ -319,4 +304,17 @@ export function reportRows(r: StudyReport): string[][] {
     m.revisits === null ? '—' : m.revisits.toFixed(1),
     m.firstFixation ? formatPercent(m.firstFixation.share) : '—',
   ]);
+}
+
+/** The area's name on a row of its own (its colour swatch first), so the seven figures under it
+ *  keep the panel's width for themselves. */
+function areaRow(tbody: HTMLTableSectionElement, name: string, k: number): void {
+  const row = tbody.insertRow();
+  row.className = 'area-row';
+  const cell = row.insertCell();
+  cell.colSpan = 7;
+  const sw = document.createElement('span');
+  sw.className = 'aoi-color';
+  sw.style.background = aoiColor(k);
+  cell.append(sw, document.createTextNode(name));
 }
