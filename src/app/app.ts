@@ -7,18 +7,15 @@
  * audiences, the media and transport, live mode and predictions, and the stage painters.
  * Inference goes through `AppEngine` (the package's public API).
  */
-import {
-  aoiStats, compareCreatives, densityDifference, describeCreativeDifference, describeDifference, separateBadges,
-  yardstickFromMetrics, type Aoi, type AoiStat, type CreativeAoiRow, type DifferenceMap,
-} from '../analysis';
+import { compareCreatives, type Aoi, type AoiStat, type CreativeAoiRow } from '../analysis';
 import { GazecastError, type LiveSession, type ModelManifest, type Prediction } from '../index';
-import { AoiLayer, aoiColor, type AoiTool } from './aoi-layer';
+import { AoiLayer, type AoiTool } from './aoi-layer';
 import { AoiPanels } from './aoi-panels';
 import { AudiencePanel } from './audience-panel';
 import { AudiencesToggle } from './panel-toggle';
 import type { WorkStore, LastSession } from './work-store';
 import { profileFor, type Audience } from './audiences';
-import { COLOR_A, COLOR_B, type ViewMode } from './colors';
+import type { ViewMode } from './colors';
 import { $, fmtTime } from './dom';
 import type { AppEngine } from './engine';
 import type { PanelAudience } from '../client/personal-audiences';
@@ -26,14 +23,13 @@ import { ExportActions } from './export-actions';
 import type { OverlayPainter } from './exporters';
 import { openMedia, type OpenedMedia } from './media';
 import { Messages } from './messages';
-import { drawAois, drawDifference, drawPoints, paintAudience, sortByVisit, type LayerOptions } from './render';
-import { drawLegend, legendEntries, renderLegend, type LegendView } from './legend';
 import { Stage } from './stage';
 import { CreativeB } from './creatives';
 import { analyseWholeVideo, creativeBAnalysis, forgetCreativeB, nearestAnalysed, type Analysis } from './video-analysis';
 import { analysedCreativeB } from './creative-over-time';
 import { VirtualStudies } from './virtual-studies';
-import { StudyPanel, comparisonText, creativeStudyText, studyStoryFor } from './study-panel';
+import { StudyPanel, studyStoryFor } from './study-panel';
+import { StagePainting } from './stage-painting';
 import { Replay } from './replay';
 
 export { COLOR_A, COLOR_B, type ViewMode } from './colors';
@@ -61,11 +57,12 @@ export class App {
   private readonly warnedAudiences = new Set<string>();
   private busy = false;
   private pending = false;
-  private layers = { heatmap: true, points: true, scanpath: true, aois: true, opacity: 0.75 };
 
   private readonly stageA = new Stage($('stage-a').querySelector('.stage-box') as HTMLElement);
   private readonly stageB = new Stage($('stage-b').querySelector('.stage-box') as HTMLElement);
   private readonly frameCopy = document.createElement('canvas');
+  /** the stages' overlays, captions, legends and difference summary, and the layers switched on */
+  private readonly painting = new StagePainting(this, this.stageA, this.stageB);
   private readonly aoiLayer: AoiLayer;
   readonly panels: AoiPanels;
   readonly exports: ExportActions;
@@ -193,8 +190,8 @@ export class App {
     // layers
     const bindCheck = (id: string, key: 'heatmap' | 'points' | 'scanpath' | 'aois') =>
       $<HTMLInputElement>(id).addEventListener('change', (e) => {
-        this.layers[key] = (e.target as HTMLInputElement).checked;
-        if (key === 'aois') this.aoiLayer.setVisible(this.layers.aois);
+        this.painting.layers[key] = (e.target as HTMLInputElement).checked;
+        if (key === 'aois') this.aoiLayer.setVisible(this.painting.layers.aois);
         this.paint();
       });
     bindCheck('layer-heatmap', 'heatmap');
@@ -202,7 +199,7 @@ export class App {
     bindCheck('layer-scanpath', 'scanpath');
     bindCheck('layer-aois', 'aois');
     $<HTMLInputElement>('layer-opacity').addEventListener('input', (e) => {
-      this.layers.opacity = Number((e.target as HTMLInputElement).value) / 100;
+      this.painting.layers.opacity = Number((e.target as HTMLInputElement).value) / 100;
       this.paint();
     });
 
@@ -620,101 +617,6 @@ export class App {
     this.frameCopy.getContext('2d')!.drawImage(v, 0, 0, this.frameCopy.width, this.frameCopy.height);
   }
 
-  private layerOpts(color: string): LayerOptions {
-    return { heatmap: this.layers.heatmap, points: this.layers.points, scanpath: this.layers.scanpath, opacity: this.layers.opacity, color };
-  }
-
-  difference(): { map: DifferenceMap; a: Audience; b: Audience } | null {
-    const a = this.audience(this.aId), b = this.audience(this.bId);
-    const pa = a && this.current.get(a.id), pb = b && this.current.get(b.id);
-    if (!a || !b || !pa || !pb) return null;
-    return { map: densityDifference(pa.density, pb.density), a, b };
-  }
-
-  /** The overlay painter for audience A's stage in the current mode (also used by exports). */
-  painterA(pa: Prediction | undefined, pb: Prediction | undefined, withAois = false): OverlayPainter | null {
-    if (!this.media) return null;
-    const replay = this.studyOverlay(this.aId, withAois);
-    if (replay) return replay;
-    const { width: W, height: H } = this.media;
-    const aois = withAois && this.layers.aois ? this.aois : [];
-    const legend = withAois ? legendEntries(this.legendView(), 'a') : [];
-    if (this.mode === 'difference') {
-      if (!pa || !pb) return null;
-      const d = densityDifference(pa.density, pb.density);
-      return (ctx, unit) => {
-        if (this.layers.heatmap) drawDifference(ctx, d, COLOR_A, COLOR_B, this.layers.opacity);
-        drawPoints(ctx, pa.points, W, H, { ...this.layerOpts(COLOR_A), heatmap: false }, unit);
-        // B's numbers step aside where they would sit on A's (both are drawn on one picture)
-        const badgesB = separateBadges(sortByVisit(pb.points), sortByVisit(pa.points), 22 * unit);
-        drawPoints(ctx, pb.points, W, H, { ...this.layerOpts(COLOR_B), heatmap: false }, unit, badgesB);
-        drawAois(ctx, aois, aoiColor, unit);
-        drawLegend(ctx, legend, W, H, unit);
-      };
-    }
-    if (!pa) return null;
-    return (ctx, unit) => {
-      paintAudience(ctx, pa, W, H, aois, aoiColor, this.layerOpts(COLOR_A), unit);
-      drawLegend(ctx, legend, W, H, unit);
-    };
-  }
-
-  /** What the legend describes: the mode, the audiences and their colours, the layers shown. */
-  private legendView(): LegendView {
-    const a = this.audience(this.aId), b = this.audience(this.bId);
-    return {
-      mode: this.mode,
-      a: { name: a?.name ?? '—', color: COLOR_A },
-      ...(b && (this.mode === 'compare' || this.mode === 'difference') ? { b: { name: b.name, color: COLOR_B } } : {}),
-      ...(this.mode === 'creatives' && this.media && this.creative.media ? { creatives: { a: this.media.name, b: this.creative.media.name } } : {}),
-      heatmap: this.layers.heatmap,
-      points: this.layers.points,
-    };
-  }
-
-  /** Stage B has no SVG layer, so it (and every export) draws the AOIs into the overlay; exports
-   *  (`forExport`) also get B's legend. */
-  painterB(pb: Prediction | undefined, forExport = false): OverlayPainter | null {
-    const replay = this.mode === 'compare' ? this.studyOverlay(this.bId, true) : null;
-    if (replay) return replay;
-    if (!this.media || !pb) return null;
-    const { width: W, height: H } = this.media;
-    const aois = this.layers.aois ? this.aois : [];
-    const legend = forExport ? legendEntries(this.legendView(), 'b') : [];
-    return (ctx, unit) => {
-      paintAudience(ctx, pb, W, H, aois, aoiColor, this.layerOpts(COLOR_B), unit);
-      drawLegend(ctx, legend, W, H, unit);
-    };
-  }
-
-  /** Creative B's overlay (audience A on it): AOIs only in exports (on screen its SVG layer draws them). */
-  painterCreativeB(forExport = false): OverlayPainter | null {
-    const m = this.creative.media, p = this.creative.prediction;
-    if (!m || !p) return null;
-    const aois = forExport && this.layers.aois ? this.creative.aois : [];
-    const legend = forExport ? legendEntries(this.legendView(), 'b') : [];
-    return (ctx, unit) => {
-      paintAudience(ctx, p, m.width, m.height, aois, aoiColor, this.layerOpts(COLOR_A), unit);
-      drawLegend(ctx, legend, m.width, m.height, unit);
-    };
-  }
-
-  /**
-   * The gaze replay (bee swarm) or first fixations of an audience's virtual study, with the AOIs,
-   * when the replay shows one (null: the prediction's overlay). `atMs`: the moment of the viewing
-   * (default the replay's; the video export passes each frame's).
-   */
-  studyOverlay(audId: string | null, withAois: boolean, atMs?: number): OverlayPainter | null {
-    const s = audId && this.mode !== 'creatives' ? this.studies.studyFor(audId) : null;
-    const p = s ? this.replay.painter(s.study, this.layers.opacity, atMs) : null;
-    if (!p) return null;
-    const aois = withAois && this.layers.aois ? this.aois : [];
-    return (ctx, unit) => {
-      p(ctx, unit);
-      drawAois(ctx, aois, aoiColor, unit);
-    };
-  }
-
   /** The share of attention per area for an audience (the AOI table's), for the study table. */
   shareStats(audId: string): AoiStat[] | null {
     return this.panels.statsFor(audId)?.stats ?? null;
@@ -725,49 +627,14 @@ export class App {
     return studyStoryFor(this, aud);
   }
 
-  paint(): void {
-    const pa = this.current.get(this.aId);
-    const pb = this.bId ? this.current.get(this.bId) : undefined;
-    const creatives = this.mode === 'creatives';
-    this.stageA.draw(this.painterA(pa, pb));
-    this.stageB.draw(this.mode === 'compare' ? this.painterB(pb) : creatives ? this.painterCreativeB() : null);
-    const a = this.audience(this.aId), b = this.audience(this.bId);
-    const capA = $('stage-a').querySelector('figcaption')!;
-    capA.querySelector('.cap-name')!.textContent =
-      this.mode === 'difference' ? `${a?.name ?? '—'} − ${b?.name ?? '—'}` : creatives ? `Creative A · ${a?.name ?? '—'}` : (a?.name ?? '—');
-    capA.querySelector('.cap-info')!.textContent = pa ? `${pa.points.length} points · ${pa.backend} ${pa.inferenceMs.toFixed(0)} ms` : '';
-    const capB = $('stage-b').querySelector('figcaption')!;
-    const pcb = creatives ? this.creative.prediction : pb;
-    capB.querySelector('.cap-name')!.textContent = creatives ? `Creative B · ${a?.name ?? '—'}` : (b?.name ?? '—');
-    capB.querySelector('.cap-info')!.textContent = pcb ? `${pcb.points.length} points · ${pcb.inferenceMs.toFixed(0)} ms` : creatives ? 'predicting…' : '';
-    capB.querySelector('.swatch')!.classList.toggle('a', creatives);
-    capB.querySelector('.swatch')!.classList.toggle('b', !creatives);
-    renderLegend($('legend'), pa ? legendEntries(this.legendView(), 'a') : []);
-    renderLegend($('legend-b'), (this.mode === 'compare' && pb) || (creatives && pcb) ? legendEntries(this.legendView(), 'b') : []);
-    const diffEl = $('difference-summary');
-    if (creatives) {
-      const rows = this.creativeRows();
-      diffEl.hidden = !rows;
-      // and, once audience A's virtual study has run on both creatives, who sees what within 1 s / 3 s on each
-      const studyText = creativeStudyText(this);
-      if (rows) diffEl.textContent = `${describeCreativeDifference(rows, a?.name ?? 'this audience')}${studyText ? ` ${studyText}` : ''}`;
-      return;
-    }
-    const d = this.mode !== 'single' ? this.difference() : null;
-    diffEl.hidden = !d;
-    if (d) {
-      let aoiText = '';
-      if (this.aois.length > 0 && pa && pb) {
-        // the area whose share differs most, in percentage points
-        const sa = aoiStats(pa, this.aois), sb = aoiStats(pb, this.aois);
-        const k = sa.reduce((best, s, i) => (Math.abs(s.share - sb[i]!.share) > Math.abs(sa[best]!.share - sb[best]!.share) ? i : best), 0);
-        const pts = Math.round((sa[k]!.share - sb[k]!.share) * 100);
-        if (pts !== 0) aoiText = ` Biggest gap: “${sa[k]!.name}”, ${Math.abs(pts)} points more attention from ${pts > 0 ? d.a.name : d.b.name}.`;
-      }
-      const studyText = comparisonText(this);
-      diffEl.textContent = `${describeDifference(d.map, d.a.name, d.b.name, yardstickFromMetrics(this.manifest?.metrics))} Correlation of the two maps: ${d.map.correlation.toFixed(2)}.${aoiText}${studyText ? ` Virtual study: ${studyText}` : ''}`;
-    }
-  }
+  // ---------- prediction painting (stage-painting.ts; the exports draw through the same painters) ----------
+
+  paint(): void { this.painting.paint(); }
+  difference(): ReturnType<StagePainting['difference']> { return this.painting.difference(); }
+  painterA(pa: Prediction | undefined, pb: Prediction | undefined, withAois = false): OverlayPainter | null { return this.painting.painterA(pa, pb, withAois); }
+  painterB(pb: Prediction | undefined, forExport = false): OverlayPainter | null { return this.painting.painterB(pb, forExport); }
+  painterCreativeB(forExport = false): OverlayPainter | null { return this.painting.painterCreativeB(forExport); }
+  studyOverlay(audId: string | null, withAois: boolean, atMs?: number): OverlayPainter | null { return this.painting.studyOverlay(audId, withAois, atMs); }
 
   // ---------- AOIs (the panels are aoi-panels.ts) ----------
 
