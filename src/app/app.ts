@@ -25,21 +25,15 @@ import { openMedia, type OpenedMedia } from './media';
 import { Messages } from './messages';
 import { Stage } from './stage';
 import { CreativeB } from './creatives';
-import { analyseWholeVideo, creativeBAnalysis, forgetCreativeB, nearestAnalysed, type Analysis } from './video-analysis';
+import { creativeBAnalysis, forgetCreativeB, nearestAnalysed, type Analysis } from './video-analysis';
 import { analysedCreativeB } from './creative-over-time';
 import { VirtualStudies } from './virtual-studies';
 import { StudyPanel, studyStoryFor } from './study-panel';
-import { StagePainting } from './stage-painting';
+import { StagePainting, type Layers } from './stage-painting';
+import { SAMPLES, bindUi } from './ui-wiring';
 import { Replay } from './replay';
 
 export { COLOR_A, COLOR_B, type ViewMode } from './colors';
-
-export const SAMPLES = [
-  { file: 'ad-market.mp4', label: 'Video ad: market (9 s)' },
-  { file: 'ad-juice.jpg', label: 'Image ad: juice' },
-  { file: 'ad-coffee.jpg', label: 'Image ad: coffee' },
-  { file: 'ad-tennis.jpg', label: 'Image ad: tennis' },
-] as const;
 
 export class App {
   engine: AppEngine | null = null;
@@ -63,7 +57,7 @@ export class App {
   private readonly frameCopy = document.createElement('canvas');
   /** the stages' overlays, captions, legends and difference summary, and the layers switched on */
   private readonly painting = new StagePainting(this, this.stageA, this.stageB);
-  private readonly aoiLayer: AoiLayer;
+  readonly aoiLayer: AoiLayer;
   readonly panels: AoiPanels;
   readonly exports: ExportActions;
   /** creative B (creatives mode): a second image or video, the same audience A on both */
@@ -101,7 +95,7 @@ export class App {
     this.studyPanel = new StudyPanel(this);
     this.replay = new Replay(this);
     this.audienceChips = new AudiencePanel(this);
-    this.bindUi();
+    bindUi(this);
   }
 
   // ---------- setup ----------
@@ -143,144 +137,24 @@ export class App {
     this.messages.report(e);
   }
 
-  // ---------- UI wiring ----------
+  // ---------- tools, layers and view (the controls are wired in ui-wiring.ts) ----------
 
-  private bindUi(): void {
-    const fileInput = $<HTMLInputElement>('file-input');
-    $('open-btn').addEventListener('click', () => fileInput.click());
-    fileInput.addEventListener('change', () => {
-      const f = fileInput.files?.[0];
-      if (f) void this.openFile(f, f.name);
-      fileInput.value = '';
-    });
-    const sampleSel = $<HTMLSelectElement>('sample-select');
-    sampleSel.add(new Option('Choose a sample…', ''));
-    for (const s of SAMPLES) sampleSel.add(new Option(s.label, s.file));
-    sampleSel.addEventListener('change', () => { if (sampleSel.value) void this.openSample(sampleSel.value); });
-    $('message-close').addEventListener('click', () => this.clearMessage());
+  /** the AOI tool selected */
+  tool: AoiTool = 'none';
 
-    // drag and drop anywhere on the page
-    const overlay = $('drop-overlay');
-    let depth = 0;
-    window.addEventListener('dragenter', (e) => { if (e.dataTransfer?.types.includes('Files')) { depth++; overlay.hidden = false; } });
-    window.addEventListener('dragleave', () => { depth = Math.max(0, depth - 1); if (depth === 0) overlay.hidden = true; });
-    window.addEventListener('dragover', (e) => e.preventDefault());
-    window.addEventListener('drop', (e) => {
-      e.preventDefault();
-      depth = 0;
-      overlay.hidden = true;
-      const f = e.dataTransfer?.files[0];
-      if (f) void this.openFile(f, f.name);
-    });
-
-    // view mode (radio group with arrow keys)
-    const seg = [...$('view-mode').querySelectorAll<HTMLButtonElement>('button[data-mode]')];
-    seg.forEach((b, i) => {
-      b.tabIndex = b.getAttribute('aria-checked') === 'true' ? 0 : -1;
-      b.addEventListener('click', () => this.setMode(b.dataset.mode as ViewMode));
-      b.addEventListener('keydown', (e) => {
-        const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-        if (!d) return;
-        const next = seg[(i + d + seg.length) % seg.length]!;
-        next.focus();
-        this.setMode(next.dataset.mode as ViewMode);
-      });
-    });
-
-    // layers
-    const bindCheck = (id: string, key: 'heatmap' | 'points' | 'scanpath' | 'aois') =>
-      $<HTMLInputElement>(id).addEventListener('change', (e) => {
-        this.painting.layers[key] = (e.target as HTMLInputElement).checked;
-        if (key === 'aois') this.aoiLayer.setVisible(this.painting.layers.aois);
-        this.paint();
-      });
-    bindCheck('layer-heatmap', 'heatmap');
-    bindCheck('layer-points', 'points');
-    bindCheck('layer-scanpath', 'scanpath');
-    bindCheck('layer-aois', 'aois');
-    $<HTMLInputElement>('layer-opacity').addEventListener('input', (e) => {
-      this.painting.layers.opacity = Number((e.target as HTMLInputElement).value) / 100;
-      this.paint();
-    });
-
-    // audiences
-    $('audience-form').addEventListener('submit', (e) => {
-      e.preventDefault();
-      void this.audienceChips.saveFromForm();
-    });
-    $<HTMLSelectElement>('panel-select').addEventListener('change', (e) => {
-      void this.audienceChips.addPanelViewer((e.target as HTMLSelectElement).value);
-      (e.target as HTMLSelectElement).value = '';
-    });
-
-    // creative B (creatives mode)
-    const creativeInput = $<HTMLInputElement>('creative-input');
-    creativeInput.addEventListener('change', () => {
-      const f = creativeInput.files?.[0];
-      if (f) void this.openCreative(f, f.name);
-      creativeInput.value = '';
-    });
-    $('creative-change').addEventListener('click', () => creativeInput.click());
-    $('creative-close').addEventListener('click', () => this.closeCreative());
-
-    // AOI tools
-    $('tool-rect').addEventListener('click', () => this.setTool(this.tool === 'rect' ? 'none' : 'rect'));
-    $('tool-poly').addEventListener('click', () => this.setTool(this.tool === 'poly' ? 'none' : 'poly'));
-    $('tool-rect').addEventListener('keydown', (e) => {
-      // keyboard route: Enter on the rectangle tool with Shift adds a centred rectangle
-      if (e.key === 'Enter' && e.shiftKey) { e.preventDefault(); this.aoiLayer.addCentredRect(); }
-    });
-
-    // transport
-    $('play-btn').addEventListener('click', () => this.togglePlay());
-    const scrub = $<HTMLInputElement>('scrubber');
-    scrub.addEventListener('input', () => {
-      const v = this.video;
-      if (v) this.seek((Number(scrub.value) / 1000) * v.duration);
-    });
-    $('stage-area').addEventListener('keydown', (e) => {
-      if (e.target === $('stage-area') && e.key === ' ' && this.video) { e.preventDefault(); this.togglePlay(); }
-    });
-
-    // analysis
-    $('analyse-btn').addEventListener('click', () => void analyseWholeVideo(this));
-    $('cancel-btn').addEventListener('click', () => { this.analysisAbort?.abort(); this.exportAbort?.abort(); });
-
-    // export menu
-    const btn = $('export-btn'), menu = $('export-menu');
-    const items = () => [...menu.querySelectorAll<HTMLButtonElement>('button')].filter((b) => !b.hidden);
-    const close = (focusButton: boolean) => { menu.hidden = true; btn.setAttribute('aria-expanded', 'false'); if (focusButton) btn.focus(); };
-    btn.addEventListener('click', () => {
-      const open = menu.hidden;
-      menu.hidden = !open;
-      btn.setAttribute('aria-expanded', String(open));
-      if (open) items()[0]?.focus();
-    });
-    menu.addEventListener('keydown', (e) => {
-      const list = items();
-      const i = list.indexOf(document.activeElement as HTMLButtonElement);
-      if (e.key === 'Escape') close(true);
-      else if (e.key === 'ArrowDown') { e.preventDefault(); list[(i + 1) % list.length]!.focus(); }
-      else if (e.key === 'ArrowUp') { e.preventDefault(); list[(i - 1 + list.length) % list.length]!.focus(); }
-    });
-    document.addEventListener('click', (e) => { if (!menu.hidden && !menu.contains(e.target as Node) && e.target !== btn) close(false); });
-    menu.addEventListener('click', (e) => {
-      const kind = (e.target as HTMLElement).closest<HTMLButtonElement>('button[data-export]')?.dataset.export;
-      if (!kind) return;
-      close(true);
-      void this.exports.exportAs(kind).catch((err) => this.report(err));
-    });
-    window.addEventListener('afterprint', () => { $('report').innerHTML = ''; });
-  }
-
-  private tool: AoiTool = 'none';
-
-  private setTool(t: AoiTool): void {
+  setTool(t: AoiTool): void {
     this.tool = t;
     this.aoiLayer.setTool(t);
     this.creative.setTool(this.mode === 'creatives' ? t : 'none');
     $('tool-rect').setAttribute('aria-pressed', String(t === 'rect'));
     $('tool-poly').setAttribute('aria-pressed', String(t === 'poly'));
+  }
+
+  /** A layer switched or the opacity moved (the Layers bar); the SVG AOI layer follows the AOIs' switch. */
+  setLayers(change: Partial<Layers>): void {
+    Object.assign(this.painting.layers, change);
+    if (change.aois !== undefined) this.aoiLayer.setVisible(this.painting.layers.aois);
+    this.paint();
   }
 
   setMode(mode: ViewMode): void {
@@ -485,7 +359,7 @@ export class App {
     update();
   }
 
-  private togglePlay(): void {
+  togglePlay(): void {
     const v = this.video;
     if (!v) return;
     if (v.paused) void v.play();
