@@ -8,13 +8,13 @@
  * Inference goes through `AppEngine` (the package's public API).
  */
 import { compareCreatives, type Aoi, type AoiStat, type CreativeAoiRow } from '../analysis';
-import { GazecastError, type LiveSession, type ModelManifest, type Prediction } from '../index';
+import { GazecastError, type ModelManifest, type Prediction } from '../index';
 import { AoiLayer, type AoiTool } from './aoi-layer';
 import { AoiPanels } from './aoi-panels';
 import { AudiencePanel } from './audience-panel';
 import { AudiencesToggle } from './panel-toggle';
 import type { WorkStore, LastSession } from './work-store';
-import { profileFor, type Audience } from './audiences';
+import type { Audience } from './audiences';
 import type { ViewMode } from './colors';
 import { $, fmtTime } from './dom';
 import type { AppEngine } from './engine';
@@ -25,11 +25,11 @@ import { openMedia, type OpenedMedia } from './media';
 import { Messages } from './messages';
 import { Stage } from './stage';
 import { CreativeB } from './creatives';
-import { creativeBAnalysis, forgetCreativeB, nearestAnalysed, type Analysis } from './video-analysis';
-import { analysedCreativeB } from './creative-over-time';
+import { forgetCreativeB, type Analysis } from './video-analysis';
 import { VirtualStudies } from './virtual-studies';
 import { StudyPanel, studyStoryFor } from './study-panel';
 import { StagePainting, type Layers } from './stage-painting';
+import { PredictionLoop } from './prediction-loop';
 import { SAMPLES, bindUi } from './ui-wiring';
 import { Replay } from './replay';
 
@@ -47,16 +47,14 @@ export class App {
   analysis: Analysis | null = null;
   analysisAbort: AbortController | null = null;
   exportAbort: AbortController | null = null;
-  private refreshSeq = 0;
-  private readonly warnedAudiences = new Set<string>();
-  private busy = false;
-  private pending = false;
 
   private readonly stageA = new Stage($('stage-a').querySelector('.stage-box') as HTMLElement);
   private readonly stageB = new Stage($('stage-b').querySelector('.stage-box') as HTMLElement);
   private readonly frameCopy = document.createElement('canvas');
   /** the stages' overlays, captions, legends and difference summary, and the layers switched on */
   private readonly painting = new StagePainting(this, this.stageA, this.stageB);
+  /** predictions for the frame on screen kept current: stills and paused frames, and live mode while playing */
+  private readonly predictions = new PredictionLoop(this);
   readonly aoiLayer: AoiLayer;
   readonly panels: AoiPanels;
   readonly exports: ExportActions;
@@ -305,7 +303,7 @@ export class App {
     }
     if (this.messages.topic === 'media') this.clearMessage();
     this.analysisAbort?.abort();
-    this.stopLive();
+    this.predictions.stopLive();
     const old = this.media;
     if (old) {
       if (old.kind === 'video') (old.element as HTMLVideoElement).pause();
@@ -354,8 +352,8 @@ export class App {
     v.addEventListener('timeupdate', update);
     v.addEventListener('seeked', () => { update(); void this.refresh(); });
     v.addEventListener('play', () => { play.textContent = '❚❚'; play.setAttribute('aria-label', 'Pause'); void this.refresh(); });
-    v.addEventListener('pause', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); this.stopLive(); void this.refresh(); });
-    v.addEventListener('ended', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); this.stopLive(); });
+    v.addEventListener('pause', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); this.predictions.stopLive(); void this.refresh(); });
+    v.addEventListener('ended', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); this.predictions.stopLive(); });
     update();
   }
 
@@ -370,48 +368,6 @@ export class App {
     const v = this.video;
     if (!v) return;
     v.currentTime = Math.max(0, Math.min(v.duration, timeS));
-  }
-
-  // ---------- live mode (the package's startLive) ----------
-
-  /** The live sessions while the video plays: one per audience shown, keyed by their ids. */
-  private live: { readonly video: HTMLVideoElement; readonly key: string; readonly sessions: readonly LiveSession[] } | null = null;
-  /** live predictions shown so far (the e2e test counts them) */
-  livePredictions = 0;
-  private panelsTimer: ReturnType<typeof setTimeout> | null = null;
-
-  /**
-   * While playing, predictions come from the package's `startLive`: one prediction per displayed
-   * frame as fast as the engine allows, the newest frame winning over ones that wait, and the
-   * density smoothed over time (so the overlay does not flicker). Restarted when the audiences
-   * shown change; stopped on pause, end and a new file.
-   */
-  private ensureLive(v: HTMLVideoElement): void {
-    if (!this.engine || !this.manifest) return;
-    const auds = this.neededAudiences();
-    const key = auds.map((a) => a.id).join('|');
-    if (this.live?.video === v && this.live.key === key) return;
-    this.stopLive();
-    const manifest = this.manifest;
-    const sessions = auds.map((aud) =>
-      this.engine!.startLive(v, profileFor(aud, manifest).profile, (p) => this.showLive(v, aud.id, p), (e) => this.report(e)),
-    );
-    this.live = { video: v, key, sessions };
-  }
-
-  private stopLive(): void {
-    for (const s of this.live?.sessions ?? []) s.stop();
-    this.live = null;
-  }
-
-  private showLive(v: HTMLVideoElement, audId: string, p: Prediction): void {
-    if (this.live?.video !== v || this.video !== v) return;
-    this.livePredictions++;
-    this.current.set(audId, p);
-    if (this.mode === 'compare') this.copyFrame();
-    this.paint();
-    // the tables and story follow at a calmer pace than the overlay
-    this.panelsTimer ??= setTimeout(() => { this.panelsTimer = null; this.renderPanels(); }, 250);
   }
 
   // ---------- prediction ----------
@@ -429,63 +385,17 @@ export class App {
     return v ? v.currentTime * 1000 : 0;
   }
 
-  /** Brings the predictions for the frame on screen up to date, then repaints. */
-  async refresh(): Promise<void> {
-    if (!this.media) return;
-    const playing = this.video && !this.video.paused && !this.video.ended ? this.video : null;
-    if (playing) { this.ensureLive(playing); return; } // live mode keeps the overlay current
-    // a seek in progress has no frame to predict yet ('frame-invalid'); its 'seeked' refreshes
-    if (this.video?.seeking) return;
-    if (this.busy) { this.pending = true; return; }
-    const seq = ++this.refreshSeq;
-    const media = this.media;
-    const tMs = this.nowMs();
-    this.busy = true;
-    try {
-      if (media.kind === 'video') this.copyFrame();
-      const next = new Map<string, Prediction>();
-      for (const aud of this.neededAudiences()) {
-        const cached = this.current.get(aud.id);
-        const analysed = nearestAnalysed(this.analysis, aud.id, tMs);
-        if (analysed && Math.abs(analysed.timestampMs - tMs) <= 1000 / (2 * this.analysis!.sps) + 1) { next.set(aud.id, analysed); continue; }
-        if (cached && Math.abs(cached.timestampMs - tMs) < 1) { next.set(aud.id, cached); continue; }
-        if (!this.engine || !this.manifest) continue;
-        if (!this.current.has(aud.id)) {
-          const stage = aud.id === this.aId ? 'stage-a' : 'stage-b';
-          $(stage).querySelector('.cap-info')!.textContent = 'predicting…';
-        }
-        const { profile, dropped } = profileFor(aud, this.manifest);
-        if (dropped.length > 0 && !this.warnedAudiences.has(aud.id)) {
-          this.warnedAudiences.add(aud.id);
-          this.showMessage(`“${aud.name}” was saved with values this model does not support (${dropped.join(', ')}); they are left out of its predictions.`, 'info');
-        }
-        const p = await this.engine.predict(media.element, profile, tMs);
-        if (this.media !== media) return;
-        next.set(aud.id, p);
-      }
-      // creatives mode: audience A on creative B too, at the same media time
-      const audA = this.audience(this.aId);
-      if (this.mode === 'creatives' && this.creative.media && this.engine && this.manifest && audA) {
-        // the whole-video analysis's prediction of B's frame, when it has one (creative-over-time.ts)
-        const analysedB = creativeBAnalysis(this.analysis, this.creative.media, audA.id);
-        await this.creative.predict(this.engine, audA.id, profileFor(audA, this.manifest).profile, tMs / 1000,
-          analysedB ? (bMs) => analysedCreativeB(analysedB, bMs, this.analysis!.sps) : undefined);
-        if (this.media !== media) return;
-      }
-      if (seq === this.refreshSeq && this.media === media) {
-        this.current = next;
-        this.paint();
-        this.renderPanels();
-      }
-    } catch (e) {
-      this.report(e);
-    } finally {
-      this.busy = false;
-      if (this.pending) { this.pending = false; void this.refresh(); }
-    }
+  /** Brings the predictions for the frame on screen up to date, then repaints (prediction-loop.ts). */
+  refresh(): Promise<void> {
+    return this.predictions.refresh();
   }
 
-  private copyFrame(): void {
+  /** the live sessions and the live predictions shown so far (the e2e test reads them) */
+  get live(): PredictionLoop['live'] { return this.predictions.live; }
+  get livePredictions(): number { return this.predictions.livePredictions; }
+
+  /** Copies the video's frame for stage B, which shows it to audience B in compare mode. */
+  copyFrame(): void {
     const v = this.video;
     if (!v || this.mode !== 'compare' || v.readyState < 2) return;
     this.frameCopy.getContext('2d')!.drawImage(v, 0, 0, this.frameCopy.width, this.frameCopy.height);
