@@ -16,7 +16,7 @@ import { AudiencesToggle } from './panel-toggle';
 import type { WorkStore, LastSession } from './work-store';
 import type { Audience } from './audiences';
 import type { ViewMode } from './colors';
-import { $, fmtTime } from './dom';
+import { $ } from './dom';
 import type { AppEngine } from './engine';
 import type { PanelAudience } from '../client/personal-audiences';
 import { ExportActions } from './export-actions';
@@ -31,6 +31,7 @@ import { StudyPanel, studyStoryFor } from './study-panel';
 import { StagePainting, type Layers } from './stage-painting';
 import { PredictionLoop } from './prediction-loop';
 import { SAMPLES, bindUi } from './ui-wiring';
+import { Transport } from './transport';
 import { Replay } from './replay';
 
 export { COLOR_A, COLOR_B, type ViewMode } from './colors';
@@ -54,7 +55,7 @@ export class App {
   /** the stages' overlays, captions, legends and difference summary, and the layers switched on */
   private readonly painting = new StagePainting(this, this.stageA, this.stageB);
   /** predictions for the frame on screen kept current: stills and paused frames, and live mode while playing */
-  private readonly predictions = new PredictionLoop(this);
+  readonly predictions = new PredictionLoop(this);
   readonly aoiLayer: AoiLayer;
   readonly panels: AoiPanels;
   readonly exports: ExportActions;
@@ -70,6 +71,8 @@ export class App {
   readonly studies: VirtualStudies;
   private readonly studyPanel: StudyPanel;
   readonly replay: Replay;
+  /** play/pause, the scrubber and the time readout, following the open video (transport.ts) */
+  private readonly transport: Transport;
 
   constructor() {
     this.frameCopy.className = 'media';
@@ -93,6 +96,7 @@ export class App {
     this.studyPanel = new StudyPanel(this);
     this.replay = new Replay(this);
     this.audienceChips = new AudiencePanel(this);
+    this.transport = new Transport(this);
     bindUi(this);
   }
 
@@ -323,7 +327,7 @@ export class App {
     this.paint(); // clears the previous media's overlay and captions at once
     this.aois = this.store ? await this.store.aoisFor(m.name).catch(() => []) : [];
     this.aoiLayer.setAois(this.aois);
-    this.setupTransport();
+    this.transport.attach();
     this.replay.reset(this.video);
     $('analysis').hidden = m.kind !== 'video';
     $('analysis-status').textContent = '';
@@ -338,36 +342,9 @@ export class App {
     await this.refresh();
   }
 
-  private setupTransport(): void {
-    const v = this.video;
-    $('transport').hidden = !v;
-    if (!v) return;
-    const scrub = $<HTMLInputElement>('scrubber');
-    const play = $('play-btn');
-    const update = () => {
-      scrub.value = String(Math.round((v.currentTime / v.duration) * 1000));
-      $('time-readout').textContent = `${fmtTime(v.currentTime)} / ${fmtTime(v.duration)}`;
-      this.panels.timeline.setCursor(v.currentTime);
-    };
-    v.addEventListener('timeupdate', update);
-    v.addEventListener('seeked', () => { update(); void this.refresh(); });
-    v.addEventListener('play', () => { play.textContent = '❚❚'; play.setAttribute('aria-label', 'Pause'); void this.refresh(); });
-    v.addEventListener('pause', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); this.predictions.stopLive(); void this.refresh(); });
-    v.addEventListener('ended', () => { play.textContent = '▶'; play.setAttribute('aria-label', 'Play'); this.predictions.stopLive(); });
-    update();
-  }
-
-  togglePlay(): void {
-    const v = this.video;
-    if (!v) return;
-    if (v.paused) void v.play();
-    else v.pause();
-  }
-
+  /** Moves the open video to a time (the timeline, the chart, the replay, the e2e test). */
   seek(timeS: number): void {
-    const v = this.video;
-    if (!v) return;
-    v.currentTime = Math.max(0, Math.min(v.duration, timeS));
+    this.transport.seek(timeS);
   }
 
   // ---------- prediction ----------

@@ -1,15 +1,15 @@
 /**
  * UI wiring: the page's controls (index.html) bound to what they do, once, at start-up. Opening a
  * file (button, sample menu, drag and drop), the view mode's radio group, the Layers bar, the
- * audience editor and the panel's viewer list, creative B's bar, the AOI tools, the transport, the
- * whole-video analysis and the Export menu. It owns no state of its own beyond the listeners (the
+ * audience editor and the panel's viewer list, creative B's bar, the AOI tools, the whole-video
+ * analysis and the Export menu. It owns no state of its own beyond the listeners (the
  * drag depth, the Export menu's open/closed); every control calls into the app through `UiHost`,
  * so what a button does is found by the name of the app's method it calls.
  *
- * The panels built by other modules (AOI lists, the audience chips, the study panel, the replay)
- * wire their own controls; this is the fixed part of the page.
+ * The panels built by other modules (AOI lists, the audience chips, the study panel, the replay,
+ * the transport bar in transport.ts) wire their own controls; this is the fixed part of the page.
  */
-import { type AoiTool } from './aoi-layer';
+import type { AoiTool } from './aoi-layer';
 import type { ViewMode } from './colors';
 import { $ } from './dom';
 import type { Layers } from './stage-painting';
@@ -26,7 +26,6 @@ export const SAMPLES = [
 /** What the controls call. The analyse button runs the whole-video analysis on the app itself,
  *  so the host is also the analysis's (`VideoAnalysisHost`). */
 export interface UiHost extends VideoAnalysisHost {
-  readonly video: HTMLVideoElement | null;
   /** the AOI tool selected (none, rectangle, polygon) */
   readonly tool: AoiTool;
   /** a running export's abort (the analysis's is `analysisAbort`): Cancel stops either */
@@ -42,8 +41,6 @@ export interface UiHost extends VideoAnalysisHost {
   setTool(t: AoiTool): void;
   /** a layer switched or the opacity moved */
   setLayers(change: Partial<Layers>): void;
-  togglePlay(): void;
-  seek(timeS: number): void;
   clearMessage(): void;
 }
 
@@ -126,17 +123,6 @@ export function bindUi(app: UiHost): void {
   $('tool-rect').addEventListener('keydown', (e) => {
     // keyboard route: Enter on the rectangle tool with Shift adds a centred rectangle
     if (e.key === 'Enter' && e.shiftKey) { e.preventDefault(); app.aoiLayer.addCentredRect(); }
-  });
-
-  // transport
-  $('play-btn').addEventListener('click', () => app.togglePlay());
-  const scrub = $<HTMLInputElement>('scrubber');
-  scrub.addEventListener('input', () => {
-    const v = app.video;
-    if (v) app.seek((Number(scrub.value) / 1000) * v.duration);
-  });
-  $('stage-area').addEventListener('keydown', (e) => {
-    if (e.target === $('stage-area') && e.key === ' ' && app.video) { e.preventDefault(); app.togglePlay(); }
   });
 
   // analysis
