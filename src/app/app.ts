@@ -1,10 +1,18 @@
 /**
- * The designer app's controller: owns the shared state (media, audiences A/B, view, AOIs, the
- * predictions on screen, the whole-video analysis) and keeps the parts in step with it. The parts
- * live in modules named for what they do, each reading the state through a small interface:
- * `aoi-panels.ts` (AOI list, table, story, timeline, chart), `video-analysis.ts` (whole video),
- * `export-actions.ts` (the Export menu), `messages.ts` (the message bar); here remain the
- * audiences, the media and transport, live mode and predictions, and the stage painters.
+ * The designer app's controller: owns the shared state (media, audiences A/B, view mode, AOIs, the
+ * predictions on screen, the whole-video analysis, creative B) and the changes that touch all of
+ * it: opening a file, switching the view, editing AOIs, opening and closing creative B. Every other
+ * job is a module named for it, reading the state through its own small `…Host` interface (App
+ * passes itself):
+ * - `ui-wiring.ts` the page's fixed controls, `transport.ts` play/pause, scrubber and time readout;
+ * - `prediction-loop.ts` the predictions for the frame on screen (stills, and live mode while playing);
+ * - `stage-painting.ts` the stages' overlays, captions, legends and difference summary (and the layers);
+ * - `audience-panel.ts` the audiences, `aoi-panels.ts` AOI list, table, story, timeline and chart,
+ *   `creatives.ts` creative B, `video-analysis.ts` the whole video, `virtual-studies.ts`,
+ *   `study-panel.ts` and `replay.ts` the virtual studies, `export-actions.ts` the Export menu,
+ *   `messages.ts` the message bar.
+ * The one-line methods that hand over to those modules are there for the other modules' hosts
+ * (the exports draw with the stage painters; the panels ask for refresh and paint).
  * Inference goes through `AppEngine` (the package's public API).
  */
 import { compareCreatives, type Aoi, type AoiStat, type CreativeAoiRow } from '../analysis';
@@ -130,16 +138,10 @@ export class App {
   showMessage(text: string, kind: 'error' | 'info' = 'error', topic: 'media' | 'other' = 'other', action?: { label: string; run: () => void }): void {
     this.messages.show(text, kind, topic, action);
   }
+  clearMessage(): void { this.messages.clear(); }
+  report(e: unknown): void { this.messages.report(e); }
 
-  clearMessage(): void {
-    this.messages.clear();
-  }
-
-  report(e: unknown): void {
-    this.messages.report(e);
-  }
-
-  // ---------- tools, layers and view (the controls are wired in ui-wiring.ts) ----------
+  // ---------- tools, layers and view mode (their controls are wired in ui-wiring.ts) ----------
 
   /** the AOI tool selected */
   tool: AoiTool = 'none';
@@ -206,6 +208,8 @@ export class App {
     if (m) this.stageB.setMedia(m.kind === 'image' ? (this.stageBImage ??= m.element.cloneNode() as HTMLElement) : this.frameCopy, m.width, m.height);
   }
 
+  // ---------- creative B (creatives.ts holds it; audience A on both in creatives mode) ----------
+
   /** Opens creative B beside the open file and switches to creatives mode; on failure nothing changes. */
   async openCreative(file: Blob, name: string): Promise<void> {
     const a = this.media;
@@ -255,29 +259,12 @@ export class App {
 
   // ---------- audiences (the chips and the editor are audience-panel.ts) ----------
 
-  get audiences(): readonly Audience[] {
-    return this.audienceChips.audiences;
-  }
-
-  get aId(): string {
-    return this.audienceChips.aId;
-  }
-
-  get bId(): string | null {
-    return this.audienceChips.bId;
-  }
-
-  audience(id: string | null): Audience | undefined {
-    return this.audienceChips.audience(id);
-  }
-
-  setAudience(slot: 'a' | 'b', id: string): void {
-    this.audienceChips.set(slot, id);
-  }
-
-  renameAudience(id: string, name: string): Promise<void> {
-    return this.audienceChips.rename(id, name);
-  }
+  get audiences(): readonly Audience[] { return this.audienceChips.audiences; }
+  get aId(): string { return this.audienceChips.aId; }
+  get bId(): string | null { return this.audienceChips.bId; }
+  audience(id: string | null): Audience | undefined { return this.audienceChips.audience(id); }
+  setAudience(slot: 'a' | 'b', id: string): void { this.audienceChips.set(slot, id); }
+  renameAudience(id: string, name: string): Promise<void> { return this.audienceChips.rename(id, name); }
 
   // ---------- media ----------
 
@@ -347,7 +334,7 @@ export class App {
     this.transport.seek(timeS);
   }
 
-  // ---------- prediction ----------
+  // ---------- prediction (the loop is prediction-loop.ts) ----------
 
   neededAudiences(): Audience[] {
     const out = [this.audience(this.aId)].filter((a): a is Audience => !!a);
