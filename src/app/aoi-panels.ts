@@ -10,7 +10,7 @@ import type { Prediction } from '../index';
 import { aoiColor } from './aoi-layer';
 import type { Audience } from './audiences';
 import { AttentionChart, type ChartSeries } from './chart';
-import { $, fmtTime } from './dom';
+import { $, areaNameRow, fmtTime } from './dom';
 import type { OpenedMedia } from './media';
 import { TimelineStrip, type TimelineRow } from './timeline';
 import { creativeBAnalysis, type Analysis } from './video-analysis';
@@ -90,6 +90,7 @@ export class AoiPanels {
     }
     const auds = this.app.neededAudiences();
     const table = $<HTMLTableElement>('aoi-table');
+    table.classList.remove('creatives');
     const thead = table.tHead!, tbody = table.tBodies[0]!;
     const stats = auds.map((a) => ({ a, s: this.statsFor(a.id) }));
     thead.innerHTML = '';
@@ -143,13 +144,15 @@ export class AoiPanels {
    */
   private renderCreatives(): void {
     const table = $<HTMLTableElement>('aoi-table');
+    table.classList.add('creatives'); // names on rows of their own: every column holds a figure
     const thead = table.tHead!, tbody = table.tBodies[0]!;
     thead.innerHTML = '';
     tbody.innerHTML = '';
     const hr = thead.insertRow();
     const th = (t: string, title: string) => { const c = document.createElement('th'); c.scope = 'col'; c.textContent = t; c.title = title; hr.append(c); };
-    th('Area', 'Areas are matched by name across the two creatives');
-    th('A share', 'Share of attention on creative A');
+    // each area's name on a row of its own (as in the study table), so the five figures keep the
+    // panel's width and a name wraps between its words, not inside them
+    th('A share', 'Share of attention on creative A (areas are matched by name across the two creatives)');
     th('1st', 'Order of first visit on creative A');
     th('B share', 'Share of attention on creative B');
     th('1st', 'Order of first visit on creative B');
@@ -165,17 +168,18 @@ export class AoiPanels {
       } else share.textContent = rows ? '—' : '…';
       r.insertCell().textContent = st ? (st.firstVisitRank === null ? '—' : String(st.firstVisitRank)) : rows ? '' : '…';
     };
-    for (const row of rows ?? []) {
+    (rows ?? []).forEach((row, k) => {
+      areaNameRow(tbody, row.name, aoiColor(k), 5);
       const r = tbody.insertRow();
-      r.insertCell().textContent = row.name;
+      r.dataset.area = row.name;
       cell(r, row.a, false);
       cell(r, row.b, true);
       const d = r.insertCell();
       d.textContent = row.differencePoints === null ? '' : `${row.differencePoints > 0 ? '+' : row.differencePoints < 0 ? '−' : '±'}${Math.abs(Math.round(row.differencePoints))}`;
-    }
+    });
     if (!rows || rows.length === 0) {
       const c = tbody.insertRow().insertCell();
-      c.colSpan = 6;
+      c.colSpan = 5;
       c.textContent = rows ? 'No areas yet: draw them on either creative (the same name on both is compared).' : 'Waiting for the predictions…';
     }
     const aud = this.app.neededAudiences()[0];

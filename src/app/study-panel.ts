@@ -17,7 +17,7 @@ import type { ModelManifest } from '../index';
 import { aoiColor } from './aoi-layer';
 import type { Audience } from './audiences';
 import { COLOR_A, COLOR_B, type ViewMode } from './colors';
-import { $ } from './dom';
+import { $, areaNameRow } from './dom';
 import type { OpenedMedia } from './media';
 import { STUDY_VIEWERS, type VirtualStudies } from './virtual-studies';
 
@@ -158,7 +158,7 @@ export class StudyPanel {
     const reports = auds.map((a) => ({ a, r: studies.reportFor(a.id), shares: this.app.shareStats(a.id) }));
     const names = (reports.find((x) => x.r)?.r?.aois ?? []).map((m) => m.name);
     names.forEach((name, k) => {
-      areaRow(tbody, name, k);
+      areaNameRow(tbody, name, aoiColor(k), 7);
       reports.forEach(({ a, r, shares }, i) => {
         const row = tbody.insertRow();
         row.dataset.audience = i === 0 ? 'A' : 'B';
@@ -213,7 +213,7 @@ export class StudyPanel {
     const rows = cmp ?? pairs.map((p): CreativeStudyRow => ({ ...p, seenWithin: [], timeToFirstFixation: { aMs: null, bMs: null, differenceMs: null } }));
     const shareOf = (name: string) => shares.find((s) => s.name.trim().toLocaleLowerCase() === name.trim().toLocaleLowerCase());
     rows.forEach((r, k) => {
-      areaRow(tbody, r.name, k);
+      areaNameRow(tbody, r.name, aoiColor(k), 7);
       const s = shareOf(r.name);
       for (const [tag, m, share, file] of [['A', r.a, s?.a?.share, nameA], ['B', r.b, s?.b?.share, nameB]] as const) {
         const row = tbody.insertRow();
@@ -306,15 +306,3 @@ export function reportRows(r: StudyReport): string[][] {
   ]);
 }
 
-/** The area's name on a row of its own (its colour swatch first), so the seven figures under it
- *  keep the panel's width for themselves. */
-function areaRow(tbody: HTMLTableSectionElement, name: string, k: number): void {
-  const row = tbody.insertRow();
-  row.className = 'area-row';
-  const cell = row.insertCell();
-  cell.colSpan = 7;
-  const sw = document.createElement('span');
-  sw.className = 'aoi-color';
-  sw.style.background = aoiColor(k);
-  cell.append(sw, document.createTextNode(name));
-}

@@ -757,7 +757,9 @@ try {
     // creative B starts with creative A's areas (same names), so the table pairs them
     assert.deepEqual(await page.evaluate(() => window.gazecastApp.creative.aois.map((a) => a.name)), await page.evaluate(() => window.gazecastApp.aois.map((a) => a.name)));
     assert.match(await page.locator('#aoi-table thead').innerText(), /A share[\s\S]*B share[\s\S]*B − A/);
-    const row = await page.locator('#aoi-table tbody tr', { hasText: areaName }).first().innerText();
+    // the area's name on its own row, its figures (both shares, first visits, B − A) on the next
+    assert.ok(await page.locator('#aoi-table tbody tr.area-row', { hasText: areaName }).count() > 0, `a name row for ${areaName}`);
+    const row = await page.locator(`#aoi-table tbody tr[data-area="${areaName}"]`).first().innerText();
     assert.match(row, /\d+%[\s\S]*\d+%/, `row for ${areaName}: ${row}`);
     assert.match(await $text('#difference-summary'), /For Everyone|the same share/);
     assert.match(await $text('#legend-b'), /Creative B: ad-tennis\.jpg · Everyone/);
