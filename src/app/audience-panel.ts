@@ -44,6 +44,8 @@ export class AudiencePanel {
   private panelOnly: PanelAudience[] = [];
   /** the package's audience store; null where IndexedDB is unavailable (audiences last for the tab) */
   private store: AudienceStore | null = null;
+  /** the store was opened (or tried) and its change event is listened to: once per page */
+  private storeOpened = false;
   /** Audiences A and B saved before a reload, applied once the audiences are read. */
   private pendingAb: { aId?: string; bId?: string | null } | null = null;
   /** the model is loaded (before that, the default A/B are not worth remembering) */
@@ -69,7 +71,8 @@ export class AudiencePanel {
     this.buildSlotFields(manifest);
     this.presets = presetAudiences(manifest);
     this.fillPanelSelect(panelViewers(panel));
-    if (!this.store) {
+    if (!this.storeOpened) {
+      this.storeOpened = true;
       const personal = await import('../client/personal-audiences');
       try {
         this.store = await personal.openAudienceStore();
