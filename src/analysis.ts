@@ -14,7 +14,7 @@ export type { Aoi, AoiShape, AoiStat, Vec2 } from './core/aoi';
 
 // audiences of every kind (attribute groups, personal, panel: the gazecast-audiences/1 model that
 // gazecast/personal stores) and the one rule for the profile each predicts with on a model
-export { fitAudienceProfile, attributeTokens } from './core/personal/audience';
+export { fitAudienceProfile, attributeTokens, audienceIdFrom, AUDIENCE_ID } from './core/personal/audience';
 export type { Audience, AttributesAudience, PersonalAudience, PanelAudience, EmbeddedAudience, FittedProfile } from './core/personal/audience';
 
 // two audiences on one frame: total variation distance, correlation, and whether that is clear

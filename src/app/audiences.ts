@@ -6,17 +6,12 @@
  * model keeps its unsupported tokens out of the profile (and says so) instead of failing every
  * prediction (fitAudienceProfile).
  */
-import type { ModelManifest, Profile, ProfileSlot } from '../index';
+import type { ModelManifest, ProfileSlot } from '../index';
 // the audience model from gazecast/analysis (pure): a static import of gazecast/personal would pull
 // its importers (papaparse) into the app's first chunk; the store is loaded on first use instead
-import { fitAudienceProfile, type Audience, type AttributesAudience, type PanelAudience } from '../analysis';
+import { audienceIdFrom, type Audience, type AttributesAudience, type PanelAudience } from '../analysis';
 
 export type { Audience } from '../analysis';
-
-/** The profile an audience predicts with on this model, and what was left out (the package's rule). */
-export function profileFor(a: Audience, manifest: ModelManifest): { profile: Profile; dropped: readonly string[] } {
-  return fitAudienceProfile(a, manifest);
-}
 
 /** What the chip says of an audience's kind: nothing for attribute groups. */
 export function kindLabel(a: Audience): string {
@@ -96,7 +91,7 @@ export function attributesAudience(name: string, tokens: Readonly<Record<string,
 export function panelViewers(panel: PanelAudience | null): PanelAudience[] {
   if (!panel) return [];
   return panel.members.map((m) => ({
-    kind: 'panel' as const, id: `panel-${m.observerId}`.replace(/[^A-Za-z0-9._-]+/g, '-').slice(0, 128), name: `Viewer ${m.observerId}`,
+    kind: 'panel' as const, id: audienceIdFrom(`panel-${m.observerId}`), name: `Viewer ${m.observerId}`,
     modelId: panel.modelId, createdAt: panel.createdAt, members: [m], filter: {},
   }));
 }

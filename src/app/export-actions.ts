@@ -6,7 +6,7 @@
  */
 import {
   analysisToJson, aoiCsv, aoiStats, buildAnalysisDocument, compareCreativeStudies, creativeComparisonCsv,
-  describeCreativeDifference, describeDifference, pointsCsv, scanpathsCsv, studyMetricsCsv,
+  describeCreativeDifference, describeDifference, fitAudienceProfile, pointsCsv, scanpathsCsv, studyMetricsCsv,
   yardstickFromMetrics, type AnalysisDocument, type AnalysisFrame, type AnalysisStudy, type Aoi,
   type CreativeAoiRow, type DifferenceMap,
 } from '../analysis';
@@ -15,7 +15,7 @@ import type { VirtualStudies } from './virtual-studies';
 import { studyPainter } from './replay';
 import { appendCreativeStudyReport, appendStudyReport } from './study-report';
 import type { AoiPanels } from './aoi-panels';
-import { profileFor, type Audience } from './audiences';
+import type { Audience } from './audiences';
 import { $, fmtTime } from './dom';
 import type { AppEngine } from './engine';
 import { baseName, canvasToBlob, download, snapshotCanvas, type OverlayPainter } from './exporters';
@@ -93,7 +93,7 @@ export class ExportActions {
       model: { id: this.app.manifest?.id ?? 'unknown', version: this.app.manifest?.version ?? '' },
       // what the model was given for each audience (its fitted profile), whatever its kind
       audiences: auds.map((a) => {
-        const { profile } = profileFor(a, this.app.manifest!);
+        const { profile } = fitAudienceProfile(a, this.app.manifest!);
         return { id: a.id, name: a.name, tokens: { ...profile.tokens }, ...(profile.embedding ? { embedding: Array.from(profile.embedding) } : {}) };
       }),
       aois: this.app.aois,

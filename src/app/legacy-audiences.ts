@@ -4,7 +4,7 @@
  * panel viewers saved by a rename. Read, converted, saved in one transaction, and only then
  * deleted from the old list, so an interrupted move is simply done again on the next start.
  */
-import type { AttributesAudience, PanelAudience } from '../client/personal-audiences';
+import { AUDIENCE_ID, type AttributesAudience, type PanelAudience } from '../analysis';
 
 /** A record of the old list, as it was written (ms timestamps, `source`, optional embedding). */
 export interface LegacyAudience {
@@ -16,8 +16,6 @@ export interface LegacyAudience {
   readonly createdAt?: number;
 }
 
-const ID = /^[A-Za-z0-9._-]{1,128}$/;
-
 /**
  * The package's audience for an old record, made with `modelId` (the model loaded now: the old
  * list named none). An attribute group stays one; a panel viewer with an embedding becomes a panel
@@ -25,7 +23,7 @@ const ID = /^[A-Za-z0-9._-]{1,128}$/;
  * (and are dropped: they could not have been shown either).
  */
 export function fromLegacyAudience(r: LegacyAudience, modelId: string): AttributesAudience | PanelAudience | null {
-  if (typeof r?.id !== 'string' || !ID.test(r.id) || typeof r.name !== 'string' || r.name.trim() === '') return null;
+  if (typeof r?.id !== 'string' || !AUDIENCE_ID.test(r.id) || typeof r.name !== 'string' || r.name.trim() === '') return null;
   const createdAt = new Date(Number.isFinite(r.createdAt) ? r.createdAt! : 0).toISOString();
   const tokens = Object.fromEntries(Object.entries(r.tokens ?? {}).filter(([, v]) => typeof v === 'string' && v !== '' && v !== 'unknown'));
   const base = { id: r.id, name: r.name.trim(), modelId, createdAt };

@@ -12,8 +12,9 @@
  * audiences were warned about dropped values). `current` stays the app's, because the painters,
  * panels, studies and exports all read it; this module is the only one that writes it.
  */
+import { fitAudienceProfile } from '../analysis';
 import type { LiveSession, ModelManifest, Prediction } from '../index';
-import { profileFor, type Audience } from './audiences';
+import type { Audience } from './audiences';
 import type { ViewMode } from './colors';
 import { analysedCreativeB } from './creative-over-time';
 import type { CreativeB } from './creatives';
@@ -86,7 +87,7 @@ export class PredictionLoop {
           const stage = aud.id === app.aId ? 'stage-a' : 'stage-b';
           $(stage).querySelector('.cap-info')!.textContent = 'predicting…';
         }
-        const { profile, dropped } = profileFor(aud, app.manifest);
+        const { profile, dropped } = fitAudienceProfile(aud, app.manifest);
         if (dropped.length > 0 && !this.warnedAudiences.has(aud.id)) {
           this.warnedAudiences.add(aud.id);
           app.showMessage(`“${aud.name}” was saved with values this model does not support (${dropped.join(', ')}); they are left out of its predictions.`, 'info');
@@ -100,7 +101,7 @@ export class PredictionLoop {
       if (app.mode === 'creatives' && app.creative.media && app.engine && app.manifest && audA) {
         // the whole-video analysis's prediction of B's frame, when it has one (creative-over-time.ts)
         const analysedB = creativeBAnalysis(app.analysis, app.creative.media, audA.id);
-        await app.creative.predict(app.engine, audA.id, profileFor(audA, app.manifest).profile, tMs / 1000,
+        await app.creative.predict(app.engine, audA.id, fitAudienceProfile(audA, app.manifest).profile, tMs / 1000,
           analysedB ? (bMs) => analysedCreativeB(analysedB, bMs, app.analysis!.sps) : undefined);
         if (app.media !== media) return;
       }
@@ -132,7 +133,7 @@ export class PredictionLoop {
     this.stopLive();
     const manifest = app.manifest;
     const sessions = auds.map((aud) =>
-      app.engine!.startLive(v, profileFor(aud, manifest).profile, (p) => this.showLive(v, aud.id, p), (e) => app.report(e)),
+      app.engine!.startLive(v, fitAudienceProfile(aud, manifest).profile, (p) => this.showLive(v, aud.id, p), (e) => app.report(e)),
     );
     this.live = { video: v, key, sessions };
   }

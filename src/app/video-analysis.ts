@@ -5,8 +5,9 @@
  * (creative-over-time.ts), on a hidden copy of B. The result (`Analysis`) feeds the timeline, the
  * chart, the statistics and the exports.
  */
+import { fitAudienceProfile } from '../analysis';
 import { isGazecastError, type ModelManifest, type Prediction, type Profile } from '../index';
-import { profileFor, type Audience } from './audiences';
+import type { Audience } from './audiences';
 import type { ViewMode } from './colors';
 import { creativeBFailure, creativeBNote, type CreativeBAnalysis } from './creative-over-time';
 import { $ } from './dom';
@@ -137,7 +138,7 @@ export async function analyseWholeVideo(app: VideoAnalysisHost): Promise<void> {
     if (todo.length > 0) video = await cloneVideo(media);
     for (let k = 0; k < todo.length; k++) {
       const aud = todo[k]!;
-      const { profile } = profileFor(aud, app.manifest);
+      const { profile } = fitAudienceProfile(aud, app.manifest);
       const preds = await app.engine.analyseVideo(video!, profile, sps, ctrl.signal, ({ done, total }) => show(`${app.mode === 'creatives' ? 'Creative A · ' : ''}${aud.name}`, k, done, total));
       if (app.media !== media) return;
       byAudience.set(aud.id, preds);
@@ -149,7 +150,7 @@ export async function analyseWholeVideo(app: VideoAnalysisHost): Promise<void> {
     let b = keptB;
     if (todoB && audA) {
       inB = true;
-      b = await analyseCreativeB(app.engine, media, todoB, audA.id, profileFor(audA, app.manifest).profile, sps, timesS.length, ctrl.signal,
+      b = await analyseCreativeB(app.engine, media, todoB, audA.id, fitAudienceProfile(audA, app.manifest).profile, sps, timesS.length, ctrl.signal,
         (done, total) => show(`Creative B · ${audA.name}`, todo.length, done, total));
       if (app.media !== media || app.analysis?.byAudience !== byAudience) return;
       app.analysis = { ...app.analysis, creativeB: b };

@@ -15,8 +15,8 @@
  * graph has no studies: `available` is false and the app hides what needs them.
  */
 import type { ModelManifest, VirtualStudy } from '../index';
-import { profileSeed, studyReport, type Aoi, type StudyReport } from '../analysis';
-import { profileFor, type Audience } from './audiences';
+import { fitAudienceProfile, profileSeed, studyReport, type Aoi, type StudyReport } from '../analysis';
+import type { Audience } from './audiences';
 import type { ViewMode } from './colors';
 import type { AppEngine } from './engine';
 import { cloneVideo, type OpenedMedia } from './media';
@@ -94,7 +94,7 @@ export class VirtualStudies {
     const m = this.mediaOf(creative), manifest = this.app.manifest;
     if (!m || !manifest) return null;
     // the object URL is new for every file opened, so another file (even of the same name) is another study
-    return `${m.url}|${aud.id}|${JSON.stringify(profileFor(aud, manifest).profile)}`;
+    return `${m.url}|${aud.id}|${JSON.stringify(fitAudienceProfile(aud, manifest).profile)}`;
   }
 
   /** The studies the view needs, in the order they run: each audience shown on creative A, then audience A on creative B. */
@@ -185,7 +185,7 @@ export class VirtualStudies {
     const run: StudyRun = { audienceId: aud.id, audienceName: aud.name, creativeB: creative === 'B' ? media.name : null, fraction: 0, startedAt: performance.now() };
     this.running = { key, ctrl, run };
     this.changed(true);
-    const { profile } = profileFor(aud, manifest);
+    const { profile } = fitAudienceProfile(aud, manifest);
     const options = {
       viewers: STUDY_VIEWERS,
       durationMs: IMAGE_VIEWING_MS,

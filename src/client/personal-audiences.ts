@@ -16,7 +16,7 @@ import { importPupilLabsSurface } from '../core/import/pupil-labs-surface';
 import { importTobiiProLab } from '../core/import/tobii-pro-lab';
 import type { GazeStudy, ImportProblem, ImportResult, StudyStimulus } from '../core/import/types';
 import { resolveModelFile, type ModelManifest } from '../core/manifest';
-import { attributeTokens, fitAudienceProfile, type Audience, type PanelAudience, type PersonalAudience } from '../core/personal/audience';
+import { attributeTokens, audienceIdFrom, fitAudienceProfile, type Audience, type PanelAudience, type PersonalAudience } from '../core/personal/audience';
 import { summariseEmbeddings, type EmbeddingSummary } from '../core/personal/embedding-stats';
 import { fixationDensity, rescalePoints, type OutputGrid } from '../core/personal/fixation-density';
 import { compareHoldOut, scoreViewing, type HoldOutComparison } from '../core/personal/holdout-metrics';
@@ -63,12 +63,6 @@ function gridOf(m: ModelManifest): OutputGrid {
 
 function checkAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new GazecastError('aborted', 'embedding was cancelled');
-}
-
-/** A safe audience id from a name: [A-Za-z0-9._-]. */
-function idFrom(text: string): string {
-  const id = text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100);
-  return id || `audience-${Date.now()}`;
 }
 
 export class PersonalAudiences {
@@ -178,7 +172,7 @@ export class PersonalAudiences {
     const attributes = study.observers.find((o) => o.id === observerId)?.attributes ?? {};
     options.onProgress?.({ status: 'done' });
     return {
-      kind: 'personal', id: idFrom(observerId), name: options.name ?? `Viewer ${observerId}`,
+      kind: 'personal', id: audienceIdFrom(observerId), name: options.name ?? `Viewer ${observerId}`,
       modelId: this.predictor.model.manifest.id, createdAt: new Date().toISOString(),
       observerId, attributes: { ...attributes }, embedding: emb.embedding, viewings: emb.count,
       spread: emb.spread, signalToNoise: emb.signalToNoise, consistency: emb.consistency,
@@ -201,7 +195,7 @@ export class PersonalAudiences {
     aggregatePanel(members, filter); // fails now, naming the panel's attributes, if nothing matches
     const name = options.name ?? 'My panel';
     return {
-      kind: 'panel', id: idFrom(name), name, modelId: this.predictor.model.manifest.id, createdAt: new Date().toISOString(),
+      kind: 'panel', id: audienceIdFrom(name), name, modelId: this.predictor.model.manifest.id, createdAt: new Date().toISOString(),
       members, filter,
     };
   }
@@ -223,7 +217,7 @@ export function filteredPanel(panel: PanelAudience, filter: AttributeFilter | st
   const f = typeof filter === 'string' ? parseAttributeFilter(filter) : filter;
   aggregatePanel(panel.members, f); // validates that someone matches
   const label = name ?? `${panel.name} (${Object.entries(f).map(([k, v]) => `${k} ${v.join('/')}`).join(', ')})`;
-  return { ...panel, id: idFrom(`${panel.id}-${Object.values(f).flat().join('-')}`), name: label, filter: f, createdAt: new Date().toISOString() };
+  return { ...panel, id: audienceIdFrom(`${panel.id}-${Object.values(f).flat().join('-')}`), name: label, filter: f, createdAt: new Date().toISOString() };
 }
 
 /**
@@ -248,7 +242,7 @@ export async function modelPanel(manifest: ModelManifest, manifestUrl: string | 
     return { observerId, embedding: e as number[], attributes, viewings: 0 };
   });
   return {
-    kind: 'panel', id: idFrom(`${manifest.id}-panel`), name: `Panel of ${manifest.id}`, modelId: manifest.id,
+    kind: 'panel', id: audienceIdFrom(`${manifest.id}-panel`), name: `Panel of ${manifest.id}`, modelId: manifest.id,
     createdAt: new Date().toISOString(), members, filter: {},
   };
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { nameFromTokens, panelViewers, presetAudiences, profileFor, usableWith, type Audience } from '../../src/app/audiences';
+import { nameFromTokens, panelViewers, presetAudiences, usableWith, type Audience } from '../../src/app/audiences';
 import { fromLegacyAudience } from '../../src/app/legacy-audiences';
-import { parseAudienceFile, exportAudiences } from '../../src/core/personal/audience';
+import { exportAudiences, fitAudienceProfile as profileFor, parseAudienceFile } from '../../src/core/personal/audience';
 import { parseManifest, type ModelManifest } from '../../src/core/manifest';
 
 const manifest: ModelManifest = parseManifest({

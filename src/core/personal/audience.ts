@@ -158,7 +158,16 @@ export function cleanAudience(a: Audience): Audience {
   };
 }
 
-const ID = /^[A-Za-z0-9._-]{1,128}$/;
+/** What an audience id may be: unique within a store, [A-Za-z0-9._-], at most 128 characters. */
+export const AUDIENCE_ID = /^[A-Za-z0-9._-]{1,128}$/;
+const ID = AUDIENCE_ID;
+
+/** A safe audience id from a name or observer id: runs of other characters become "-" (accents
+ *  dropped), at most 100 characters; a text with nothing usable gets a time-based id. */
+export function audienceIdFrom(text: string): string {
+  const id = text.normalize('NFKD').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 100);
+  return id || `audience-${Date.now()}`;
+}
 const CONSISTENCY = new Set<Consistency>(['single', 'consistent', 'mixed', 'inconsistent']);
 
 /**

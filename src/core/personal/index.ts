@@ -7,6 +7,6 @@ export {
 } from './panel';
 export { compareHoldOut, scoreViewing, type HoldOutComparison, type MetricPair, type ViewingScore } from './holdout-metrics';
 export {
-  AUDIENCES_SCHEMA, attributeTokens, audienceEmbedding, cleanAudience, exportAudiences, fitAudienceProfile, parseAudienceFile,
+  AUDIENCE_ID, AUDIENCES_SCHEMA, attributeTokens, audienceIdFrom, audienceEmbedding, cleanAudience, exportAudiences, fitAudienceProfile, parseAudienceFile,
   type Audience, type AttributesAudience, type AudienceFile, type EmbeddedAudience, type FittedProfile, type PanelAudience, type PersonalAudience,
 } from './audience';
