@@ -7,6 +7,7 @@
  * figures mean; video-analysis.ts runs the predictions.
  */
 import { GazecastError, isGazecastError, type Prediction } from '../index';
+import { analysedFrameAt } from './analysed-frames';
 
 /** What the analysis needs to know of creative B (an OpenedMedia fits). */
 export interface CreativeBMedia {
@@ -46,10 +47,7 @@ export function creativeBSeries(b: CreativeBAnalysis, samples: number): Predicti
  * a sample of that time, else undefined (then the frame shown is predicted on its own).
  */
 export function analysedCreativeB(b: CreativeBAnalysis, bTimeMs: number, samplesPerSecond: number): Prediction | undefined {
-  if (b.media.kind === 'image') return b.frames[0];
-  let best: Prediction | undefined;
-  for (const p of b.frames) if (!best || Math.abs(p.timestampMs - bTimeMs) < Math.abs(best.timestampMs - bTimeMs)) best = p;
-  return best && Math.abs(best.timestampMs - bTimeMs) <= 1000 / (2 * samplesPerSecond) + 1 ? best : undefined;
+  return b.media.kind === 'image' ? b.frames[0] : analysedFrameAt(b.frames, bTimeMs, samplesPerSecond);
 }
 
 const secs = (s: number): string => `${s.toFixed(1)} s`;

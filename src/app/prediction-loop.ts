@@ -16,12 +16,13 @@ import { fitAudienceProfile } from '../analysis';
 import type { LiveSession, ModelManifest, Prediction } from '../index';
 import type { Audience } from './audiences';
 import type { ViewMode } from './colors';
+import { analysedFrameAt } from './analysed-frames';
 import { analysedCreativeB } from './creative-over-time';
 import type { CreativeB } from './creatives';
 import { $ } from './dom';
 import type { AppEngine } from './engine';
 import type { OpenedMedia } from './media';
-import { creativeBAnalysis, nearestAnalysed, type Analysis } from './video-analysis';
+import { creativeBAnalysis, type Analysis } from './video-analysis';
 
 /** What the loop reads from the app, the one thing it writes (`current`) and what it asks of it. */
 export interface PredictionLoopHost {
@@ -79,8 +80,8 @@ export class PredictionLoop {
       const next = new Map<string, Prediction>();
       for (const aud of app.neededAudiences()) {
         const cached = app.current.get(aud.id);
-        const analysed = nearestAnalysed(app.analysis, aud.id, tMs);
-        if (analysed && Math.abs(analysed.timestampMs - tMs) <= 1000 / (2 * app.analysis!.sps) + 1) { next.set(aud.id, analysed); continue; }
+        const analysed = app.analysis ? analysedFrameAt(app.analysis.byAudience.get(aud.id) ?? [], tMs, app.analysis.sps) : undefined;
+        if (analysed) { next.set(aud.id, analysed); continue; }
         if (cached && Math.abs(cached.timestampMs - tMs) < 1) { next.set(aud.id, cached); continue; }
         if (!app.engine || !app.manifest) continue;
         if (!app.current.has(aud.id)) {

@@ -7,6 +7,7 @@
  */
 import { fitAudienceProfile } from '../analysis';
 import { isGazecastError, type ModelManifest, type Prediction, type Profile } from '../index';
+import { nearestPrediction } from './analysed-frames';
 import type { Audience } from './audiences';
 import type { ViewMode } from './colors';
 import { creativeBFailure, creativeBNote, type CreativeBAnalysis } from './creative-over-time';
@@ -46,11 +47,7 @@ export function forgetCreativeB(app: { analysis: Analysis | null }, stillOpen: b
 
 /** The analysed prediction nearest to media time `tMs` for an audience, if any. */
 export function nearestAnalysed(analysis: Analysis | null, audId: string, tMs: number): Prediction | undefined {
-  const list = analysis?.byAudience.get(audId);
-  if (!list || list.length === 0) return undefined;
-  let best = list[0]!;
-  for (const p of list) if (Math.abs(p.timestampMs - tMs) < Math.abs(best.timestampMs - tMs)) best = p;
-  return best;
+  return nearestPrediction(analysis?.byAudience.get(audId) ?? [], tMs);
 }
 
 /** What the analysis reads from the app and what it sets (the result, and the abort while it runs). */

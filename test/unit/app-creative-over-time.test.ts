@@ -4,6 +4,7 @@
  * one prediction at every time — and says so in words.
  */
 import { describe, expect, it } from 'vitest';
+import { analysedFrameAt, nearestPrediction } from '../../src/app/analysed-frames';
 import { analysedCreativeB, creativeBAt, creativeBFailure, creativeBNote, creativeBSeries, type CreativeBAnalysis } from '../../src/app/creative-over-time';
 import { GazecastError, isGazecastError, type Prediction } from '../../src/index';
 import { makeDensity } from './app-fixtures';
@@ -31,6 +32,14 @@ describe('creative B over time', () => {
     expect(analysedCreativeB(b, 500, 2)!.timestampMs).toBe(500);
     expect(analysedCreativeB(b, 700, 2)!.timestampMs).toBe(500);
     expect(analysedCreativeB(b, 1300, 2)).toBeUndefined(); // past the last sample: predicted on its own
+  });
+
+  it('one rule finds the analysed frame for creative A and creative B alike: the nearest, within half a sample', () => {
+    const list = [0, 200, 400].map(pred);
+    expect(nearestPrediction([], 100)).toBeUndefined();
+    expect(nearestPrediction(list, 290)!.timestampMs).toBe(200);
+    expect(analysedFrameAt(list, 301, 5)!.timestampMs).toBe(400); // 99 ms away: within 100 + 1
+    expect(analysedFrameAt(list, 502, 5)).toBeUndefined(); // 102 ms past the last sample
   });
 
   it('says what B’s figures over time are', () => {
